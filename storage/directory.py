@@ -1,0 +1,371 @@
+"""Queries for the directory: networks, their workspaces, schools, members and identities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from storage.tables import table
+
+NETWORK = table("network")
+WORKSPACE = table("workspace")
+SCHOOL = table("school")
+MEMBER = table("member")
+IDENTITY = table("identity")
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkRecord:
+    id: int
+    name: str
+    timezone: str
+    k_threshold: int
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRecord:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRecord:
+    id: int
+    network_id: int
+    display_name: str
+    school_id: int | None
+    school_name: str | None
+    timezone: str | None
+    is_facilitator: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityRecord:
+    platform: str
+    workspace: str
+    user_id: str
+
+
+_NETWORK_COLUMNS = (NETWORK.c.id, NETWORK.c.name, NETWORK.c.timezone, NETWORK.c.k_threshold)
+_MEMBER_COLUMNS = (
+    MEMBER.c.id,
+    MEMBER.c.network_id,
+    MEMBER.c.display_name,
+    MEMBER.c.school_id,
+    SCHOOL.c.name.label("school_name"),
+    MEMBER.c.timezone,
+    MEMBER.c.is_facilitator,
+)
+_MEMBER_FROM = MEMBER.outerjoin(SCHOOL, SCHOOL.c.id == MEMBER.c.school_id)
+
+_network_for_workspace = (
+    select(*_NETWORK_COLUMNS)
+    .join(WORKSPACE, WORKSPACE.c.network_id == NETWORK.c.id)
+    .where(
+        WORKSPACE.c.platform == bindparam("platform"),
+        WORKSPACE.c.external_id == bindparam("external_id"),
+    )
+)
+_member_for_identity = (
+    select(*_MEMBER_COLUMNS)
+    .select_from(_MEMBER_FROM.join(IDENTITY, IDENTITY.c.member_id == MEMBER.c.id))
+    .where(
+        IDENTITY.c.platform == bindparam("platform"),
+        IDENTITY.c.workspace == bindparam("workspace"),
+        IDENTITY.c.user_id == bindparam("user_id"),
+    )
+)
+_member_by_id = (
+    select(*_MEMBER_COLUMNS).select_from(_MEMBER_FROM).where(MEMBER.c.id == bindparam("member_id"))
+)
+
+
+def _network(row: Any) -> NetworkRecord:
+    return NetworkRecord(
+        id=row.id, name=row.name, timezone=row.timezone, k_threshold=row.k_threshold
+    )
+
+
+def _member(row: Any) -> MemberRecord:
+    return MemberRecord(
+        id=row.id,
+        network_id=row.network_id,
+        display_name=row.display_name,
+        school_id=row.school_id,
+        school_name=row.school_name,
+        timezone=row.timezone,
+        is_facilitator=bool(row.is_facilitator),
+    )
+
+
+# --- networks and workspaces -------------------------------------------------------------
+
+
+def network_for_workspace(
+    connection: Connection, *, platform: str, external_id: str
+) -> NetworkRecord | None:
+    row = connection.execute(
+        _network_for_workspace, {"platform": platform, "external_id": external_id}
+    ).first()
+    return _network(row) if row else None
+
+
+def get_network(connection: Connection, *, network_id: int) -> NetworkRecord | None:
+    row = connection.execute(select(*_NETWORK_COLUMNS).where(NETWORK.c.id == network_id)).first()
+    return _network(row) if row else None
+
+
+def find_network_by_name(connection: Connection, *, name: str) -> NetworkRecord | None:
+    row = connection.execute(
+        select(*_NETWORK_COLUMNS).where(func.lower(NETWORK.c.name) == name.lower())
+    ).first()
+    return _network(row) if row else None
+
+
+def list_networks(connection: Connection) -> list[NetworkRecord]:
+    rows = connection.execute(select(*_NETWORK_COLUMNS).order_by(NETWORK.c.name))
+    return [_network(row) for row in rows]
+
+
+def create_network(
+    connection: Connection, *, name: str, timezone: str, now: datetime
+) -> NetworkRecord:
+    network_id = connection.execute(
+        insert(NETWORK).values(name=name, timezone=timezone, k_threshold=3, created_at=now)
+    ).inserted_primary_key
+    assert network_id is not None
+    return NetworkRecord(id=network_id[0], name=name, timezone=timezone, k_threshold=3)
+
+
+def bind_workspace(
+    connection: Connection, *, network_id: int, platform: str, external_id: str, now: datetime
+) -> None:
+    connection.execute(
+        insert(WORKSPACE).values(
+            network_id=network_id, platform=platform, external_id=external_id, created_at=now
+        )
+    )
+
+
+def workspaces_of_network(connection: Connection, *, network_id: int) -> list[tuple[str, str]]:
+    """(platform, external id) of every workspace bound to the network."""
+    rows = connection.execute(
+        select(WORKSPACE.c.platform, WORKSPACE.c.external_id)
+        .where(WORKSPACE.c.network_id == network_id)
+        .order_by(WORKSPACE.c.id)
+    )
+    return [(row.platform, row.external_id) for row in rows]
+
+
+# --- schools -----------------------------------------------------------------------------
+
+
+def list_schools(connection: Connection, *, network_id: int) -> list[SchoolRecord]:
+    rows = connection.execute(
+        select(SCHOOL.c.id, SCHOOL.c.name)
+        .where(SCHOOL.c.network_id == network_id)
+        .order_by(SCHOOL.c.name)
+    )
+    return [SchoolRecord(id=row.id, name=row.name) for row in rows]
+
+
+_find_school = select(SCHOOL.c.id, SCHOOL.c.name).where(
+    SCHOOL.c.network_id == bindparam("network_id"), SCHOOL.c.name_key == bindparam("name_key")
+)
+
+
+def find_school(connection: Connection, *, network_id: int, name_key: str) -> SchoolRecord | None:
+    row = connection.execute(_find_school, {"network_id": network_id, "name_key": name_key}).first()
+    return SchoolRecord(id=row.id, name=row.name) if row else None
+
+
+def add_school(
+    connection: Connection, *, network_id: int, name: str, name_key: str, now: datetime
+) -> SchoolRecord:
+    key = connection.execute(
+        insert(SCHOOL).values(network_id=network_id, name=name, name_key=name_key, created_at=now)
+    ).inserted_primary_key
+    assert key is not None
+    return SchoolRecord(id=key[0], name=name)
+
+
+def school_member_counts(connection: Connection, *, network_id: int) -> dict[int, int]:
+    rows = connection.execute(
+        select(MEMBER.c.school_id, func.count())
+        .where(MEMBER.c.network_id == network_id, MEMBER.c.school_id.is_not(None))
+        .group_by(MEMBER.c.school_id)
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+# --- members and identities --------------------------------------------------------------
+
+
+def member_for_identity(
+    connection: Connection, *, platform: str, workspace: str, user_id: str
+) -> MemberRecord | None:
+    row = connection.execute(
+        _member_for_identity, {"platform": platform, "workspace": workspace, "user_id": user_id}
+    ).first()
+    return _member(row) if row else None
+
+
+def get_member(connection: Connection, *, member_id: int) -> MemberRecord | None:
+    row = connection.execute(_member_by_id, {"member_id": member_id}).first()
+    return _member(row) if row else None
+
+
+def create_member(
+    connection: Connection,
+    *,
+    network_id: int,
+    display_name: str,
+    now: datetime,
+    school_id: int | None = None,
+    timezone: str | None = None,
+    is_facilitator: bool = False,
+) -> int:
+    key = connection.execute(
+        insert(MEMBER).values(
+            network_id=network_id,
+            display_name=display_name,
+            school_id=school_id,
+            timezone=timezone,
+            is_facilitator=is_facilitator,
+            created_at=now,
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def add_identity(
+    connection: Connection,
+    *,
+    member_id: int,
+    platform: str,
+    workspace: str,
+    user_id: str,
+    now: datetime,
+) -> None:
+    connection.execute(
+        insert(IDENTITY).values(
+            member_id=member_id,
+            platform=platform,
+            workspace=workspace,
+            user_id=user_id,
+            created_at=now,
+        )
+    )
+
+
+_update_member = update(MEMBER).where(MEMBER.c.id == bindparam("member_id"))
+
+
+def rename_member(connection: Connection, *, member_id: int, display_name: str) -> None:
+    connection.execute(
+        _update_member.values(display_name=bindparam("display_name")),
+        {"member_id": member_id, "display_name": display_name},
+    )
+
+
+def set_member_timezone(connection: Connection, *, member_id: int, timezone: str | None) -> None:
+    connection.execute(
+        _update_member.values(timezone=bindparam("timezone")),
+        {"member_id": member_id, "timezone": timezone},
+    )
+
+
+def set_member_school(connection: Connection, *, member_id: int, school_id: int) -> None:
+    connection.execute(
+        _update_member.values(school_id=bindparam("school_id")),
+        {"member_id": member_id, "school_id": school_id},
+    )
+
+
+def set_facilitator(connection: Connection, *, member_id: int, is_facilitator: bool) -> None:
+    connection.execute(
+        update(MEMBER).where(MEMBER.c.id == member_id).values(is_facilitator=is_facilitator)
+    )
+
+
+def members_named(
+    connection: Connection, *, network_id: int, display_name: str
+) -> list[MemberRecord]:
+    """Members whose display name matches, ignoring case (for `@Name` mentions)."""
+    rows = connection.execute(
+        select(*_MEMBER_COLUMNS)
+        .select_from(_MEMBER_FROM)
+        .where(
+            MEMBER.c.network_id == network_id,
+            func.lower(MEMBER.c.display_name) == display_name.lower(),
+        )
+    )
+    return [_member(row) for row in rows]
+
+
+def facilitators(connection: Connection, *, network_id: int) -> list[MemberRecord]:
+    rows = connection.execute(
+        select(*_MEMBER_COLUMNS)
+        .select_from(_MEMBER_FROM)
+        .where(MEMBER.c.network_id == network_id, MEMBER.c.is_facilitator.is_(True))
+        .order_by(MEMBER.c.id)
+    )
+    return [_member(row) for row in rows]
+
+
+def identities_of(connection: Connection, *, member_id: int) -> list[IdentityRecord]:
+    """A member's identities, the most recently added first."""
+    rows = connection.execute(
+        select(IDENTITY.c.platform, IDENTITY.c.workspace, IDENTITY.c.user_id)
+        .where(IDENTITY.c.member_id == member_id)
+        .order_by(IDENTITY.c.id.desc())
+    )
+    return [IdentityRecord(row.platform, row.workspace, row.user_id) for row in rows]
+
+
+# --- invitations for further workspaces ---------------------------------------------------
+
+INVITE = table("workspace_invite")
+
+
+def add_invite(
+    connection: Connection, *, network_id: int, code_hash: str, expires_at: datetime
+) -> None:
+    connection.execute(
+        insert(INVITE).values(network_id=network_id, code_hash=code_hash, expires_at=expires_at)
+    )
+
+
+def use_invite(connection: Connection, *, code_hash: str, now: datetime) -> int | None:
+    """Spend an unexpired, unused invitation; returns its network id, or None."""
+    row = connection.execute(
+        select(INVITE.c.id, INVITE.c.network_id).where(
+            INVITE.c.code_hash == code_hash,
+            INVITE.c.used_at.is_(None),
+            INVITE.c.expires_at > now,
+        )
+    ).first()
+    if row is None:
+        return None
+    connection.execute(update(INVITE).where(INVITE.c.id == row.id).values(used_at=now))
+    return int(row.network_id)
+
+
+def set_network_settings(
+    connection: Connection,
+    *,
+    network_id: int,
+    timezone: str | None = None,
+    k_threshold: int | None = None,
+) -> None:
+    values: dict[str, object] = {}
+    if timezone is not None:
+        values["timezone"] = timezone
+    if k_threshold is not None:
+        values["k_threshold"] = k_threshold
+    if values:
+        connection.execute(update(NETWORK).where(NETWORK.c.id == network_id).values(**values))

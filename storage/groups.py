@@ -1,0 +1,273 @@
+"""Queries for subject groups, their memberships (with leaders) and their linked channels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, distinct, func, insert, select, update
+
+from storage.directory import MEMBER, SCHOOL
+from storage.tables import table
+
+GROUP = table("subject_group")
+MEMBERSHIP = table("membership")
+GROUP_CHANNEL = table("group_channel")
+
+LEADER = "leader"
+MEMBER_ROLE = "member"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRecord:
+    id: int
+    network_id: int
+    name: str
+    description: str
+    archived: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    group: GroupRecord
+    members: int
+    schools: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMember:
+    member_id: int
+    display_name: str
+    school_id: int | None
+    school_name: str | None
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRecord:
+    platform: str
+    workspace: str
+    channel_id: str
+    channel_name: str
+
+
+_GROUP_COLUMNS = (
+    GROUP.c.id,
+    GROUP.c.network_id,
+    GROUP.c.name,
+    GROUP.c.description,
+    GROUP.c.archived_at,
+)
+
+
+def _group(row: Any) -> GroupRecord:
+    return GroupRecord(
+        id=row.id,
+        network_id=row.network_id,
+        name=row.name,
+        description=row.description,
+        archived=row.archived_at is not None,
+    )
+
+
+_find_group = select(*_GROUP_COLUMNS).where(
+    GROUP.c.network_id == bindparam("network_id"), GROUP.c.name_key == bindparam("name_key")
+)
+_group_for_channel = (
+    select(*_GROUP_COLUMNS)
+    .join(GROUP_CHANNEL, GROUP_CHANNEL.c.group_id == GROUP.c.id)
+    .where(
+        GROUP_CHANNEL.c.platform == bindparam("platform"),
+        GROUP_CHANNEL.c.workspace == bindparam("workspace"),
+        GROUP_CHANNEL.c.channel_id == bindparam("channel_id"),
+    )
+)
+_role_of = select(MEMBERSHIP.c.role).where(
+    MEMBERSHIP.c.group_id == bindparam("group_id"), MEMBERSHIP.c.member_id == bindparam("member_id")
+)
+_add_membership = insert(MEMBERSHIP)
+_remove_membership = delete(MEMBERSHIP).where(
+    MEMBERSHIP.c.group_id == bindparam("group_id"), MEMBERSHIP.c.member_id == bindparam("member_id")
+)
+
+
+def find_group(connection: Connection, *, network_id: int, name_key: str) -> GroupRecord | None:
+    row = connection.execute(_find_group, {"network_id": network_id, "name_key": name_key}).first()
+    return _group(row) if row else None
+
+
+def get_group(connection: Connection, *, group_id: int) -> GroupRecord | None:
+    row = connection.execute(select(*_GROUP_COLUMNS).where(GROUP.c.id == group_id)).first()
+    return _group(row) if row else None
+
+
+def list_groups(
+    connection: Connection, *, network_id: int, include_archived: bool = False
+) -> list[GroupSummary]:
+    """Groups with their member and school counts, by name."""
+    members = func.count(MEMBERSHIP.c.member_id)
+    schools = func.count(distinct(MEMBER.c.school_id))
+    query = (
+        select(*_GROUP_COLUMNS, members.label("members"), schools.label("schools"))
+        .select_from(
+            GROUP.outerjoin(MEMBERSHIP, MEMBERSHIP.c.group_id == GROUP.c.id).outerjoin(
+                MEMBER, MEMBER.c.id == MEMBERSHIP.c.member_id
+            )
+        )
+        .where(GROUP.c.network_id == network_id)
+        .group_by(*_GROUP_COLUMNS)
+        .order_by(GROUP.c.name_key)
+    )
+    if not include_archived:
+        query = query.where(GROUP.c.archived_at.is_(None))
+    return [
+        GroupSummary(_group(row), row.members, row.schools) for row in connection.execute(query)
+    ]
+
+
+def create_group(
+    connection: Connection,
+    *,
+    network_id: int,
+    name: str,
+    name_key: str,
+    description: str,
+    now: datetime,
+) -> GroupRecord:
+    key = connection.execute(
+        insert(GROUP).values(
+            network_id=network_id,
+            name=name,
+            name_key=name_key,
+            description=description,
+            created_at=now,
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return GroupRecord(key[0], network_id, name, description, archived=False)
+
+
+def archive_group(connection: Connection, *, group_id: int, now: datetime) -> None:
+    connection.execute(update(GROUP).where(GROUP.c.id == group_id).values(archived_at=now))
+
+
+def role_in_group(connection: Connection, *, group_id: int, member_id: int) -> str | None:
+    """The member's role in the group, or None when they do not belong to it."""
+    return connection.execute(_role_of, {"group_id": group_id, "member_id": member_id}).scalar()
+
+
+def add_membership(
+    connection: Connection, *, group_id: int, member_id: int, role: str, now: datetime
+) -> None:
+    connection.execute(
+        _add_membership,
+        {"group_id": group_id, "member_id": member_id, "role": role, "joined_at": now},
+    )
+
+
+def remove_membership(connection: Connection, *, group_id: int, member_id: int) -> None:
+    connection.execute(_remove_membership, {"group_id": group_id, "member_id": member_id})
+
+
+def set_role(connection: Connection, *, group_id: int, member_id: int, role: str) -> None:
+    connection.execute(
+        update(MEMBERSHIP)
+        .where(MEMBERSHIP.c.group_id == group_id, MEMBERSHIP.c.member_id == member_id)
+        .values(role=role)
+    )
+
+
+def group_members(connection: Connection, *, group_id: int) -> list[GroupMember]:
+    rows = connection.execute(
+        select(
+            MEMBER.c.id,
+            MEMBER.c.display_name,
+            MEMBER.c.school_id,
+            SCHOOL.c.name.label("school_name"),
+            MEMBERSHIP.c.role,
+        )
+        .select_from(
+            MEMBERSHIP.join(MEMBER, MEMBER.c.id == MEMBERSHIP.c.member_id).outerjoin(
+                SCHOOL, SCHOOL.c.id == MEMBER.c.school_id
+            )
+        )
+        .where(MEMBERSHIP.c.group_id == group_id)
+        .order_by(MEMBER.c.display_name)
+    )
+    return [
+        GroupMember(row.id, row.display_name, row.school_id, row.school_name, row.role)
+        for row in rows
+    ]
+
+
+def groups_of_member(connection: Connection, *, member_id: int) -> list[tuple[GroupRecord, str]]:
+    """The live groups a member belongs to, with their role in each."""
+    rows = connection.execute(
+        select(*_GROUP_COLUMNS, MEMBERSHIP.c.role)
+        .join(MEMBERSHIP, MEMBERSHIP.c.group_id == GROUP.c.id)
+        .where(MEMBERSHIP.c.member_id == member_id, GROUP.c.archived_at.is_(None))
+        .order_by(GROUP.c.name_key)
+    )
+    return [(_group(row), row.role) for row in rows]
+
+
+def group_for_channel(
+    connection: Connection, *, platform: str, workspace: str, channel_id: str
+) -> GroupRecord | None:
+    row = connection.execute(
+        _group_for_channel, {"platform": platform, "workspace": workspace, "channel_id": channel_id}
+    ).first()
+    return _group(row) if row else None
+
+
+_channels_of_group = (
+    select(
+        GROUP_CHANNEL.c.platform,
+        GROUP_CHANNEL.c.workspace,
+        GROUP_CHANNEL.c.channel_id,
+        GROUP_CHANNEL.c.channel_name,
+    )
+    .where(GROUP_CHANNEL.c.group_id == bindparam("group_id"))
+    .order_by(GROUP_CHANNEL.c.id)
+)
+
+
+def channels_of_group(connection: Connection, *, group_id: int) -> list[ChannelRecord]:
+    rows = connection.execute(_channels_of_group, {"group_id": group_id})
+    return [
+        ChannelRecord(row.platform, row.workspace, row.channel_id, row.channel_name) for row in rows
+    ]
+
+
+def link_channel(
+    connection: Connection, *, group_id: int, channel: ChannelRecord, now: datetime
+) -> None:
+    connection.execute(
+        insert(GROUP_CHANNEL).values(
+            group_id=group_id,
+            platform=channel.platform,
+            workspace=channel.workspace,
+            channel_id=channel.channel_id,
+            channel_name=channel.channel_name,
+            linked_at=now,
+        )
+    )
+
+
+def unlink_channel(connection: Connection, *, channel: ChannelRecord) -> None:
+    connection.execute(
+        delete(GROUP_CHANNEL).where(
+            GROUP_CHANNEL.c.platform == channel.platform,
+            GROUP_CHANNEL.c.workspace == channel.workspace,
+            GROUP_CHANNEL.c.channel_id == channel.channel_id,
+        )
+    )
+
+
+def restore_group(connection: Connection, *, group_id: int) -> None:
+    connection.execute(update(GROUP).where(GROUP.c.id == group_id).values(archived_at=None))
+
+
+def describe_group(connection: Connection, *, group_id: int, description: str) -> None:
+    connection.execute(update(GROUP).where(GROUP.c.id == group_id).values(description=description))

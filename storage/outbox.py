@@ -1,0 +1,272 @@
+"""Queries for the outbox: enqueue idempotently, claim due messages under a lease, and record
+what became of each delivery.
+
+Claiming takes rows whose lease is free; on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
+replicas never claim the same row, and on SQLite inside the writer's `BEGIN IMMEDIATE`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
+
+from storage.tables import table
+from storage.upsert import insert_ignore, insert_or_update
+
+OUTBOX = table("outbox")
+
+PENDING = "pending"
+SENT = "sent"
+FAILED = "failed"
+MISSED = "missed"
+SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """A message the core wants sent. Exactly one of `channel` and `user_id` is set."""
+
+    key: str
+    network_id: int | None
+    purpose: str
+    platform: str
+    workspace: str
+    payload: str
+    due_at: datetime
+    channel: str | None = None
+    user_id: str | None = None
+    thread_of: str | None = None
+    edit_of: str | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedMessage:
+    id: int
+    key: str
+    network_id: int | None
+    purpose: str
+    platform: str
+    workspace: str
+    channel: str | None
+    user_id: str | None
+    thread_of: str | None
+    edit_of: str | None
+    payload: str
+    attempts: int
+    due_at: datetime
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedState:
+    """What became of a message another one threads under or edits."""
+
+    status: str
+    message_ref: str | None
+
+
+def _values(message: OutboundMessage, now: datetime) -> dict[str, object]:
+    return {
+        "key": message.key,
+        "network_id": message.network_id,
+        "purpose": message.purpose,
+        "platform": message.platform,
+        "workspace": message.workspace,
+        "channel": message.channel,
+        "user_id": message.user_id,
+        "thread_of": message.thread_of,
+        "edit_of": message.edit_of,
+        "payload": message.payload,
+        "status": PENDING,
+        "due_at": message.due_at,
+        "expires_at": message.expires_at,
+        "attempts": 0,
+        "created_at": now,
+    }
+
+
+def enqueue(connection: Connection, *, message: OutboundMessage, now: datetime) -> bool:
+    """Queue a message unless its key was queued before; True if this call queued it."""
+    return insert_ignore(connection, OUTBOX, _values(message, now), conflict=("key",))
+
+
+def enqueue_replacing(connection: Connection, *, message: OutboundMessage, now: datetime) -> None:
+    """Queue a message, or replace the content of a queued one with the same key.
+
+    Used for edits (live counts): many updates collapse into one delivery of the newest.
+    """
+    insert_or_update(
+        connection,
+        OUTBOX,
+        _values(message, now),
+        conflict=("key",),
+        update={
+            "payload": message.payload,
+            "status": PENDING,
+            "due_at": message.due_at,
+            "attempts": 0,
+            "last_error": None,
+            # A delivery of the older content in flight must not mark the newer one sent.
+            "lease_owner": None,
+            "lease_until": None,
+        },
+    )
+
+
+_due = and_(
+    OUTBOX.c.status == PENDING,
+    OUTBOX.c.due_at <= bindparam("now"),
+    or_(OUTBOX.c.lease_until.is_(None), OUTBOX.c.lease_until < bindparam("now")),
+)
+_CLAIM_COLUMNS = (
+    OUTBOX.c.id,
+    OUTBOX.c.key,
+    OUTBOX.c.network_id,
+    OUTBOX.c.purpose,
+    OUTBOX.c.platform,
+    OUTBOX.c.workspace,
+    OUTBOX.c.channel,
+    OUTBOX.c.user_id,
+    OUTBOX.c.thread_of,
+    OUTBOX.c.edit_of,
+    OUTBOX.c.payload,
+    OUTBOX.c.attempts,
+    OUTBOX.c.due_at,
+    OUTBOX.c.expires_at,
+)
+
+
+def claim_due(
+    connection: Connection,
+    *,
+    now: datetime,
+    owner: str,
+    lease: timedelta,
+    limit: int,
+    platforms: list[str],
+) -> list[ClaimedMessage]:
+    """Lease up to `limit` due messages for `platforms` to `owner`, oldest first.
+
+    Messages for platforms this process cannot reach stay queued for a process that can.
+    """
+    query = (
+        select(*_CLAIM_COLUMNS)
+        .where(_due, OUTBOX.c.platform.in_(platforms))
+        .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
+        .limit(limit)
+    )
+    if connection.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = connection.execute(query, {"now": now}).all()
+    if not rows:
+        return []
+    connection.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id.in_([row.id for row in rows]))
+        .values(lease_owner=owner, lease_until=now + lease)
+    )
+    return [ClaimedMessage(**row._mapping) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedDestination:
+    platform: str
+    workspace: str
+    channel: str | None
+    user_id: str | None
+
+
+def destination_of(connection: Connection, *, key: str) -> QueuedDestination | None:
+    """Where the message queued under `key` goes (None if no such message)."""
+    row = connection.execute(
+        select(OUTBOX.c.platform, OUTBOX.c.workspace, OUTBOX.c.channel, OUTBOX.c.user_id).where(
+            OUTBOX.c.key == key
+        )
+    ).first()
+    return QueuedDestination(**row._mapping) if row else None
+
+
+def related_states(connection: Connection, *, keys: list[str]) -> dict[str, RelatedState]:
+    if not keys:
+        return {}
+    rows = connection.execute(
+        select(OUTBOX.c.key, OUTBOX.c.status, OUTBOX.c.message_ref).where(OUTBOX.c.key.in_(keys))
+    )
+    return {row.key: RelatedState(row.status, row.message_ref) for row in rows}
+
+
+_mark_sent = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("message_id"), OUTBOX.c.lease_owner == bindparam("owner"))
+    .values(
+        status=SENT,
+        message_ref=bindparam("ref"),
+        sent_at=bindparam("sent_at"),
+        lease_owner=None,
+        lease_until=None,
+    )
+)
+
+
+def mark_sent(
+    connection: Connection, *, message_id: int, owner: str, message_ref: str, now: datetime
+) -> bool:
+    """Record a delivery; False if the row was re-queued meanwhile (a newer edit)."""
+    result = connection.execute(
+        _mark_sent, {"message_id": message_id, "owner": owner, "ref": message_ref, "sent_at": now}
+    )
+    return result.rowcount == 1
+
+
+def postpone(
+    connection: Connection,
+    *,
+    message_id: int,
+    until: datetime,
+    error: str | None = None,
+    count_attempt: bool = False,
+) -> None:
+    """Put a claimed message back for later (rate limit, pacing, retry after an error)."""
+    values: dict[str, object] = {"due_at": until, "lease_owner": None, "lease_until": None}
+    if error is not None:
+        values["last_error"] = error[:300]
+    if count_attempt:
+        values["attempts"] = OUTBOX.c.attempts + 1
+    connection.execute(update(OUTBOX).where(OUTBOX.c.id == message_id).values(**values))
+
+
+def finish(connection: Connection, *, message_id: int, status: str, error: str) -> None:
+    """Give up on a message for good: failed, missed or superseded, with the reason."""
+    connection.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id == message_id)
+        .values(status=status, last_error=error[:300], lease_owner=None, lease_until=None)
+    )
+
+
+def message_ref(connection: Connection, *, key: str) -> str | None:
+    return connection.execute(
+        select(OUTBOX.c.message_ref).where(OUTBOX.c.key == key, OUTBOX.c.status == SENT)
+    ).scalar()
+
+
+def queue_depth(connection: Connection, *, now: datetime) -> tuple[int, datetime | None]:
+    """How many messages are due now, and when the oldest of them fell due."""
+    row = connection.execute(
+        select(func.count(), func.min(OUTBOX.c.due_at)).where(
+            OUTBOX.c.status == PENDING, OUTBOX.c.due_at <= now
+        )
+    ).one()
+    return int(row[0]), row[1]
+
+
+def next_due_at(connection: Connection, *, platforms: list[str]) -> datetime | None:
+    """When the next pending message for `platforms` falls due (for the console's clock)."""
+    return connection.execute(
+        select(func.min(OUTBOX.c.due_at)).where(
+            OUTBOX.c.status == PENDING, OUTBOX.c.platform.in_(platforms)
+        )
+    ).scalar()

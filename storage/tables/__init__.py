@@ -1,0 +1,37 @@
+"""All tables, imported together so `SQLModel.metadata` is complete for Alembic and tests."""
+
+from sqlalchemy import Table
+from sqlmodel import SQLModel
+
+from storage.tables.activity import ActivityDay
+from storage.tables.directory import (
+    Identity,
+    Member,
+    Network,
+    School,
+    Workspace,
+    WorkspaceInvite,
+)
+from storage.tables.groups import GroupChannel, Membership, SubjectGroup
+from storage.tables.outbox import OutboxMessage
+from storage.tables.timers import Timer
+
+__all__ = [
+    "ActivityDay",
+    "GroupChannel",
+    "Identity",
+    "Member",
+    "Membership",
+    "Network",
+    "OutboxMessage",
+    "School",
+    "SubjectGroup",
+    "Timer",
+    "Workspace",
+    "WorkspaceInvite",
+]
+
+
+def table(name: str) -> Table:
+    """The Core `Table` behind a model, for prebuilt statements in the query modules."""
+    return SQLModel.metadata.tables[name]

@@ -1,0 +1,122 @@
+"""Queries for timers, the durable schedule: add idempotently, cancel, and take the next due
+one inside the caller's transaction so that it is processed exactly once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, func, select, update
+
+from storage.tables import table
+from storage.upsert import insert_ignore
+
+TIMER = table("timer")
+
+PENDING = "pending"
+DONE = "done"
+FAILED = "failed"
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRecord:
+    id: int
+    key: str
+    kind: str
+    network_id: int | None
+    ref: str
+    due_at: datetime
+    attempts: int
+
+
+def add_timer(
+    connection: Connection,
+    *,
+    key: str,
+    kind: str,
+    due_at: datetime,
+    network_id: int | None = None,
+    ref: str = "",
+) -> bool:
+    """Schedule work unless the same key is already scheduled; True if this call added it."""
+    return insert_ignore(
+        connection,
+        TIMER,
+        {
+            "key": key,
+            "kind": kind,
+            "network_id": network_id,
+            "ref": ref,
+            "due_at": due_at,
+            "status": PENDING,
+            "attempts": 0,
+        },
+        conflict=("key",),
+    )
+
+
+def cancel_timers(connection: Connection, *, kind: str, ref: str) -> int:
+    """Cancel every pending timer of `kind` for `ref`; returns how many."""
+    result = connection.execute(
+        update(TIMER)
+        .where(TIMER.c.kind == kind, TIMER.c.ref == ref, TIMER.c.status == PENDING)
+        .values(status=CANCELLED)
+    )
+    return int(result.rowcount)
+
+
+def pending_timers(connection: Connection, *, kind: str, ref: str) -> list[TimerRecord]:
+    rows = connection.execute(
+        select(*_COLUMNS)
+        .where(TIMER.c.kind == kind, TIMER.c.ref == ref, TIMER.c.status == PENDING)
+        .order_by(TIMER.c.due_at)
+    )
+    return [TimerRecord(**row._mapping) for row in rows]
+
+
+_COLUMNS = (
+    TIMER.c.id,
+    TIMER.c.key,
+    TIMER.c.kind,
+    TIMER.c.network_id,
+    TIMER.c.ref,
+    TIMER.c.due_at,
+    TIMER.c.attempts,
+)
+
+
+def take_next_due(connection: Connection, *, now: datetime) -> TimerRecord | None:
+    """The earliest due timer, locked for this transaction (skipped by other replicas)."""
+    query = (
+        select(*_COLUMNS)
+        .where(TIMER.c.status == PENDING, TIMER.c.due_at <= now)
+        .order_by(TIMER.c.due_at, TIMER.c.id)
+        .limit(1)
+    )
+    if connection.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    row = connection.execute(query).first()
+    return TimerRecord(**row._mapping) if row else None
+
+
+def mark_done(connection: Connection, *, timer_id: int, now: datetime) -> None:
+    connection.execute(update(TIMER).where(TIMER.c.id == timer_id).values(status=DONE, done_at=now))
+
+
+def record_failure(
+    connection: Connection, *, timer_id: int, error: str, retry_at: datetime | None
+) -> None:
+    """Count a failed attempt; retry at `retry_at`, or give up when it is None."""
+    values: dict[str, object] = {"attempts": TIMER.c.attempts + 1, "last_error": error[:300]}
+    if retry_at is None:
+        values["status"] = FAILED
+    else:
+        values["due_at"] = retry_at
+    connection.execute(update(TIMER).where(TIMER.c.id == timer_id).values(**values))
+
+
+def next_due_at(connection: Connection) -> datetime | None:
+    return connection.execute(
+        select(func.min(TIMER.c.due_at)).where(TIMER.c.status == PENDING)
+    ).scalar()

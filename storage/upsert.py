@@ -1,0 +1,46 @@
+"""Dialect-aware "insert unless it exists" and "insert or update", the building blocks of
+idempotent writes (outbox keys, timers, activity counters)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+
+def _insert(connection: Connection, table: Table) -> Any:
+    if connection.dialect.name == "postgresql":
+        return pg_insert(table)
+    return sqlite_insert(table)
+
+
+def insert_ignore(
+    connection: Connection, table: Table, values: Mapping[str, Any], *, conflict: Sequence[str]
+) -> bool:
+    """Insert `values` unless a row with the same `conflict` columns exists; True if inserted."""
+    statement = (
+        _insert(connection, table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(conflict))
+        # rowcount is not reliable for INSERT on every driver (psycopg reports -1);
+        # a returned row is.
+        .returning(table.c[conflict[0]])
+    )
+    return connection.execute(statement).first() is not None
+
+
+def insert_or_update(
+    connection: Connection,
+    table: Table,
+    values: Mapping[str, Any],
+    *,
+    conflict: Sequence[str],
+    update: Mapping[str, Any],
+) -> None:
+    """Insert `values`, or on a `conflict` apply `update` (expressions may use `table.c`)."""
+    statement = _insert(connection, table).values(**values)
+    statement = statement.on_conflict_do_update(index_elements=list(conflict), set_=dict(update))
+    connection.execute(statement)
