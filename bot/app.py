@@ -1,0 +1,97 @@
+"""The composition root: settings, database, clock, core, scheduler, delivery and adapters are
+built here and passed down. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.core import Core
+from bot.core_config import CoreConfig
+from bot.delivery import DeliveryWorker
+from bot.features import build_registry
+from bot.ports import ChatSender
+from bot.scheduler import Heartbeat
+from bot.server_secret import resolve_secret
+from storage import migrate
+from storage.engine import is_sqlite, make_engine
+
+log = logging.getLogger("staffroom.app")
+
+
+class StartupError(Exception):
+    """Something the operator must fix before the bot can start; the message says what."""
+
+
+def open_database(settings: Settings, *, upgrade_sqlite: bool = True) -> Engine:
+    """The engine, with the schema current: SQLite is upgraded in place (a single-server
+    install should just work); PostgreSQL must be upgraded deliberately (`staffroom db upgrade`)."""
+    engine = make_engine(settings.database_url, pool_size=max(settings.db_threads, 4))
+    if not migrate.needs_upgrade(engine):
+        return engine
+    if is_sqlite(settings.database_url) and upgrade_sqlite:
+        log.info("bringing the SQLite database schema up to date")
+        migrate.upgrade(engine)
+        return engine
+    raise StartupError(
+        "The database schema is not up to date. Run `staffroom db upgrade` (once, before starting "
+        "the new version), then start the bot again."
+    )
+
+
+def db_threads(settings: Settings) -> int:
+    if settings.db_threads:
+        return settings.db_threads
+    return 1 if is_sqlite(settings.database_url) else 4
+
+
+@dataclass
+class Staffroom:
+    """A running bot's parts."""
+
+    settings: Settings
+    core: Core
+    worker: DeliveryWorker
+
+    def heartbeat(self) -> Heartbeat:
+        heartbeat = Heartbeat(
+            core=self.core,
+            deliver=self.worker.deliver_due,
+            timer_interval=self.settings.timer_interval,
+            delivery_interval=self.settings.delivery_interval,
+        )
+        self.core.outbox_listeners.append(heartbeat.nudge)
+        return heartbeat
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    senders: Sequence[ChatSender] = (),
+) -> Staffroom:
+    """Wire the bot together from settings (tests pass their own clock and engine)."""
+    engine = engine or open_database(settings)
+    clock = clock or SystemClock()
+    config = CoreConfig(secret=resolve_secret(settings), default_timezone=settings.timezone)
+    core = Core(
+        engine=engine,
+        registry=build_registry(),
+        clock=clock,
+        config=config,
+        db_threads=db_threads(settings),
+    )
+    worker = DeliveryWorker(
+        engine=engine,
+        senders={sender.platform: sender for sender in senders},
+        clock=clock,
+        run_in_db=core.run_in_db,
+        channel_interval=settings.channel_interval,
+    )
+    return Staffroom(settings=settings, core=core, worker=worker)

@@ -1,0 +1,59 @@
+"""Settings, read once by the composition root from the environment and an optional `.env`.
+
+Platform credentials keep the names each platform's documentation uses (SLACK_BOT_TOKEN,
+DISCORD_TOKEN…); Staffroom's own settings start with STAFFROOM_, except DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure. Nothing secret has a default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STAFFROOM_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        default="sqlite:///staffroom.db",
+        validation_alias=AliasChoices("DATABASE_URL", "STAFFROOM_DATABASE_URL"),
+        description="SQLAlchemy URL; SQLite file by default, postgresql://… in production.",
+    )
+    secret: SecretStr | None = Field(
+        default=None,
+        description="Server secret for anonymity hashes; required with PostgreSQL. With SQLite "
+        "and no value, one is generated into secret_file.",
+    )
+    secret_file: Path = Field(default=Path("staffroom.secret"))
+    timezone: str = Field(default="Europe/London", description="Time zone of new networks.")
+    log_level: str = Field(default="INFO")
+    log_format: Literal["text", "json"] = Field(default="text")
+    db_threads: int = Field(default=0, ge=0, description="0: 1 for SQLite, 4 for PostgreSQL.")
+    delivery_interval: float = Field(
+        default=1.0, gt=0, description="Seconds between outbox passes."
+    )
+    timer_interval: float = Field(default=10.0, gt=0, description="Seconds between timer passes.")
+    channel_interval: float = Field(
+        default=1.0, ge=0, description="Least seconds between two messages to one channel."
+    )
+
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None and (
+            self.slack_app_token is not None or self.slack_signing_secret is not None
+        )
+
+    def discord_configured(self) -> bool:
+        return self.discord_token is not None

@@ -1,0 +1,294 @@
+"""The dispatcher: one inbound event in, one reply out, inside one database transaction.
+
+It resolves the workspace's network and the acting member, routes the event to its handler
+in the registry, and turns refusals and failures into kind replies. Blocking database work runs
+on a small thread pool so the event loop never stalls. Logs name the event kind, the handler
+and the outcome — never the actor, never text a member wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.context import Context
+from bot.core_config import CoreConfig
+from bot.db_threads import DatabaseThreads
+from bot.events import Actor, ButtonPress, ChannelActivity, Command, Event, FormSubmit, HomeOpened
+from bot.outbox import Outbox
+from bot.refusals import Refusal
+from bot.registry import Registry
+from bot.replies import Button, Buttons, Reply, Text, Tone
+from bot.router import Resolved, resolve
+from storage import activity, directory
+from storage.directory import MemberRecord, NetworkRecord
+from storage.uow import unit_of_work
+
+log = logging.getLogger("staffroom.core")
+
+T = TypeVar("T")
+NETWORK_CACHE_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one event, for metrics."""
+
+    kind: str
+    handler: str
+    result: str
+    seconds: float
+
+
+class Core:
+    """The bot's core. Adapters call `handle`; the scheduler calls `run_in_db` and `context`."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        registry: Registry,
+        clock: Clock,
+        config: CoreConfig,
+        db_threads: int = 1,
+    ) -> None:
+        self.engine = engine
+        self.registry = registry
+        self.clock = clock
+        self.config = config
+        self._threads = DatabaseThreads(db_threads)
+        self._networks: dict[tuple[str, str], tuple[float, NetworkRecord | None]] = {}
+        self.outbox_listeners: list[Callable[[], None]] = []
+        self.outcome_listeners: list[Callable[[Outcome], None]] = []
+
+    # --- running database work ----------------------------------------------------------
+
+    async def run_in_db(self, work: Callable[..., T], *args: Any) -> T:
+        """Run blocking database work on the core's thread pool."""
+        return await self._threads.run(work, *args)
+
+    def close(self) -> None:
+        self._threads.close()
+
+    @contextmanager
+    def transaction(self, network: NetworkRecord | None = None) -> Any:
+        """A unit of work with a fresh context (for timers, the CLI and tests)."""
+        with unit_of_work(self.engine) as connection:
+            ctx = self.context(connection, self.clock.now(), network)
+            yield ctx
+        self.after_commit(ctx)
+
+    def context(
+        self, connection: Connection, now: datetime, network: NetworkRecord | None
+    ) -> Context:
+        return Context(
+            connection=connection,
+            now=now,
+            clock=self.clock,
+            config=self.config,
+            registry=self.registry,
+            outbox=Outbox(connection, now, network.id if network else None),
+            network=network,
+        )
+
+    def after_commit(self, ctx: Context) -> None:
+        if ctx.network_changed:
+            self.forget_networks()
+        if ctx.outbox.queued:
+            for listener in self.outbox_listeners:
+                listener()
+
+    # --- events ---------------------------------------------------------------------------
+
+    async def handle(self, event: Event) -> Reply | None:
+        """Handle one event; returns the reply for the person who caused it (if any)."""
+        return await self.run_in_db(self.handle_now, event)
+
+    def handle_now(self, event: Event) -> Reply | None:
+        """Handle one event on the calling thread (tests, benchmarks, the console)."""
+        started = time.perf_counter()
+        kind = type(event).__name__
+        handler_name = "-"
+        try:
+            for attempt in (1, 2):
+                try:
+                    handler_name, reply = self._handle_once(event)
+                    break
+                except IntegrityError:
+                    # Two first contacts racing to create the same member, or a double click
+                    # creating the same row: the second try sees the first one's work.
+                    if attempt == 2:
+                        raise
+            result = "ok"
+        except Refusal as refusal:
+            reply, result = refusal.reply(), "refused"
+        except Exception:
+            error_id = secrets.token_hex(3).upper()
+            log.exception(
+                "event failed: kind=%s handler=%s error_id=%s", kind, handler_name, error_id
+            )
+            reply, result = _apology(error_id), "error"
+        seconds = time.perf_counter() - started
+        outcome = Outcome(kind, handler_name, result, seconds)
+        for listener in self.outcome_listeners:
+            listener(outcome)
+        return reply
+
+    def _handle_once(self, event: Event) -> tuple[str, Reply | None]:
+        with unit_of_work(self.engine) as connection:
+            now = self.clock.now()
+            network = self.network_for(connection, event.actor.platform, event.actor.workspace)
+            ctx = self.context(connection, now, network)
+            ctx.actor, ctx.place = event.actor, event.place
+            if network is not None and not isinstance(event, ChannelActivity):
+                ctx.member = self._member_for(connection, network, event.actor, now)
+            name, reply = self._route(event, ctx)
+        self.after_commit(ctx)
+        return name, reply
+
+    def _route(self, event: Event, ctx: Context) -> tuple[str, Reply | None]:
+        if isinstance(event, Command):
+            resolved = resolve(self.registry, event.text)
+            if not isinstance(resolved, Resolved):
+                return "unknown", _unknown_command(resolved.typed, resolved.suggestions)
+            spec = resolved.spec
+            if spec.needs_network:
+                ctx.require_network()
+            return spec.name, spec.handler(event, ctx, resolved.arguments)
+        if isinstance(event, ButtonPress):
+            button = self.registry.buttons.get(event.action)
+            if button is None:
+                raise Refusal(
+                    "That button no longer does anything — it may be from an old message."
+                )
+            ctx.require_network()
+            return event.action, button.handler(event, ctx)
+        if isinstance(event, FormSubmit):
+            form = self.registry.forms.get(event.form_id)
+            if form is None:
+                raise Refusal("That form has expired. Please start again.")
+            ctx.require_network()
+            return event.form_id, form.handler(event, ctx)
+        if isinstance(event, ChannelActivity):
+            self._count_activity(event, ctx)
+            return "activity", None
+        if isinstance(event, HomeOpened):
+            home = self.registry.commands.get(("home",))
+            if home is None or ctx.network is None:
+                return "home", None
+            return "home", home.handler(Command(event.actor, event.place, "home"), ctx, "")
+        raise TypeError(f"unknown event {event!r}")
+
+    def _count_activity(self, event: ChannelActivity, ctx: Context) -> None:
+        if ctx.network is None or event.place.channel is None or event.place.is_direct:
+            return
+        activity.count_message_in_channel(
+            ctx.connection,
+            platform=event.actor.platform,
+            workspace=event.actor.workspace,
+            user_id=event.actor.user_id,
+            channel_id=event.place.channel,
+            day=event.at.astimezone(ctx.zone).date(),
+        )
+
+    # --- tenancy and identity ----------------------------------------------------------
+
+    def network_for(
+        self, connection: Connection, platform: str, workspace: str
+    ) -> NetworkRecord | None:
+        """The network a workspace belongs to, cached briefly (settings may change)."""
+        key = (platform, workspace)
+        cached = self._networks.get(key)
+        moment = time.monotonic()
+        if cached is not None and moment - cached[0] < NETWORK_CACHE_SECONDS:
+            return cached[1]
+        network = directory.network_for_workspace(
+            connection, platform=platform, external_id=workspace
+        )
+        self._networks[key] = (moment, network)
+        return network
+
+    def forget_networks(self) -> None:
+        """Drop the network cache (after setup or a settings change)."""
+        self._networks.clear()
+
+    def _member_for(
+        self, connection: Connection, network: NetworkRecord, actor: Actor, now: datetime
+    ) -> MemberRecord:
+        member = directory.member_for_identity(
+            connection, platform=actor.platform, workspace=actor.workspace, user_id=actor.user_id
+        )
+        if member is None:
+            return first_contact(connection, network, actor, now)
+        changed = False
+        name = actor.display_name.strip()[:80]
+        if name and name != member.display_name:
+            directory.rename_member(connection, member_id=member.id, display_name=name)
+            changed = True
+        if actor.timezone and actor.timezone != member.timezone:
+            directory.set_member_timezone(connection, member_id=member.id, timezone=actor.timezone)
+            changed = True
+        if changed:
+            member = directory.get_member(connection, member_id=member.id)
+            assert member is not None
+        return member
+
+
+def first_contact(
+    connection: Connection,
+    network: NetworkRecord,
+    actor: Actor,
+    now: datetime,
+    *,
+    school_id: int | None = None,
+    is_facilitator: bool = False,
+) -> MemberRecord:
+    """Create the member record for someone the bot meets for the first time."""
+    member_id = directory.create_member(
+        connection,
+        network_id=network.id,
+        display_name=actor.display_name.strip()[:80] or actor.user_id,
+        now=now,
+        school_id=school_id,
+        timezone=actor.timezone,
+        is_facilitator=is_facilitator,
+    )
+    directory.add_identity(
+        connection,
+        member_id=member_id,
+        platform=actor.platform,
+        workspace=actor.workspace,
+        user_id=actor.user_id,
+        now=now,
+    )
+    member = directory.get_member(connection, member_id=member_id)
+    assert member is not None
+    return member
+
+
+def _unknown_command(typed: str, suggestions: tuple[str, ...]) -> Reply:
+    lines = [f"I don't know the command “{typed[:40]}”."]
+    if suggestions:
+        lines.append("Did you mean " + " or ".join(f"`/staffroom {s}`" for s in suggestions) + "?")
+    lines.append("Type `/staffroom help` to see everything I can do.")
+    return Reply(
+        (Text(" ".join(lines)), Buttons((Button("Show help", "help.show"),))), tone=Tone.WARNING
+    )
+
+
+def _apology(error_id: str) -> Reply:
+    return Reply.say(
+        "Sorry — something went wrong on my side, and nothing was changed. Please try again; "
+        f"if it keeps happening, tell your facilitator and quote error **{error_id}**.",
+        tone=Tone.ERROR,
+    )

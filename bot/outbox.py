@@ -1,0 +1,170 @@
+"""Queuing messages the bot sends on its own initiative, in the transaction that decides them.
+
+Features say *whom* to tell — a group (every channel it is linked to, on every platform), a
+channel, or a member (by direct message) — with an idempotency key; this module turns that
+into outbox rows. The delivery worker sends them later, exactly once per key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from bot.replies import Reply
+from bot.reply_codec import encode_reply
+from storage import directory, groups
+from storage import outbox as store
+from storage.groups import ChannelRecord
+
+
+def channel_key(key: str, channel: ChannelRecord) -> str:
+    """The key of the copy of a group message that goes to one channel."""
+    return f"{key}@{channel.platform}:{channel.workspace}:{channel.channel_id}"
+
+
+class Outbox:
+    """Writes outbox rows on the event's own connection, so they commit (or not) with it."""
+
+    def __init__(self, connection: Connection, now: datetime, network_id: int | None) -> None:
+        self._connection = connection
+        self._now = now
+        self._network_id = network_id
+        self.queued = 0
+
+    def _queue(
+        self,
+        *,
+        key: str,
+        reply: Reply,
+        purpose: str,
+        platform: str,
+        workspace: str,
+        channel: str | None = None,
+        user_id: str | None = None,
+        due_at: datetime | None = None,
+        expires_at: datetime | None = None,
+        thread_of: str | None = None,
+    ) -> bool:
+        message = store.OutboundMessage(
+            key=key,
+            network_id=self._network_id,
+            purpose=purpose,
+            platform=platform,
+            workspace=workspace,
+            channel=channel,
+            user_id=user_id,
+            thread_of=thread_of,
+            payload=encode_reply(reply),
+            due_at=due_at or self._now,
+            expires_at=expires_at,
+        )
+        queued = store.enqueue(self._connection, message=message, now=self._now)
+        self.queued += int(queued)
+        return queued
+
+    def to_channel(
+        self,
+        channel: ChannelRecord,
+        *,
+        key: str,
+        reply: Reply,
+        purpose: str,
+        due_at: datetime | None = None,
+        expires_at: datetime | None = None,
+        thread_of: str | None = None,
+    ) -> bool:
+        return self._queue(
+            key=key,
+            reply=reply,
+            purpose=purpose,
+            platform=channel.platform,
+            workspace=channel.workspace,
+            channel=channel.channel_id,
+            due_at=due_at,
+            expires_at=expires_at,
+            thread_of=thread_of,
+        )
+
+    def to_group(
+        self,
+        group_id: int,
+        *,
+        key: str,
+        reply: Reply,
+        purpose: str,
+        due_at: datetime | None = None,
+        expires_at: datetime | None = None,
+        thread_of: str | None = None,
+    ) -> list[ChannelRecord]:
+        """Post to every channel the group is linked to; returns those channels.
+
+        With `thread_of`, each copy goes under the copy of that message in the same channel.
+        """
+        channels = groups.channels_of_group(self._connection, group_id=group_id)
+        for channel in channels:
+            self.to_channel(
+                channel,
+                key=channel_key(key, channel),
+                reply=reply,
+                purpose=purpose,
+                due_at=due_at,
+                expires_at=expires_at,
+                thread_of=channel_key(thread_of, channel) if thread_of else None,
+            )
+        return channels
+
+    def to_member(
+        self,
+        member_id: int,
+        *,
+        key: str,
+        reply: Reply,
+        purpose: str,
+        due_at: datetime | None = None,
+        expires_at: datetime | None = None,
+    ) -> bool:
+        """Send a direct message to the member on their most recent identity.
+
+        Returns False when the member has no identity to reach (for example, imported from a
+        roster and never seen on chat) — the caller decides whether that matters.
+        """
+        identities = directory.identities_of(self._connection, member_id=member_id)
+        if not identities:
+            return False
+        identity = identities[0]
+        return self._queue(
+            key=key,
+            reply=reply,
+            purpose=purpose,
+            platform=identity.platform,
+            workspace=identity.workspace,
+            user_id=identity.user_id,
+            due_at=due_at,
+            expires_at=expires_at,
+        )
+
+    def edit(self, *, key: str, reply: Reply, purpose: str) -> None:
+        """Replace the content of the message queued under `key` (the newest edit wins)."""
+        original = store.destination_of(self._connection, key=key)
+        if original is None:
+            return
+        message = store.OutboundMessage(
+            key=f"{key}~edit",
+            network_id=self._network_id,
+            purpose=purpose,
+            platform=original.platform,
+            workspace=original.workspace,
+            channel=original.channel,
+            user_id=original.user_id,
+            edit_of=key,
+            payload=encode_reply(reply),
+            due_at=self._now,
+        )
+        store.enqueue_replacing(self._connection, message=message, now=self._now)
+        self.queued += 1
+
+    def edit_group_post(self, group_id: int, *, key: str, reply: Reply, purpose: str) -> None:
+        """Replace the content of every channel's copy of a group message."""
+        for channel in groups.channels_of_group(self._connection, group_id=group_id):
+            self.edit(key=channel_key(key, channel), reply=reply, purpose=purpose)

@@ -1,0 +1,132 @@
+"""The handler registry: every command, button, form and timer kind, in one table.
+
+Features register their handlers here; the router resolves typed text against it and the help
+text is generated from it, so a command cannot exist without its help line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from bot.events import ButtonPress, Command, FormSubmit
+    from bot.replies import Reply
+    from storage.timers import TimerRecord
+
+CommandHandler = Callable[["Command", "Context", str], "Reply"]
+ButtonHandler = Callable[["ButtonPress", "Context"], "Reply"]
+FormHandler = Callable[["FormSubmit", "Context"], "Reply"]
+TimerHandler = Callable[["TimerRecord", "Context"], None]
+
+
+class Audience(IntEnum):
+    """Who a command is for; help lists a command to those who may use it."""
+
+    EVERYONE = 0
+    MEMBER = 1
+    LEADER = 2
+    FACILITATOR = 3
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """One subcommand of `/staffroom`.
+
+    Attributes:
+        words: the subcommand words, e.g. ("group", "create").
+        usage: the arguments as help shows them, e.g. "<name> [— description]".
+        summary: one line for help.
+        topic: the help section.
+        audience: who may use it (checked again by the handler itself).
+        examples: full example lines, without the leading `/staffroom`.
+        needs_network: false only for commands that work before `setup`.
+        private: the command concerns an anonymous act; the actor is never logged.
+        slow: adapters acknowledge first and deliver the reply afterwards.
+    """
+
+    words: tuple[str, ...]
+    handler: CommandHandler
+    summary: str
+    usage: str = ""
+    topic: str = "General"
+    audience: Audience = Audience.MEMBER
+    examples: tuple[str, ...] = ()
+    needs_network: bool = True
+    private: bool = False
+    slow: bool = False
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def synopsis(self) -> str:
+        return f"{self.name} {self.usage}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonSpec:
+    action: str
+    handler: ButtonHandler
+    private: bool = False
+    slow: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FormSpec:
+    form_id: str
+    handler: FormHandler
+    private: bool = False
+    slow: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TimerSpec:
+    kind: str
+    handler: TimerHandler
+
+
+@dataclass
+class Registry:
+    """All handlers of the running bot. Built once, at start-up, by `bot.features`."""
+
+    commands: dict[tuple[str, ...], CommandSpec] = field(default_factory=dict)
+    buttons: dict[str, ButtonSpec] = field(default_factory=dict)
+    forms: dict[str, FormSpec] = field(default_factory=dict)
+    timers: dict[str, TimerSpec] = field(default_factory=dict)
+    _longest: int = 1
+
+    def command(self, spec: CommandSpec) -> None:
+        if spec.words in self.commands:
+            raise ValueError(f"command {spec.name!r} registered twice")
+        if not spec.words or any(w != w.lower() or " " in w for w in spec.words):
+            raise ValueError(f"command words must be lower-case single words: {spec.words!r}")
+        self.commands[spec.words] = spec
+        self._longest = max(self._longest, len(spec.words))
+
+    def button(self, spec: ButtonSpec) -> None:
+        if spec.action in self.buttons:
+            raise ValueError(f"button {spec.action!r} registered twice")
+        self.buttons[spec.action] = spec
+
+    def form(self, spec: FormSpec) -> None:
+        if spec.form_id in self.forms:
+            raise ValueError(f"form {spec.form_id!r} registered twice")
+        self.forms[spec.form_id] = spec
+
+    def timer(self, spec: TimerSpec) -> None:
+        if spec.kind in self.timers:
+            raise ValueError(f"timer kind {spec.kind!r} registered twice")
+        self.timers[spec.kind] = spec
+
+    def __iter__(self) -> Iterator[CommandSpec]:
+        return iter(sorted(self.commands.values(), key=lambda spec: spec.words))
+
+    @property
+    def longest(self) -> int:
+        """The most words any command has (the router tries that many first)."""
+        return self._longest

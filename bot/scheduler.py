@@ -1,0 +1,159 @@
+"""Driving time: due timers are processed one per transaction, and APScheduler calls the timer
+pass and the delivery pass at short intervals.
+
+The database holds every schedule (timers and outbox rows); APScheduler keeps nothing but two
+interval jobs in memory, so any number of processes can run it against one database. A timer
+is locked by the transaction that processes it (`FOR UPDATE SKIP LOCKED` on PostgreSQL), and
+whatever the handler queues commits with it: each timer's work happens exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.core import Core
+from storage import directory, outbox, timers
+from storage.uow import unit_of_work
+
+log = logging.getLogger("staffroom.scheduler")
+
+MAX_TIMER_ATTEMPTS = 5
+
+
+def run_due_timers(core: Core, now: datetime | None = None, *, limit: int = 500) -> int:
+    """Process every timer due at `now` (default: the clock's now); returns how many ran."""
+    now = now or core.clock.now()
+    processed = 0
+    while processed < limit:
+        outcome = _run_one(core, now)
+        if outcome is None:
+            break
+        processed += 1
+    return processed
+
+
+def _run_one(core: Core, now: datetime) -> bool | None:
+    """Run the next due timer. None when nothing is due; False when it failed."""
+    failed: tuple[int, int, str] | None = None
+    with unit_of_work(core.engine) as connection:
+        timer = timers.take_next_due(connection, now=now)
+        if timer is None:
+            return None
+        spec = core.registry.timers.get(timer.kind)
+        ctx = core.context(connection, now, None)
+        if timer.network_id is not None:
+            ctx.network = directory.get_network(connection, network_id=timer.network_id)
+        if spec is None:
+            timers.record_failure(
+                connection, timer_id=timer.id, error=f"no handler for {timer.kind}", retry_at=None
+            )
+            return False
+        try:
+            with connection.begin_nested():
+                spec.handler(timer, ctx)
+            timers.mark_done(connection, timer_id=timer.id, now=now)
+        except Exception as error:
+            log.exception("timer failed: kind=%s id=%s", timer.kind, timer.id)
+            failed = (timer.id, timer.attempts, f"{type(error).__name__}: {error}")
+            retry_at = (
+                now + timedelta(minutes=2**timer.attempts)
+                if timer.attempts + 1 < MAX_TIMER_ATTEMPTS
+                else None
+            )
+            timers.record_failure(connection, timer_id=timer.id, error=failed[2], retry_at=retry_at)
+    if failed is None:
+        core.after_commit(ctx)
+    return failed is None
+
+
+def next_due(core: Core, platforms: list[str]) -> datetime | None:
+    """When the next timer or outbox message falls due (the console moves its clock there)."""
+    with unit_of_work(core.engine) as connection:
+        candidates = [
+            timers.next_due_at(connection),
+            outbox.next_due_at(connection, platforms=platforms),
+        ]
+    due = [c for c in candidates if c is not None]
+    return min(due) if due else None
+
+
+class Heartbeat:
+    """Calls the timer pass and the delivery pass on intervals, plus on demand ("nudge")."""
+
+    def __init__(
+        self,
+        *,
+        core: Core,
+        deliver: Callable[[], Awaitable[int]],
+        timer_interval: float,
+        delivery_interval: float,
+    ) -> None:
+        self._core = core
+        self._deliver = deliver
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._timer_interval = timer_interval
+        self._delivery_interval = delivery_interval
+        self._wake = asyncio.Event()
+        self._delivering = asyncio.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waker: asyncio.Task[None] | None = None
+        self.last_timer_pass: datetime | None = None
+        self.last_delivery_pass: datetime | None = None
+
+    def nudge(self) -> None:
+        """Ask for a delivery pass soon (thread-safe; called after an event queues messages)."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def timer_pass(self) -> None:
+        count = await self._core.run_in_db(run_due_timers, self._core)
+        self.last_timer_pass = self._core.clock.now()
+        if count:
+            await self.delivery_pass()
+
+    async def delivery_pass(self) -> None:
+        async with self._delivering:
+            try:
+                while await self._deliver():
+                    pass
+            except Exception:
+                log.exception("delivery pass failed")
+            self.last_delivery_pass = self._core.clock.now()
+
+    async def _wake_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            await self.delivery_pass()
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._scheduler.add_job(
+            self.timer_pass,
+            "interval",
+            seconds=self._timer_interval,
+            id="timers",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
+        self._scheduler.add_job(
+            self.delivery_pass,
+            "interval",
+            seconds=self._delivery_interval,
+            id="delivery",
+            max_instances=1,
+            coalesce=True,
+        )
+        self._scheduler.start()
+        self._waker = asyncio.create_task(self._wake_loop())
+
+    def stop(self) -> None:
+        self._scheduler.shutdown(wait=False)
+        if self._waker is not None:
+            self._waker.cancel()

@@ -1,0 +1,67 @@
+"""Serving on real chat platforms: start the configured adapters, the scheduler and the
+delivery worker on one event loop, and stop them cleanly on SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from bot.app import Staffroom, StartupError, build
+from bot.config import Settings
+
+log = logging.getLogger("staffroom.serve")
+
+
+class RunningAdapter(Protocol):
+    """What an adapter's `start` returns: something to stop at shutdown."""
+
+    async def stop(self) -> None: ...
+
+
+AdapterStarter = Callable[[Staffroom], Awaitable[RunningAdapter]]
+
+# (platform, whether its credentials are set, "module:function" that starts it)
+PLATFORMS: tuple[tuple[str, Callable[[Settings], bool], str], ...] = (
+    ("Slack", Settings.slack_configured, "adapters.slack.runner:start"),
+    ("Discord", Settings.discord_configured, "adapters.discord.runner:start"),
+)
+
+
+def _starter(path: str) -> AdapterStarter | None:
+    module_name, _, function = path.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        return None
+    starter: AdapterStarter = getattr(module, function)
+    return starter
+
+
+async def serve(settings: Settings) -> None:
+    app = build(settings)
+    heartbeat = app.heartbeat()
+    running: list[RunningAdapter] = []
+    for name, configured, path in PLATFORMS:
+        if not configured(settings):
+            log.info("%s not started: its credentials are not set", name)
+            continue
+        starter = _starter(path)
+        if starter is None:
+            raise StartupError(f"{name} credentials are set, but this build has no {name} adapter.")
+        running.append(await starter(app))
+        log.info("%s started", name)
+    heartbeat.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("stopping")
+    heartbeat.stop()
+    for adapter in running:
+        await adapter.stop()
+    app.core.close()
