@@ -1,0 +1,177 @@
+"""The demo network for `staffroom console --demo`: eleven schools, a dozen subject groups, a
+facilitator, leaders and teachers, channels, and eight weeks of activity history — enough to
+try every feature without setting anything up."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection
+
+from bot.core import Core
+from bot.events import Actor
+from bot.names import name_key
+from bot.roster import ensure_member
+from storage import activity, directory, groups
+from storage.groups import ChannelRecord
+
+NETWORK_NAME = "Solent Schools Network"
+CONSOLE = "console"
+
+SCHOOLS = (
+    "Ridgeway School",
+    "Harbour Sixth Form College",
+    "St Anne's Academy",
+    "Northfield High",
+    "Meadowbank School",
+    "Castle Hill College",
+    "Oakwood Academy",
+    "Riverside Community School",
+    "Kingsmead School",
+    "Hillcrest Sixth Form",
+    "Abbeyfield College",
+)
+GROUPS = (
+    ("A-level Chemistry", "Practicals, moderation and results analysis"),
+    ("A-level Biology", "Required practicals and exam technique"),
+    ("A-level Physics", "Teaching mechanics and electricity well"),
+    ("GCSE Maths", "Higher and foundation tiers, intervention ideas"),
+    ("GCSE English", "Set texts, non-fiction writing, moderation"),
+    ("GCSE Drama", "Devising, set texts and the written paper"),
+    ("A-level History", "Coursework (NEA) and source analysis"),
+    ("Computer Science", "Programming projects and the new specification"),
+    ("Modern Languages", "Speaking exams and the revised GCSE"),
+    ("Geography", "Fieldwork and the NEA"),
+    ("SENCOs", "Inclusion, access arrangements, EHCPs"),
+    ("Early-career teachers", "A friendly space for ECTs and their mentors"),
+)
+PEOPLE = (
+    # name, school index, groups (indexes), leads (indexes)
+    ("Tom Patel", 0, (0, 2), (0,)),
+    ("Aisha Khan", 1, (0, 1), ()),
+    ("Ben Carter", 2, (0,), ()),
+    ("Chloe Evans", 3, (0, 11), ()),
+    ("Dev Sharma", 4, (1,), (1,)),
+    ("Ellie Morgan", 5, (1, 10), ()),
+    ("Finn O'Brien", 6, (2,), (2,)),
+    ("Grace Liu", 7, (3,), (3,)),
+    ("Harry Wood", 8, (3, 11), ()),
+    ("Isla Brown", 9, (4,), (4,)),
+    ("Jack Turner", 10, (4, 6), ()),
+    ("Kemi Adeyemi", 0, (5,), (5,)),
+    ("Leo Fischer", 1, (7,), (7,)),
+    ("Maya Singh", 2, (8,), (8,)),
+    ("Noah Hughes", 3, (9,), (9,)),
+    ("Olivia Price", 4, (10,), (10,)),
+    ("Priya Nair", 5, (11,), (11,)),
+    ("Rosa Martinez", 6, (6,), (6,)),
+    ("Sam Jones", 7, (0, 3), ()),
+    ("Tara Quinn", 8, (1, 2), ()),
+    ("Umar Farooq", 9, (3, 7), ()),
+    ("Vera Novak", 10, (8, 4), ()),
+    ("Will Foster", 1, (2, 9), ()),
+    ("Zoe Clarke", 3, (5, 11), ()),
+)
+FACILITATOR = ("Fran Hughes", 1)
+
+
+def channel_name(group: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in group.lower()).strip("-").replace("--", "-")
+
+
+def seed_demo(connection: Connection, now: datetime, timezone: str = "Europe/London") -> None:
+    """Create the demo network in an empty database bound to the console workspace."""
+    network = directory.create_network(connection, name=NETWORK_NAME, timezone=timezone, now=now)
+    directory.bind_workspace(
+        connection, network_id=network.id, platform=CONSOLE, external_id=CONSOLE, now=now
+    )
+    school_ids = [
+        directory.add_school(
+            connection, network_id=network.id, name=name, name_key=name_key(name), now=now
+        ).id
+        for name in SCHOOLS
+    ]
+    group_ids = []
+    for name, description in GROUPS:
+        group = groups.create_group(
+            connection,
+            network_id=network.id,
+            name=name,
+            name_key=name_key(name),
+            description=description,
+            now=now,
+        )
+        groups.link_channel(
+            connection,
+            group_id=group.id,
+            channel=ChannelRecord(CONSOLE, CONSOLE, channel_name(name), channel_name(name)),
+            now=now,
+        )
+        group_ids.append(group.id)
+    name, school = FACILITATOR
+    facilitator, _ = ensure_member(
+        connection, network, _actor(name), now, school_id=school_ids[school]
+    )
+    directory.set_facilitator(connection, member_id=facilitator.id, is_facilitator=True)
+    rng = random.Random(2026)
+    for name, school, joined, leads in PEOPLE:
+        member, _ = ensure_member(
+            connection, network, _actor(name), now, school_id=school_ids[school]
+        )
+        for index in joined:
+            role = groups.LEADER if index in leads else groups.MEMBER_ROLE
+            groups.add_membership(
+                connection, group_id=group_ids[index], member_id=member.id, role=role, now=now
+            )
+            _history(
+                connection,
+                rng,
+                network.id,
+                group_ids[index],
+                member.id,
+                school_ids[school],
+                now,
+                drifting=index == 9,
+            )
+
+
+def _actor(name: str) -> Actor:
+    user_id = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+    return Actor(CONSOLE, CONSOLE, user_id, name)
+
+
+def _history(
+    connection: Connection,
+    rng: random.Random,
+    network_id: int,
+    group_id: int,
+    member_id: int,
+    school_id: int,
+    now: datetime,
+    *,
+    drifting: bool,
+) -> None:
+    """Eight weeks of message counts; a drifting group's activity fades in the last weeks."""
+    for days_ago in range(1, 57):
+        chance = 0.4 * days_ago / 56 if drifting else 0.35
+        if rng.random() < chance:
+            activity.count_message(
+                connection,
+                network_id=network_id,
+                group_id=group_id,
+                member_id=member_id,
+                school_id=school_id,
+                day=(now - timedelta(days=days_ago)).date(),
+                messages=rng.randint(1, 4),
+            )
+
+
+def ensure_demo(core: Core) -> bool:
+    """Seed the demo network unless the console workspace already has one; True if seeded."""
+    with core.transaction() as ctx:
+        if core.network_for(ctx.connection, CONSOLE, CONSOLE) is not None:
+            return False
+        seed_demo(ctx.connection, ctx.now, core.config.default_timezone)
+    core.forget_networks()
+    return True

@@ -1,0 +1,15 @@
+"""The features of the running bot, registered into one registry at start-up."""
+
+from __future__ import annotations
+
+from bot import groups, help, network
+from bot.registry import Registry
+
+FEATURES = (help, network, groups)
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    for feature in FEATURES:
+        feature.register(registry)
+    return registry
