@@ -1,0 +1,26 @@
+"""The `staffroom` command line: run the bot, the console, and the operator's tools.
+
+Each group of subcommands lives in its own module and is added here.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import console, database, network, run
+
+app = typer.Typer(
+    help="Staffroom: a chat bot for networks of schools.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("run")(run.run)
+app.command("console")(console.console)
+app.add_typer(database.app, name="db")
+app.add_typer(network.app, name="network")
+app.command("import")(network.import_roster_file)
+
+
+def main() -> None:
+    app()

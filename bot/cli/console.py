@@ -1,0 +1,93 @@
+"""`staffroom console`: the whole bot in a terminal, on its own SQLite file with `--demo`."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from bot.cli.common import err, load_settings, operator_errors
+from bot.config import Settings
+
+DEMO_DATABASE = "staffroom-demo.db"
+
+WELCOME = """Staffroom console — you play several people from several schools.
+Type chat text, or /staffroom commands; :help lists the directives (:as, :in, :click, :tick…).
+"""
+DEMO_WELCOME = """Demo network loaded: the Solent Schools Network (11 schools, 12 subject groups).
+You are Fran Hughes, its facilitator, in #a-level-chemistry. Try:
+  /staffroom help        /staffroom groups        /staffroom whoami
+  :as Tom Patel@Ridgeway School    (Tom leads A-level Chemistry)
+  :as Newcomer Nell@Oakwood Academy   then   /staffroom join A-level Chemistry
+"""
+
+
+def console(
+    demo: bool = typer.Option(
+        False, help=f"Use the demo network, in its own file ({DEMO_DATABASE})."
+    ),
+    script: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Run the lines of a script file and exit."
+    ),
+    database: str | None = typer.Option(
+        None, help="Database URL (default: DATABASE_URL, or the demo file)."
+    ),
+    start: str | None = typer.Option(
+        None, help="Start the clock at this UTC time, e.g. 2026-11-23T08:00."
+    ),
+) -> None:
+    """A chat REPL: play teachers, leaders and facilitators from several schools."""
+    start_console(demo=demo, script=script, database=database, start=start)
+
+
+def start_console(
+    *, demo: bool, script: Path | None, database: str | None, start: str | None
+) -> None:
+    overrides: dict[str, object] = {"channel_interval": 0.0}
+    if database:
+        overrides["database_url"] = database
+    elif demo:
+        overrides["database_url"] = f"sqlite:///{DEMO_DATABASE}"
+        overrides["secret_file"] = Path(DEMO_DATABASE + ".secret")
+    settings = load_settings(**overrides)
+    try:
+        started = datetime.fromisoformat(start).replace(tzinfo=UTC) if start else None
+    except ValueError:
+        err.print(f"[red]--start {start!r}: use the form 2026-11-23T08:00.[/red]")
+        raise typer.Exit(2) from None
+    with operator_errors():
+        code = asyncio.run(_console(settings, demo=demo, script=script, started=started))
+    raise typer.Exit(code)
+
+
+async def _console(
+    settings: Settings, *, demo: bool, script: Path | None, started: datetime | None
+) -> int:
+    from adapters.console.repl import run_interactive, run_script
+    from adapters.console.session import ConsoleSession
+    from bot.app import build
+    from bot.clock import ManualClock
+    from bot.demo import ensure_demo
+
+    clock = ManualClock(started or datetime.now(UTC).replace(second=0, microsecond=0))
+    app = build(settings, clock=clock)
+    if demo:
+        ensure_demo(app.core)
+    terminal = Console(highlight=False)
+    session = ConsoleSession(app, clock, terminal, Path(tempfile.gettempdir()) / "staffroom-files")
+    if demo:
+        await session.send(":as Fran Hughes")
+        await session.send(":in #a-level-chemistry")
+    if script is None:
+        terminal.print(WELCOME)
+        if demo:
+            terminal.print(DEMO_WELCOME)
+        code = await run_interactive(session)
+    else:
+        code = await run_script(session, script)
+    app.core.close()
+    return code

@@ -1,0 +1,53 @@
+"""`staffroom db …`: schema upgrades and status for operators; new revisions for developers."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from bot.cli.common import load_settings
+from storage import migrate
+from storage.engine import make_engine
+
+app = typer.Typer(
+    help="Database schema: upgrade, status, and (for developers) new revisions.",
+    no_args_is_help=True,
+)
+out = Console()
+
+
+@app.command()
+def upgrade() -> None:
+    """Bring the database (DATABASE_URL) to the newest schema. Run before starting a new version."""
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    after = migrate.current_revision(engine)
+    if before == after:
+        out.print(f"The database is already up to date (revision {after}).")
+    else:
+        out.print(f"Upgraded the database from {before or 'empty'} to {after}.")
+
+
+@app.command()
+def status() -> None:
+    """Show the database's schema revision and whether it needs an upgrade."""
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    state = "up to date" if current == head else "needs `staffroom db upgrade`"
+    out.print(f"Schema revision {current or 'none (empty database)'}; newest {head}: {state}.")
+    if current != head:
+        raise typer.Exit(1)
+
+
+@app.command()
+def revision(
+    message: str = typer.Option(..., "-m", "--message", help="What the revision changes."),
+) -> None:
+    """(Developers) Autogenerate a migration from the models against an up-to-date database."""
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    migrate.new_revision(engine, message)

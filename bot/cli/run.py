@@ -1,0 +1,36 @@
+"""`staffroom run`: start every adapter whose credentials are set; with none, say which
+variables to set and open the console on the demo network instead."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.console import Console
+
+from bot.cli.common import load_settings, operator_errors
+
+out = Console(stderr=True)
+
+NO_PLATFORM = """No chat platform credentials are set, so Staffroom is starting in the console
+with the demo network (the same as `staffroom console --demo`).
+
+To connect a platform, set these (environment or a .env file) and run `staffroom run` again:
+  Slack (Socket Mode):  SLACK_BOT_TOKEN and SLACK_APP_TOKEN
+  Slack (HTTP mode):    SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET
+  Discord:              DISCORD_TOKEN
+"""
+
+
+def run() -> None:
+    """Run the bot: Slack and/or Discord when configured, otherwise the console demo."""
+    settings = load_settings()
+    if not (settings.slack_configured() or settings.discord_configured()):
+        out.print(NO_PLATFORM)
+        from bot.cli.console import start_console
+
+        start_console(demo=True, script=None, database=None, start=None)
+        return
+    from bot.serve import serve
+
+    with operator_errors():
+        asyncio.run(serve(settings))
