@@ -1,0 +1,176 @@
+"""The delivery worker on both databases: sends each message once, waits out rate limits,
+backs off after errors, gives up on permanent failures and tells the facilitators, threads
+replies and applies edits in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from bot.app import Staffroom
+from bot.clock import ManualClock
+from bot.core import first_contact
+from bot.delivery import MAX_ATTEMPTS, DeliveryWorker
+from bot.events import Actor
+from bot.replies import Reply
+from storage import directory, outbox
+from storage.directory import NetworkRecord
+from storage.groups import ChannelRecord
+from storage.uow import unit_of_work
+from tests.fakes import FakeChat, PermanentFailure, RateLimited
+
+
+@pytest.fixture
+def wired(
+    app_factory: Callable[[str], Staffroom], database_url: str
+) -> tuple[Staffroom, FakeChat, DeliveryWorker]:
+    app = app_factory(database_url)
+    chat = FakeChat()
+    worker = DeliveryWorker(
+        engine=app.core.engine,
+        senders={"console": chat},
+        clock=app.core.clock,
+        run_in_db=app.core.run_in_db,
+        channel_interval=0,
+    )
+    return app, chat, worker
+
+
+def _network_with_facilitator(app: Staffroom) -> NetworkRecord:
+    with app.core.transaction() as ctx:
+        network = directory.create_network(
+            ctx.connection, name="Net", timezone="Europe/London", now=ctx.now
+        )
+        directory.bind_workspace(
+            ctx.connection, network_id=network.id, platform="console", external_id="w", now=ctx.now
+        )
+        first_contact(
+            ctx.connection,
+            network,
+            Actor("console", "w", "fran", "Fran"),
+            ctx.now,
+            is_facilitator=True,
+        )
+    return network
+
+
+CHANNEL = ChannelRecord("console", "w", "c1", "")
+
+
+def _queue(app: Staffroom, key: str, network: NetworkRecord | None = None, **extra: object) -> None:
+    with app.core.transaction(network) as ctx:
+        ctx.outbox.to_channel(CHANNEL, key=key, reply=Reply.say(key), purpose="test", **extra)  # type: ignore[arg-type]
+
+
+async def _drain(worker: DeliveryWorker) -> None:
+    while await worker.deliver_due():
+        pass
+
+
+async def test_each_message_is_sent_once(wired: tuple[Staffroom, FakeChat, DeliveryWorker]) -> None:
+    app, chat, worker = wired
+    for n in range(5):
+        _queue(app, f"m{n}")
+    _queue(app, "m0")  # a repeated key is not queued again
+    await _drain(worker)
+    await _drain(worker)
+    assert sorted(chat.texts()) == [f"m{n}" for n in range(5)]
+
+
+async def test_rate_limit_waits_as_asked_without_losing_or_repeating(
+    wired: tuple[Staffroom, FakeChat, DeliveryWorker], clock: ManualClock
+) -> None:
+    app, chat, worker = wired
+    _queue(app, "hello")
+    chat.fail_next(RateLimited(30), RateLimited(30))
+    await _drain(worker)
+    assert chat.sent == []
+    clock.advance(timedelta(seconds=29))
+    await _drain(worker)
+    assert chat.sent == []
+    clock.advance(timedelta(seconds=2))
+    await _drain(worker)  # second 429
+    clock.advance(timedelta(seconds=31))
+    await _drain(worker)
+    assert chat.texts() == ["hello"]
+
+
+async def test_server_errors_back_off_then_succeed(
+    wired: tuple[Staffroom, FakeChat, DeliveryWorker], clock: ManualClock
+) -> None:
+    app, chat, worker = wired
+    _queue(app, "hello")
+    chat.fail_next(ConnectionError("boom"))
+    await _drain(worker)
+    clock.advance(timedelta(seconds=4))
+    await _drain(worker)
+    assert chat.sent == []
+    clock.advance(timedelta(seconds=2))
+    await _drain(worker)
+    assert chat.texts() == ["hello"]
+
+
+async def test_permanent_failure_stops_and_tells_the_facilitators(
+    wired: tuple[Staffroom, FakeChat, DeliveryWorker],
+) -> None:
+    app, chat, worker = wired
+    network = _network_with_facilitator(app)
+    _queue(app, "to an archived channel", network)
+    chat.fail_next(PermanentFailure("channel_not_found"))
+    await _drain(worker)
+    [notice] = chat.sent
+    assert notice.destination.user_id == "fran"
+    assert "channel_not_found" in notice.reply.fallback_text()
+    with unit_of_work(app.core.engine) as connection:
+        assert outbox.queue_depth(connection, now=app.core.clock.now())[0] == 0
+
+
+async def test_gives_up_after_repeated_errors(
+    wired: tuple[Staffroom, FakeChat, DeliveryWorker], clock: ManualClock
+) -> None:
+    app, chat, worker = wired
+    _queue(app, "doomed")
+    chat.fail_next(*[TimeoutError("slow")] * MAX_ATTEMPTS)
+    for _ in range(MAX_ATTEMPTS + 2):
+        await _drain(worker)
+        clock.advance(timedelta(minutes=16))
+    assert chat.sent == [] and chat.calls == MAX_ATTEMPTS
+
+
+async def test_a_reminder_that_fell_due_while_away_is_missed_after_it_expires(
+    wired: tuple[Staffroom, FakeChat, DeliveryWorker], clock: ManualClock
+) -> None:
+    app, chat, worker = wired
+    _queue(app, "late", expires_at=clock.now() + timedelta(minutes=5))
+    clock.advance(timedelta(minutes=10))
+    await _drain(worker)
+    assert chat.sent == []
+    with unit_of_work(app.core.engine) as connection:
+        assert outbox.queue_depth(connection, now=clock.now())[0] == 0
+
+
+async def test_edits_follow_their_message_and_the_newest_wins(
+    wired: tuple[Staffroom, FakeChat, DeliveryWorker],
+) -> None:
+    app, chat, worker = wired
+    _queue(app, "count: 0")
+    with app.core.transaction() as ctx:
+        ctx.outbox.edit(key="count: 0", reply=Reply.say("count: 1"), purpose="test")
+    with app.core.transaction() as ctx:
+        ctx.outbox.edit(key="count: 0", reply=Reply.say("count: 2"), purpose="test")
+    await _drain(worker)
+    assert chat.texts() == ["count: 0"]
+    assert [(ref, r.fallback_text()) for ref, r in chat.edits] == [(chat.sent[0].ref, "count: 2")]
+
+
+async def test_replies_go_into_the_thread_of_their_parent(
+    wired: tuple[Staffroom, FakeChat, DeliveryWorker],
+) -> None:
+    app, chat, worker = wired
+    _queue(app, "question")
+    _queue(app, "answer", thread_of="question")
+    await _drain(worker)
+    question, answer = chat.sent
+    assert answer.destination.thread_ref == question.ref

@@ -1,0 +1,50 @@
+"""Migrating an empty database gives exactly the models, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from storage import migrate
+from storage.engine import make_engine
+
+
+def test_sqlite_from_empty_matches_the_models(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert migrate.needs_upgrade(engine)
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert migrate.differences(engine) == []
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_from_empty_matches_the_models(postgres_server: str) -> None:
+    name = f"staffroom_migrate_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        engine = make_engine(
+            make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+        )
+        migrate.upgrade(engine)
+        assert migrate.differences(engine) == []
+        engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_sqlite_is_configured_for_concurrent_use(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    engine.dispose()
