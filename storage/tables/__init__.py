@@ -4,6 +4,7 @@ from sqlalchemy import Table
 from sqlmodel import SQLModel
 
 from storage.tables.activity import ActivityDay
+from storage.tables.calendar import CalendarPeriod
 from storage.tables.directory import (
     Identity,
     Member,
@@ -18,6 +19,7 @@ from storage.tables.timers import Timer
 
 __all__ = [
     "ActivityDay",
+    "CalendarPeriod",
     "GroupChannel",
     "Identity",
     "Member",

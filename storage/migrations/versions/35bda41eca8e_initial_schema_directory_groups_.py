@@ -1,8 +1,8 @@
-"""initial schema: directory, groups, activity, outbox, timers
+"""initial schema: directory, groups, calendar, activity, outbox, timers
 
-Revision ID: 98d48d9850f4
+Revision ID: 35bda41eca8e
 Revises:
-Create Date: 2026-11-26 11:22:48.058700
+Create Date: 2026-11-26 11:32:28.549821
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 
 import storage.types
 
-revision: str = "98d48d9850f4"
+revision: str = "35bda41eca8e"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -31,6 +31,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
+    op.create_table(
+        "calendar_period",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("network_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("calendar_period", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_calendar_period_network_id"), ["network_id"], unique=False
+        )
+
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -274,5 +291,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_due")
 
     op.drop_table("outbox")
+    with op.batch_alter_table("calendar_period", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_calendar_period_network_id"))
+
+    op.drop_table("calendar_period")
     op.drop_table("network")
     # ### end Alembic commands ###
