@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot import groups, help, network
+from bot import groups, help, home, network
 from bot.registry import Registry
 
-FEATURES = (help, network, groups)
+FEATURES = (help, network, groups, home)
 
 
 def build_registry() -> Registry:

@@ -6,21 +6,24 @@ text is generated from it, so a command cannot exist without its help line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from bot.context import Context
     from bot.events import ButtonPress, Command, FormSubmit
-    from bot.replies import Reply
+    from bot.replies import Block, Reply
     from storage.timers import TimerRecord
 
 CommandHandler = Callable[["Command", "Context", str], "Reply"]
 ButtonHandler = Callable[["ButtonPress", "Context"], "Reply"]
 FormHandler = Callable[["FormSubmit", "Context"], "Reply"]
 TimerHandler = Callable[["TimerRecord", "Context"], None]
+HomeSection = Callable[["Context"], "Sequence[Block]"]
 
 
 class Audience(IntEnum):
@@ -90,6 +93,24 @@ class TimerSpec:
     handler: TimerHandler
 
 
+@dataclass(frozen=True, slots=True)
+class PersonalDataSpec:
+    """What one feature holds about a member, for `privacy`, `my data` and `forget me`.
+
+    Attributes:
+        name: a short plain-language name, e.g. "check-in answers".
+        purpose: what is held and why, in a sentence a teacher understands.
+        export: everything held about the member (JSON-serialisable).
+        erase: delete (or detach from the member) everything held about them; aggregates that
+            were already published may stay, without the member's identity.
+    """
+
+    name: str
+    purpose: str
+    export: Callable[[Connection, int], object]
+    erase: Callable[[Connection, int], None]
+
+
 @dataclass
 class Registry:
     """All handlers of the running bot. Built once, at start-up, by `bot.features`."""
@@ -98,6 +119,8 @@ class Registry:
     buttons: dict[str, ButtonSpec] = field(default_factory=dict)
     forms: dict[str, FormSpec] = field(default_factory=dict)
     timers: dict[str, TimerSpec] = field(default_factory=dict)
+    home_sections: list[HomeSection] = field(default_factory=list)
+    personal_data: list[PersonalDataSpec] = field(default_factory=list)
     _longest: int = 1
 
     def command(self, spec: CommandSpec) -> None:
@@ -122,6 +145,16 @@ class Registry:
         if spec.kind in self.timers:
             raise ValueError(f"timer kind {spec.kind!r} registered twice")
         self.timers[spec.kind] = spec
+
+    def home_section(self, section: HomeSection) -> None:
+        """A part of a member's home view (Slack App Home, `/staffroom home`)."""
+        self.home_sections.append(section)
+
+    def personal(self, spec: PersonalDataSpec) -> None:
+        """Declare personal data a feature holds (export and erasure go through it)."""
+        if any(existing.name == spec.name for existing in self.personal_data):
+            raise ValueError(f"personal data {spec.name!r} declared twice")
+        self.personal_data.append(spec)
 
     def __iter__(self) -> Iterator[CommandSpec]:
         return iter(sorted(self.commands.values(), key=lambda spec: spec.words))

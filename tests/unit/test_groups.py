@@ -211,3 +211,13 @@ async def test_time_moves_with_tick(network: ConsoleSession) -> None:
     before = network.clock.now()
     await network.send(":tick 90m")
     assert network.clock.now() - before == timedelta(minutes=90)
+
+
+async def test_home_lists_my_groups_and_offers_buttons(network: ConsoleSession) -> None:
+    await network.send(":as Tom Patel")
+    out = await network.send("/staffroom home")
+    assert "Your groups" in out and "A-level Chemistry" in out
+    assert "Browse groups" in out
+    assert "A-level Chemistry — 1 member from 1 school" in await network.send(
+        ":click Browse groups"
+    )
