@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.logs import configure_logging
 from bot.server_secret import SecretMissing
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -13,7 +13,7 @@ app = typer.Typer(
     help="Database schema: upgrade, status, and (for developers) new revisions.",
     no_args_is_help=True,
 )
-out = Console()
+out = Console(soft_wrap=True)
 
 
 @app.command()

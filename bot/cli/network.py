@@ -18,7 +18,7 @@ from storage import directory
 from storage.uow import unit_of_work
 
 app = typer.Typer(help="Create and list networks.", no_args_is_help=True)
-out = Console()
+out = Console(soft_wrap=True)
 PLATFORMS = ("slack", "discord", "console")
 
 

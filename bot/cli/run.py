@@ -9,7 +9,7 @@ from rich.console import Console
 
 from bot.cli.common import load_settings, operator_errors
 
-out = Console(stderr=True)
+out = Console(stderr=True, soft_wrap=True)
 
 NO_PLATFORM = """No chat platform credentials are set, so Staffroom is starting in the console
 with the demo network (the same as `staffroom console --demo`).

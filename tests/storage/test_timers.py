@@ -1,0 +1,106 @@
+"""Timers on both databases: due work runs once, with what it queues; failures roll back
+and retry later; concurrent passes never run the same timer twice."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import Staffroom
+from bot.clock import ManualClock
+from bot.context import Context
+from bot.registry import TimerSpec
+from bot.replies import Reply
+from bot.scheduler import run_due_timers
+from storage import timers
+from storage.groups import ChannelRecord
+from storage.outbox import OUTBOX
+from storage.timers import TIMER, TimerRecord
+from storage.uow import unit_of_work
+
+CHANNEL = ChannelRecord("console", "w", "c1", "")
+
+
+@pytest.fixture
+def app(app_factory: Callable[[str], Staffroom], database_url: str) -> Staffroom:
+    app = app_factory(database_url)
+    calls: list[str] = []
+
+    def announce(timer: TimerRecord, ctx: Context) -> None:
+        calls.append(timer.ref)
+        ctx.outbox.to_channel(
+            CHANNEL, key=f"announce:{timer.ref}", reply=Reply.say(timer.ref), purpose="test"
+        )
+        if timer.ref.startswith("broken"):
+            raise RuntimeError("handler failed")
+
+    app.core.registry.timer(TimerSpec("test.announce", announce))
+    app.calls = calls  # type: ignore[attr-defined]
+    return app
+
+
+def _add(app: Staffroom, ref: str, due_in: timedelta) -> None:
+    with app.core.transaction() as ctx:
+        timers.add_timer(
+            ctx.connection,
+            key=f"test:{ref}",
+            kind="test.announce",
+            due_at=ctx.now + due_in,
+            ref=ref,
+        )
+
+
+def _queued(app: Staffroom) -> list[str]:
+    with unit_of_work(app.core.engine) as connection:
+        return sorted(connection.execute(select(OUTBOX.c.key)).scalars())
+
+
+def test_due_timers_run_once_and_later_ones_wait(app: Staffroom, clock: ManualClock) -> None:
+    _add(app, "now", timedelta(0))
+    _add(app, "now", timedelta(0))  # the same key is scheduled once
+    _add(app, "later", timedelta(hours=1))
+    assert run_due_timers(app.core) == 1
+    assert run_due_timers(app.core) == 0
+    clock.advance(timedelta(hours=1))
+    assert run_due_timers(app.core) == 1
+    assert app.calls == ["now", "later"]  # type: ignore[attr-defined]
+    assert _queued(app) == ["announce:later", "announce:now"]
+
+
+def test_a_failing_timer_leaves_nothing_behind_and_is_retried_later(
+    app: Staffroom, clock: ManualClock
+) -> None:
+    _add(app, "broken", timedelta(0))
+    run_due_timers(app.core)
+    assert _queued(app) == []
+    assert run_due_timers(app.core) == 0  # not retried at once
+    clock.advance(timedelta(minutes=2))
+    run_due_timers(app.core)
+    assert app.calls == ["broken", "broken"]  # type: ignore[attr-defined]
+    with unit_of_work(app.core.engine) as connection:
+        attempts = connection.execute(select(TIMER.c.attempts)).scalar()
+    assert attempts == 2
+
+
+def test_cancelled_timers_do_not_run(app: Staffroom) -> None:
+    _add(app, "gone", timedelta(0))
+    with app.core.transaction() as ctx:
+        assert timers.cancel_timers(ctx.connection, kind="test.announce", ref="gone") == 1
+    assert run_due_timers(app.core) == 0
+
+
+def test_concurrent_passes_run_each_timer_exactly_once(app: Staffroom) -> None:
+    for n in range(40):
+        _add(app, f"t{n}", timedelta(0))
+    passes = [threading.Thread(target=run_due_timers, args=(app.core,)) for _ in range(4)]
+    for thread in passes:
+        thread.start()
+    for thread in passes:
+        thread.join()
+    assert sorted(app.calls) == sorted(f"t{n}" for n in range(40))  # type: ignore[attr-defined]
+    with unit_of_work(app.core.engine) as connection:
+        assert connection.execute(select(func.count()).select_from(OUTBOX)).scalar() == 40

@@ -1,0 +1,105 @@
+"""The operator CLI, run as an operator would (typer's runner, a real SQLite file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'ops.db'}")
+    monkeypatch.setenv("STAFFROOM_SECRET", "cli-test-secret-0123456789")
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_db_upgrade_then_status(environment: Path) -> None:
+    status = runner.invoke(app, ["db", "status"])
+    assert status.exit_code == 1 and "needs `staffroom db upgrade`" in status.output
+    upgrade = runner.invoke(app, ["db", "upgrade"])
+    assert upgrade.exit_code == 0 and "Upgraded the database" in upgrade.output
+    assert runner.invoke(app, ["db", "upgrade"]).output.startswith(
+        "The database is already up to date"
+    )
+    assert runner.invoke(app, ["db", "status"]).exit_code == 0
+
+
+def test_network_create_import_and_list(environment: Path) -> None:
+    created = runner.invoke(
+        app, ["network", "create", "Hampshire Colleges", "--workspace", "console:console"]
+    )
+    assert created.exit_code == 0, created.output
+    again = runner.invoke(app, ["network", "create", "hampshire colleges"])
+    assert again.exit_code == 1 and "already exists" in again.output
+    roster = environment / "roster.csv"
+    roster.write_text(
+        "kind,name,school,group,description,platform,user_id\n"
+        "school,Ridgeway School,,,,,\n"
+        "group,A-level Chemistry,,,,,\n"
+        "leader,Tom Patel,Ridgeway School,A-level Chemistry,,console,tom\n",
+        encoding="utf-8",
+    )
+    dry = runner.invoke(
+        app, ["import", str(roster), "--network", "Hampshire Colleges", "--dry-run"]
+    )
+    assert (
+        dry.exit_code == 0 and "Nothing was written" in dry.output and "1 new people" in dry.output
+    )
+    done = runner.invoke(app, ["import", str(roster), "--network", "Hampshire Colleges"])
+    assert done.exit_code == 0 and "1 new people" in done.output
+    listed = runner.invoke(app, ["network", "list"])
+    assert "Hampshire Colleges (Europe/London) — console:console" in listed.output
+
+
+def test_a_bad_roster_reports_lines_and_imports_nothing(environment: Path) -> None:
+    runner.invoke(app, ["network", "create", "Net", "--workspace", "console:console"])
+    roster = environment / "bad.csv"
+    roster.write_text(
+        "kind,name,school,group,description,platform,user_id\nschool,,,,,,\nmember,X,,,,console,x\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", str(roster), "--network", "Net"])
+    assert result.exit_code == 1
+    assert (
+        "line 2" in result.output
+        and "line 3" in result.output
+        and "nothing was imported" in result.output
+    )
+
+
+def test_bad_workspace_and_timezone_are_explained(environment: Path) -> None:
+    assert (
+        "platform:id"
+        in runner.invoke(app, ["network", "create", "N", "--workspace", "teams:1"]).output
+    )
+    assert (
+        "Unknown time zone"
+        in runner.invoke(app, ["network", "create", "N", "--timezone", "Mars/Base"]).output
+    )
+
+
+def test_run_without_credentials_explains_and_opens_the_demo_console(environment: Path) -> None:
+    result = runner.invoke(app, ["run"], input="/staffroom whoami\n")
+    assert result.exit_code == 0, result.output
+    assert "SLACK_BOT_TOKEN" in result.output and "DISCORD_TOKEN" in result.output
+    assert "Fran Hughes" in result.output and "facilitator of the network" in result.output
+    assert (environment / "staffroom-demo.db").exists()
+
+
+def test_console_script_exit_code_reflects_expectations(environment: Path) -> None:
+    good = environment / "good.script"
+    good.write_text(":as Fran Hughes\n/staffroom help\n:expect what I can do\n", encoding="utf-8")
+    bad = environment / "bad.script"
+    bad.write_text("/staffroom help\n:expect something that is not there\n", encoding="utf-8")
+    assert runner.invoke(app, ["console", "--demo", "--script", str(good)]).exit_code == 0
+    failed = runner.invoke(app, ["console", "--demo", "--script", str(bad)])
+    assert failed.exit_code == 1 and "expected to see" in failed.output

@@ -1,0 +1,105 @@
+"""Roster import: checked whole, errors by line number, nothing half-imported, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import Staffroom
+from bot.roster import RosterError, import_roster, parse_roster
+from storage import directory, groups
+
+GOOD = """kind,name,school,group,description,platform,user_id
+school,Ridgeway School,,,,,
+school,Castle Hill College,,,,,
+group,A-level Chemistry,,,Practicals and moderation,,
+group,GCSE Drama,,,,,
+facilitator,Fran Hughes,Ridgeway School,,,console,fran
+leader,Tom Patel,Ridgeway School,A-level Chemistry,,console,tom
+member,Aisha Khan,Castle Hill College,A-level Chemistry;GCSE Drama,,console,aisha
+"""
+
+
+def _network(app: Staffroom) -> directory.NetworkRecord:
+    with app.core.transaction() as ctx:
+        network = directory.create_network(
+            ctx.connection, name="Net", timezone="Europe/London", now=ctx.now
+        )
+        directory.bind_workspace(
+            ctx.connection,
+            network_id=network.id,
+            platform="console",
+            external_id="console",
+            now=ctx.now,
+        )
+    return network
+
+
+def test_a_good_roster_imports_everything_once(app: Staffroom) -> None:
+    network = _network(app)
+    for expected_people in (3, 0):  # importing again changes nothing
+        with app.core.transaction() as ctx:
+            report = import_roster(ctx.connection, network, parse_roster(GOOD), ctx.now)
+        assert report.people == expected_people
+    with app.core.transaction() as ctx:
+        listed = {
+            g.group.name: (g.members, g.schools)
+            for g in groups.list_groups(ctx.connection, network_id=network.id)
+        }
+        tom = directory.member_for_identity(
+            ctx.connection, platform="console", workspace="console", user_id="tom"
+        )
+        fran = directory.member_for_identity(
+            ctx.connection, platform="console", workspace="console", user_id="fran"
+        )
+        chemistry = groups.find_group(
+            ctx.connection, network_id=network.id, name_key="a-level chemistry"
+        )
+        assert tom is not None and fran is not None and chemistry is not None
+        assert (
+            groups.role_in_group(ctx.connection, group_id=chemistry.id, member_id=tom.id)
+            == groups.LEADER
+        )
+    assert listed == {"A-level Chemistry": (2, 2), "GCSE Drama": (1, 1)}
+    assert fran.is_facilitator and tom.school_name == "Ridgeway School"
+
+
+def test_every_problem_is_reported_with_its_line() -> None:
+    bad = """kind,name,school,group,description,platform,user_id
+school,Ridgeway School,,,,,
+teacher,Someone,Ridgeway School,,,slack,U1
+member,No Identity,Ridgeway School,,,,
+leader,Tom,Ridgeway School,,,slack,U2
+group,,,,,,
+"""
+    with pytest.raises(RosterError) as raised:
+        parse_roster(bad)
+    errors = raised.value.errors
+    assert [e.split(":")[0] for e in errors] == ["line 3", "line 4", "line 5", "line 6"]
+    assert "kind must be one of" in errors[0]
+    assert "platform" in errors[1]
+    assert "leader needs the group" in errors[2]
+
+
+def test_unknown_columns_are_named() -> None:
+    with pytest.raises(RosterError, match="unknown column"):
+        parse_roster("kind,name,email\nschool,X,x@example.org\n")
+
+
+def test_nothing_is_imported_when_a_reference_is_unknown(app: Staffroom) -> None:
+    network = _network(app)
+    roster = GOOD + "member,Ben,Nowhere Academy,A-level Chemistry,,console,ben\n"
+    with (
+        pytest.raises(RosterError, match="line 9: unknown school “Nowhere Academy”"),
+        app.core.transaction() as ctx,
+    ):
+        import_roster(ctx.connection, network, parse_roster(roster), ctx.now)
+    with app.core.transaction() as ctx:
+        assert directory.list_schools(ctx.connection, network_id=network.id) == []
+        assert groups.list_groups(ctx.connection, network_id=network.id) == []
+
+
+def test_people_on_a_platform_the_network_lacks_are_refused(app: Staffroom) -> None:
+    network = _network(app)
+    roster = GOOD.replace("console,aisha", "slack,U99")
+    with pytest.raises(RosterError, match="no slack workspace"), app.core.transaction() as ctx:
+        import_roster(ctx.connection, network, parse_roster(roster), ctx.now)
