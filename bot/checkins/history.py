@@ -57,7 +57,7 @@ def history_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     trend = _trend([suppressed(counts[r.id], k) for r in reversed(rounds)])
     if trend:
         blocks.append(Text(trend))
-    blocks.append(ContextLine(f"Totals only; rounds with fewer than {k} answers are not shown."))
+    blocks.append(ContextLine(f"Totals only, and none for a round fewer than {k} people answered."))
     return Reply(tuple(blocks))
 
 
