@@ -23,6 +23,7 @@ from bot.permissions import require_membership
 from bot.refusals import Refusal
 from bot.replies import Block, Buttons, Heading, Reply, Text, Tone
 from bot.replies import Context as ContextLine
+from bot.suggest import closest
 from bot.times import show_time
 from storage import checkins
 from storage.checkins import AnswerRecord, RoundRecord
@@ -213,6 +214,7 @@ def answer_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     """`checkin` alone lists my open rounds; `checkin red [anonymously] [note]` answers."""
     if not arguments.strip():
         return my_open_rounds(ctx)
+    _refuse_misspelt_subcommand(ctx, arguments.split()[0])
     colour, anonymous, note = parsing.parse_answer_words(arguments)
     here = group_here(ctx)
     if here is not None:
@@ -239,6 +241,24 @@ def answer_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
             *reply.blocks,
         )
     )
+
+
+def _refuse_misspelt_subcommand(ctx: Context, word: str) -> None:
+    """`checkin opne …` reaches this command; point at `checkin open` rather than colours."""
+    if parsing.parse_colour(word) is not None:
+        return
+    subcommands = [
+        spec.words[1]
+        for spec in ctx.registry
+        if spec.words[:1] == ("checkin",) and len(spec.words) == 2
+    ]
+    found = closest(word.lower(), subcommands)
+    if found:
+        raise Refusal(
+            f"I don't know `checkin {word[:20]}`. Did you mean "
+            + " or ".join(f"`/staffroom checkin {name}`" for name in found)
+            + "? To answer a check-in, type `/staffroom checkin green`, `amber` or `red`."
+        )
 
 
 def _next_hint(ctx: Context, group: GroupRecord) -> str:

@@ -250,6 +250,8 @@ async def test_keyboard_answers_find_the_members_only_open_round(group: ConsoleS
     assert "→ Tom Patel" not in out
     out = await group.send("/staffroom checkin purple")
     assert "Answer with a colour" in out
+    out = await group.send("/staffroom checkin opne Anything?")
+    assert "Did you mean /staffroom checkin open?" in out
 
 
 async def test_opening_from_a_direct_message_names_the_group_before_a_colon(
