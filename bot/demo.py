@@ -1,6 +1,6 @@
 """The demo network for `staffroom console --demo`: eleven schools, a dozen subject groups, a
-facilitator, leaders and teachers, channels, and eight weeks of activity history — enough to
-try every feature without setting anything up."""
+facilitator, leaders and teachers, channels, eight weeks of activity history and three past
+check-ins in A-level Chemistry — enough to try every feature without setting anything up."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.core import Core
 from bot.events import Actor
 from bot.names import name_key
 from bot.roster import ensure_member
-from storage import activity, directory, groups
+from storage import activity, checkins, directory, groups
 from storage.groups import ChannelRecord
 
 NETWORK_NAME = "Solent Schools Network"
@@ -115,10 +115,13 @@ def seed_demo(connection: Connection, now: datetime, timezone: str = "Europe/Lon
     )
     directory.set_facilitator(connection, member_id=facilitator.id, is_facilitator=True)
     rng = random.Random(2026)
+    chemistry: list[int] = []
     for name, school, joined, leads in PEOPLE:
         member, _ = ensure_member(
             connection, network, _actor(name), now, school_id=school_ids[school]
         )
+        if 0 in joined:
+            chemistry.append(member.id)
         for index in joined:
             role = groups.LEADER if index in leads else groups.MEMBER_ROLE
             groups.add_membership(
@@ -134,6 +137,44 @@ def seed_demo(connection: Connection, now: datetime, timezone: str = "Europe/Lon
                 now,
                 drifting=index == 9,
             )
+
+    _checkin_history(connection, network.id, group_ids[0], chemistry, now)
+
+
+CHECKIN_HISTORY = (
+    ("How confident do you feel teaching moles?", "rragg"),
+    ("How are the required practicals going?", "raagg"),
+    ("Ready to mark the mock papers?", "aaggg"),
+)
+
+
+def _checkin_history(
+    connection: Connection, network_id: int, group_id: int, members: list[int], now: datetime
+) -> None:
+    """Three weekly check-ins in A-level Chemistry, closed, for `checkin history` to show."""
+    colours = {"g": "green", "a": "amber", "r": "red"}
+    for weeks_ago, (prompt, answers) in zip((3, 2, 1), CHECKIN_HISTORY, strict=True):
+        opened = now - timedelta(weeks=weeks_ago)
+        round = checkins.open_round(
+            connection,
+            network_id=network_id,
+            group_id=group_id,
+            prompt=prompt,
+            opened_by=members[0],
+            now=opened,
+            closes_at=opened + timedelta(days=2),
+        )
+        for member_id, colour in zip(members, answers, strict=False):
+            checkins.save_answer(
+                connection,
+                round_id=round.id,
+                member_id=member_id,
+                colour=colours[colour],
+                note=None,
+                anonymous=False,
+                now=opened + timedelta(hours=1),
+            )
+        checkins.close_round(connection, round_id=round.id, now=opened + timedelta(days=2))
 
 
 def _actor(name: str) -> Actor:

@@ -5,6 +5,13 @@ from sqlmodel import SQLModel
 
 from storage.tables.activity import ActivityDay
 from storage.tables.calendar import CalendarPeriod
+from storage.tables.checkins import (
+    CheckinAnswer,
+    CheckinCadence,
+    CheckinPairing,
+    CheckinPreference,
+    CheckinRound,
+)
 from storage.tables.directory import (
     Identity,
     Member,
@@ -20,6 +27,11 @@ from storage.tables.timers import Timer
 __all__ = [
     "ActivityDay",
     "CalendarPeriod",
+    "CheckinAnswer",
+    "CheckinCadence",
+    "CheckinPairing",
+    "CheckinPreference",
+    "CheckinRound",
     "GroupChannel",
     "Identity",
     "Member",

@@ -1,0 +1,304 @@
+"""Answering a round: the three buttons, the note form, `checkin green|amber|red [note]` from
+the keyboard, and what follows an answer — live counts edited into the round message, and a
+private word to the leaders when someone asks for help by name.
+
+The latest answer counts; pressing the same button twice changes nothing. An anonymous answer
+is counted but never named to anyone, and never paired.
+"""
+
+from __future__ import annotations
+
+from bot.checkins import cadence, parsing, render
+from bot.checkins.render import colour_label
+from bot.checkins.rounds import (
+    leaders_or_facilitators,
+    round_and_group,
+    update_round_post,
+    zone_of,
+)
+from bot.context import Context
+from bot.events import ButtonPress, Command, FormSubmit
+from bot.groups.lookup import group_here
+from bot.permissions import require_membership
+from bot.refusals import Refusal
+from bot.replies import Block, Buttons, Heading, Reply, Text, Tone
+from bot.replies import Context as ContextLine
+from bot.suggest import closest
+from bot.times import show_time
+from storage import checkins
+from storage.checkins import AnswerRecord, RoundRecord
+from storage.directory import MemberRecord
+from storage.groups import GroupRecord
+
+
+def record_answer(
+    ctx: Context,
+    round: RoundRecord,
+    group: GroupRecord,
+    colour: str,
+    *,
+    note: str | None = None,
+    keep_note: bool = True,
+    anonymous: bool | None = None,
+) -> Reply:
+    """Save the member's answer (a note of None keeps the earlier one when `keep_note`)."""
+    if not round.is_open:
+        raise Refusal(closed_message(ctx, round, group))
+    member = require_membership(ctx, group, doing="answer its check-ins")
+    before = checkins.get_answer(ctx.connection, round_id=round.id, member_id=member.id)
+    if note is None and keep_note and before is not None:
+        note = before.note
+    if anonymous is None:
+        anonymous = before.anonymous if before is not None else False
+    after = AnswerRecord(colour, note, anonymous, ctx.now)
+    unchanged = before is not None and (before.colour, before.note, before.anonymous) == (
+        after.colour,
+        after.note,
+        after.anonymous,
+    )
+    if unchanged:
+        return Reply.say(
+            f"You've already answered {colour_label(colour)} — nothing changed. You can change "
+            "it until the round closes.",
+            tone=render.TONE[colour],
+        )
+    checkins.save_answer(
+        ctx.connection,
+        round_id=round.id,
+        member_id=member.id,
+        colour=colour,
+        note=note,
+        anonymous=anonymous,
+        now=ctx.now,
+    )
+    if before is None or before.colour != colour:
+        update_round_post(ctx, round, group)
+    _follow_up_red(ctx, round, group, member, before, after)
+    return _confirmation(round, group, after, changed=before is not None)
+
+
+def _confirmation(
+    round: RoundRecord, group: GroupRecord, answer: AnswerRecord, *, changed: bool
+) -> Reply:
+    verb = "changed your answer to" if changed else "answered"
+    if answer.anonymous:
+        detail = (
+            "Anonymously: your leader sees only the count, not your name or note, and you won't "
+            "be paired this round. Once the round closes the answer is no longer linked to you."
+        )
+    elif answer.colour == parsing.RED:
+        detail = (
+            "Your group's leader has been told privately, with your note, so they can help."
+            if answer.note
+            else "Your group's leader has been told privately. Add a note to say what would help."
+        )
+    else:
+        detail = "Only the totals are shared with the group."
+    blocks: list[Block] = [
+        Text(f"Thanks — you {verb} {colour_label(answer.colour)} in **{group.name}**. {detail}")
+    ]
+    if answer.note:
+        blocks.append(ContextLine(f"Your note: {render.quoted(answer.note, 200)}"))
+    blocks.append(ContextLine("You can change your answer until the round closes."))
+    blocks.append(Buttons((render.answer_buttons(round.id).buttons[-1],)))
+    return Reply(tuple(blocks), tone=render.TONE[answer.colour])
+
+
+def _follow_up_red(
+    ctx: Context,
+    round: RoundRecord,
+    group: GroupRecord,
+    member: MemberRecord,
+    before: AnswerRecord | None,
+    after: AnswerRecord,
+) -> None:
+    """Tell the leaders privately who needs help; correct that message if the answer changes.
+
+    Anonymous answers are never named, and not announced one by one either: the moment a
+    message arrived could point at the person who had just pressed the button.
+    """
+    was_named_red = before is not None and before.colour == parsing.RED and not before.anonymous
+    is_named_red = after.colour == parsing.RED and not after.anonymous
+    if not (was_named_red or is_named_red):
+        return
+    for recipient in leaders_or_facilitators(ctx, group):
+        if recipient.id == member.id:
+            continue
+        key = f"checkin-red:{round.id}:{member.id}:{recipient.id}"
+        if is_named_red:
+            notice = _red_notice(ctx, round, group, member, after, recipient)
+            if not ctx.outbox.to_member(recipient.id, key=key, reply=notice, purpose="checkin.red"):
+                ctx.outbox.edit(key=key, reply=notice, purpose="checkin.red")
+        else:
+            withdrawn = Reply.say(
+                f"{member.display_name} asked for help in the **{group.name}** check-in "
+                f"{render.quoted(round.prompt, 80)}, then changed their answer. The summary at "
+                "close shows where everyone stands."
+            )
+            ctx.outbox.edit(key=key, reply=withdrawn, purpose="checkin.red")
+
+
+def _red_notice(
+    ctx: Context,
+    round: RoundRecord,
+    group: GroupRecord,
+    member: MemberRecord,
+    answer: AnswerRecord,
+    recipient: MemberRecord,
+) -> Reply:
+    school = f" ({member.school_name})" if member.school_name else ""
+    blocks: list[Block] = [
+        Heading(f"🔴 Someone needs help · {group.name}"),
+        Text(
+            f"**{member.display_name}**{school} answered {colour_label(parsing.RED)} to "
+            f"{render.quoted(round.prompt, 120)}."
+        ),
+    ]
+    if answer.note:
+        blocks.append(Text(f"Their note: {render.quoted(answer.note, 500)}"))
+    blocks.append(
+        ContextLine(
+            f"At {show_time(ctx.now, zone_of(ctx, recipient))}. You could message them now; when "
+            "the round closes you'll also get suggested pairings."
+        )
+    )
+    return Reply(tuple(blocks), tone=Tone.RED)
+
+
+def closed_message(ctx: Context, round: RoundRecord, group: GroupRecord) -> str:
+    """ "This check-in closed …; the next one opens …" for late answers."""
+    closed = show_time(round.closed_at, ctx.zone) if round.closed_at else "earlier"
+    upcoming = cadence.next_opening(ctx, group)
+    then = (
+        f"The next one opens {show_time(upcoming, ctx.zone)}."
+        if upcoming
+        else "No next check-in is scheduled yet; your group's leader opens them."
+    )
+    return f"This **{group.name}** check-in closed {closed}, so answers are no longer taken. {then}"
+
+
+# --- the ways to answer -------------------------------------------------------------------
+
+
+def press_answer(press: ButtonPress, ctx: Context) -> Reply:
+    round, group = round_and_group(ctx, press.value)
+    colour = parsing.parse_colour(press.value.partition(":")[2])
+    if colour is None:
+        raise Refusal("That button no longer does anything — it may be from an old message.")
+    return record_answer(ctx, round, group, colour)
+
+
+def press_note(press: ButtonPress, ctx: Context) -> Reply:
+    round, group = round_and_group(ctx, press.value)
+    if not round.is_open:
+        raise Refusal(closed_message(ctx, round, group))
+    member = require_membership(ctx, group, doing="answer its check-ins")
+    answer = checkins.get_answer(ctx.connection, round_id=round.id, member_id=member.id)
+    return Reply.open_form(render.note_form(round.id, answer))
+
+
+def submit_note(submit: FormSubmit, ctx: Context) -> Reply:
+    round, group = round_and_group(ctx, submit.context)
+    colour = parsing.parse_colour(submit.values.get("colour", ""))
+    if colour is None:
+        return Reply.errors({"colour": "Choose how you feel: green, amber or red."})
+    try:
+        note = parsing.clean_note(submit.values.get("note", ""))
+    except Refusal as refusal:
+        return Reply.errors({"note": refusal.message})
+    anonymous = submit.values.get("anonymous", "") == "yes"
+    return record_answer(ctx, round, group, colour, note=note, keep_note=False, anonymous=anonymous)
+
+
+def answer_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
+    """`checkin` alone lists my open rounds; `checkin red [anonymously] [note]` answers."""
+    if not arguments.strip():
+        return my_open_rounds(ctx)
+    _refuse_misspelt_subcommand(ctx, arguments.split()[0])
+    colour, anonymous, note = parsing.parse_answer_words(arguments)
+    here = group_here(ctx)
+    if here is not None:
+        round = checkins.open_round_of_group(ctx.connection, group_id=here.id)
+        if round is None:
+            raise Refusal(
+                f"**{here.name}** has no open check-in right now. " + _next_hint(ctx, here)
+            )
+        return record_answer(ctx, round, here, colour, note=note, anonymous=anonymous or None)
+    member = ctx.require_member()
+    open_rounds = checkins.open_rounds_of_member(ctx.connection, member_id=member.id)
+    if len(open_rounds) == 1:
+        round, group = round_and_group(ctx, str(open_rounds[0].round.id))
+        return record_answer(ctx, round, group, colour, note=note, anonymous=anonymous or None)
+    if not open_rounds:
+        raise Refusal("None of your groups has an open check-in right now.")
+    reply = my_open_rounds(ctx)
+    return Reply(
+        (
+            Text(
+                "Several of your groups have a check-in open — answer in the group's channel, "
+                "or with the buttons here."
+            ),
+            *reply.blocks,
+        )
+    )
+
+
+def _refuse_misspelt_subcommand(ctx: Context, word: str) -> None:
+    """`checkin opne …` reaches this command; point at `checkin open` rather than colours."""
+    if parsing.parse_colour(word) is not None:
+        return
+    subcommands = [
+        spec.words[1]
+        for spec in ctx.registry
+        if spec.words[:1] == ("checkin",) and len(spec.words) == 2
+    ]
+    found = closest(word.lower(), subcommands)
+    if found:
+        raise Refusal(
+            f"I don't know `checkin {word[:20]}`. Did you mean "
+            + " or ".join(f"`/staffroom checkin {name}`" for name in found)
+            + "? To answer a check-in, type `/staffroom checkin green`, `amber` or `red`."
+        )
+
+
+def _next_hint(ctx: Context, group: GroupRecord) -> str:
+    upcoming = cadence.next_opening(ctx, group)
+    return f"The next one opens {show_time(upcoming, ctx.zone)}." if upcoming else ""
+
+
+def open_round_blocks(ctx: Context) -> list[Block]:
+    """The member's open rounds with answer buttons (home view and `checkin`)."""
+    member = ctx.require_member()
+    blocks: list[Block] = []
+    for item in checkins.open_rounds_of_member(ctx.connection, member_id=member.id):
+        mine = (
+            f" · you answered {colour_label(item.answer.colour)}"
+            + (" (anonymously)" if item.answer.anonymous else "")
+            if item.answer
+            else ""
+        )
+        until = (
+            f" · closes {show_time(item.round.closes_at, ctx.zone)}" if item.round.closes_at else ""
+        )
+        blocks.append(
+            Text(f"**{item.group_name}** — {render.quoted(item.round.prompt, 160)}{until}{mine}")
+        )
+        blocks.append(render.answer_buttons(item.round.id))
+    return blocks
+
+
+def my_open_rounds(ctx: Context) -> Reply:
+    blocks = open_round_blocks(ctx)
+    if not blocks:
+        return Reply.say(
+            "None of your groups has an open check-in right now. `/staffroom checkin mine` shows "
+            "your earlier answers."
+        )
+    return Reply((Heading("Open check-ins"), *blocks))
+
+
+def home_section(ctx: Context) -> list[Block]:
+    if ctx.member is None:
+        return []
+    blocks = open_round_blocks(ctx)
+    return [Text("**Open check-ins**"), *blocks] if blocks else []

@@ -1,0 +1,340 @@
+"""Queries for check-in rounds and their answers: opening (one open round per group), the
+latest answer per member, counts, closing (which detaches anonymous answers), and the rounds a
+member or a group can see. Pairings and preferences are in `storage.checkin_pairings`, weekly
+cadences in `storage.checkin_cadences`, a member's export and erasure in
+`storage.checkin_personal`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from storage.directory import MEMBER, SCHOOL
+from storage.groups import GROUP, MEMBERSHIP
+from storage.tables import table
+from storage.upsert import insert_or_update
+
+ROUND = table("checkin_round")
+ANSWER = table("checkin_answer")
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRecord:
+    id: int
+    network_id: int
+    group_id: int
+    prompt: str
+    opened_by: int | None
+    cadence_id: int | None
+    opened_at: datetime
+    closes_at: datetime | None
+    closed_at: datetime | None
+    introduced_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    colour: str
+    note: str | None
+    anonymous: bool
+    answered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NamedAnswer:
+    """An answer given by name, with who gave it (for the leader and for pairing)."""
+
+    member_id: int
+    display_name: str
+    school_id: int | None
+    school_name: str | None
+    colour: str
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRoundOfMember:
+    round: RoundRecord
+    group_name: str
+    answer: AnswerRecord | None
+
+
+@dataclass(frozen=True, slots=True)
+class MyAnswer:
+    round: RoundRecord
+    group_name: str
+    answer: AnswerRecord
+
+
+_ROUND_COLUMNS = (
+    ROUND.c.id,
+    ROUND.c.network_id,
+    ROUND.c.group_id,
+    ROUND.c.prompt,
+    ROUND.c.opened_by,
+    ROUND.c.cadence_id,
+    ROUND.c.opened_at,
+    ROUND.c.closes_at,
+    ROUND.c.closed_at,
+    ROUND.c.introduced_at,
+)
+_ANSWER_COLUMNS = (ANSWER.c.colour, ANSWER.c.note, ANSWER.c.anonymous, ANSWER.c.answered_at)
+
+
+def _round(row: Any) -> RoundRecord:
+    return RoundRecord(*(row._mapping[c.name] for c in _ROUND_COLUMNS))
+
+
+def _answer(row: Any) -> AnswerRecord:
+    return AnswerRecord(row.colour, row.note, bool(row.anonymous), row.answered_at)
+
+
+_get_round = select(*_ROUND_COLUMNS).where(ROUND.c.id == bindparam("round_id"))
+_open_round_of_group = select(*_ROUND_COLUMNS).where(ROUND.c.open_group_id == bindparam("group_id"))
+_get_answer = select(*_ANSWER_COLUMNS).where(
+    ANSWER.c.round_id == bindparam("round_id"), ANSWER.c.member_id == bindparam("member_id")
+)
+_counts = (
+    select(ANSWER.c.colour, func.count())
+    .where(ANSWER.c.round_id == bindparam("round_id"))
+    .group_by(ANSWER.c.colour)
+)
+_anonymous_counts = _counts.where(ANSWER.c.anonymous.is_(True))
+
+
+def open_round(
+    connection: Connection,
+    *,
+    network_id: int,
+    group_id: int,
+    prompt: str,
+    opened_by: int | None,
+    now: datetime,
+    closes_at: datetime | None,
+    cadence_id: int | None = None,
+) -> RoundRecord:
+    """Open a round. A second open round in the group violates a unique constraint."""
+    key = connection.execute(
+        insert(ROUND).values(
+            network_id=network_id,
+            group_id=group_id,
+            open_group_id=group_id,
+            prompt=prompt,
+            opened_by=opened_by,
+            cadence_id=cadence_id,
+            opened_at=now,
+            closes_at=closes_at,
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return RoundRecord(
+        key[0], network_id, group_id, prompt, opened_by, cadence_id, now, closes_at, None, None
+    )
+
+
+def get_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
+    row = connection.execute(_get_round, {"round_id": round_id}).first()
+    return _round(row) if row else None
+
+
+def open_round_of_group(connection: Connection, *, group_id: int) -> RoundRecord | None:
+    row = connection.execute(_open_round_of_group, {"group_id": group_id}).first()
+    return _round(row) if row else None
+
+
+def close_round(connection: Connection, *, round_id: int, now: datetime) -> bool:
+    """Close an open round and detach its anonymous answers; False if it was already closed."""
+    closed = connection.execute(
+        update(ROUND)
+        .where(ROUND.c.id == round_id, ROUND.c.closed_at.is_(None))
+        .values(closed_at=now, open_group_id=None)
+    ).rowcount
+    if not closed:
+        return False
+    connection.execute(
+        update(ANSWER)
+        .where(ANSWER.c.round_id == round_id, ANSWER.c.anonymous.is_(True))
+        .values(member_id=None, note=None)
+    )
+    return True
+
+
+def mark_introduced(connection: Connection, *, round_id: int, now: datetime) -> bool:
+    """Record that introductions went out; False if they already had."""
+    return bool(
+        connection.execute(
+            update(ROUND)
+            .where(ROUND.c.id == round_id, ROUND.c.introduced_at.is_(None))
+            .values(introduced_at=now)
+        ).rowcount
+    )
+
+
+def previous_closed_round(connection: Connection, *, round: RoundRecord) -> RoundRecord | None:
+    """The group's last round closed before this one opened."""
+    row = connection.execute(
+        select(*_ROUND_COLUMNS)
+        .where(
+            ROUND.c.group_id == round.group_id,
+            ROUND.c.id != round.id,
+            ROUND.c.closed_at.is_not(None),
+            ROUND.c.opened_at <= round.opened_at,
+        )
+        .order_by(ROUND.c.opened_at.desc(), ROUND.c.id.desc())
+        .limit(1)
+    ).first()
+    return _round(row) if row else None
+
+
+def closed_rounds_of_group(
+    connection: Connection, *, group_id: int, limit: int
+) -> list[RoundRecord]:
+    """The group's most recent closed rounds, newest first."""
+    rows = connection.execute(
+        select(*_ROUND_COLUMNS)
+        .where(ROUND.c.group_id == group_id, ROUND.c.closed_at.is_not(None))
+        .order_by(ROUND.c.opened_at.desc(), ROUND.c.id.desc())
+        .limit(limit)
+    )
+    return [_round(row) for row in rows]
+
+
+def open_rounds_of_member(connection: Connection, *, member_id: int) -> list[OpenRoundOfMember]:
+    """Open rounds in the member's live groups, with their own answer if they gave one."""
+    mine = ANSWER.alias("mine")
+    rows = connection.execute(
+        select(
+            *_ROUND_COLUMNS,
+            GROUP.c.name.label("group_name"),
+            mine.c.colour,
+            mine.c.note,
+            mine.c.anonymous,
+            mine.c.answered_at,
+        )
+        .select_from(
+            ROUND.join(GROUP, GROUP.c.id == ROUND.c.group_id)
+            .join(MEMBERSHIP, MEMBERSHIP.c.group_id == ROUND.c.group_id)
+            .outerjoin(mine, (mine.c.round_id == ROUND.c.id) & (mine.c.member_id == member_id))
+        )
+        .where(
+            MEMBERSHIP.c.member_id == member_id,
+            ROUND.c.closed_at.is_(None),
+            GROUP.c.archived_at.is_(None),
+        )
+        .order_by(ROUND.c.opened_at, ROUND.c.id)
+    )
+    return [
+        OpenRoundOfMember(_round(row), row.group_name, _answer(row) if row.colour else None)
+        for row in rows
+    ]
+
+
+def answers_of_member(connection: Connection, *, member_id: int, limit: int) -> list[MyAnswer]:
+    """The member's own answers still linked to them, newest first."""
+    rows = connection.execute(
+        select(*_ROUND_COLUMNS, GROUP.c.name.label("group_name"), *_ANSWER_COLUMNS)
+        .select_from(
+            ANSWER.join(ROUND, ROUND.c.id == ANSWER.c.round_id).join(
+                GROUP, GROUP.c.id == ROUND.c.group_id
+            )
+        )
+        .where(ANSWER.c.member_id == member_id)
+        .order_by(ROUND.c.opened_at.desc(), ROUND.c.id.desc())
+        .limit(limit)
+    )
+    return [MyAnswer(_round(row), row.group_name, _answer(row)) for row in rows]
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+def get_answer(connection: Connection, *, round_id: int, member_id: int) -> AnswerRecord | None:
+    row = connection.execute(_get_answer, {"round_id": round_id, "member_id": member_id}).first()
+    return _answer(row) if row else None
+
+
+def save_answer(
+    connection: Connection,
+    *,
+    round_id: int,
+    member_id: int,
+    colour: str,
+    note: str | None,
+    anonymous: bool,
+    now: datetime,
+) -> None:
+    """Record the member's answer; a later answer replaces the earlier one."""
+    insert_or_update(
+        connection,
+        ANSWER,
+        {
+            "round_id": round_id,
+            "member_id": member_id,
+            "colour": colour,
+            "note": note,
+            "anonymous": anonymous,
+            "answered_at": now,
+            "changed_at": now,
+        },
+        conflict=("round_id", "member_id"),
+        update={"colour": colour, "note": note, "anonymous": anonymous, "changed_at": now},
+    )
+
+
+def counts(connection: Connection, *, round_id: int) -> Counter[str]:
+    """How many answered each colour (anonymous answers included)."""
+    return Counter(dict(connection.execute(_counts, {"round_id": round_id}).all()))
+
+
+def anonymous_counts(connection: Connection, *, round_id: int) -> Counter[str]:
+    """How many answered each colour anonymously."""
+    return Counter(dict(connection.execute(_anonymous_counts, {"round_id": round_id}).all()))
+
+
+def counts_of_rounds(connection: Connection, *, round_ids: list[int]) -> dict[int, Counter[str]]:
+    found: dict[int, Counter[str]] = {round_id: Counter() for round_id in round_ids}
+    if not round_ids:
+        return found
+    rows = connection.execute(
+        select(ANSWER.c.round_id, ANSWER.c.colour, func.count())
+        .where(ANSWER.c.round_id.in_(round_ids))
+        .group_by(ANSWER.c.round_id, ANSWER.c.colour)
+    )
+    for round_id, colour, count in rows:
+        found[round_id][colour] = count
+    return found
+
+
+def named_answers(connection: Connection, *, round_id: int) -> list[NamedAnswer]:
+    """Answers given by name by people still in the round's group, by name."""
+    rows = connection.execute(
+        select(
+            MEMBER.c.id,
+            MEMBER.c.display_name,
+            MEMBER.c.school_id,
+            SCHOOL.c.name.label("school_name"),
+            ANSWER.c.colour,
+            ANSWER.c.note,
+        )
+        .select_from(
+            ANSWER.join(ROUND, ROUND.c.id == ANSWER.c.round_id)
+            .join(MEMBER, MEMBER.c.id == ANSWER.c.member_id)
+            .join(
+                MEMBERSHIP,
+                (MEMBERSHIP.c.member_id == MEMBER.c.id)
+                & (MEMBERSHIP.c.group_id == ROUND.c.group_id),
+            )
+            .outerjoin(SCHOOL, SCHOOL.c.id == MEMBER.c.school_id)
+        )
+        .where(ANSWER.c.round_id == round_id, ANSWER.c.anonymous.is_(False))
+        .order_by(MEMBER.c.display_name, MEMBER.c.id)
+    )
+    return [NamedAnswer(*row) for row in rows]

@@ -1,0 +1,165 @@
+"""Check-in storage on both databases: one open round per group even under a race, the latest
+answer wins, closing detaches anonymous answers, erasure keeps published totals only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import ManualClock
+from storage import checkin_pairings, checkin_personal, checkins, directory, groups
+from storage.checkins import ANSWER
+from storage.uow import unit_of_work
+
+
+@dataclass
+class World:
+    network_id: int
+    group_id: int
+    members: list[int]
+
+
+@pytest.fixture
+def world(engine: Engine, clock: ManualClock) -> Iterator[World]:
+    with unit_of_work(engine) as connection:
+        network = directory.create_network(
+            connection, name="N", timezone="Europe/London", now=clock.now()
+        )
+        group = groups.create_group(
+            connection,
+            network_id=network.id,
+            name="Chem",
+            name_key="chem",
+            description="",
+            now=clock.now(),
+        )
+        members = []
+        for name in ("Ann", "Bob", "Cat"):
+            member_id = directory.create_member(
+                connection, network_id=network.id, display_name=name, now=clock.now()
+            )
+            groups.add_membership(
+                connection, group_id=group.id, member_id=member_id, role="member", now=clock.now()
+            )
+            members.append(member_id)
+    yield World(network.id, group.id, members)
+
+
+def _open(connection: Connection, world: World, clock: ManualClock) -> checkins.RoundRecord:
+    return checkins.open_round(
+        connection,
+        network_id=world.network_id,
+        group_id=world.group_id,
+        prompt="How is it going?",
+        opened_by=world.members[0],
+        now=clock.now(),
+        closes_at=None,
+    )
+
+
+def _answer(
+    connection: Connection,
+    round_id: int,
+    member_id: int,
+    colour: str,
+    *,
+    note: str,
+    clock: ManualClock,
+    anonymous: bool = False,
+) -> None:
+    checkins.save_answer(
+        connection,
+        round_id=round_id,
+        member_id=member_id,
+        colour=colour,
+        note=note,
+        anonymous=anonymous,
+        now=clock.now(),
+    )
+
+
+def test_a_group_cannot_have_two_open_rounds(
+    engine: Engine, world: World, clock: ManualClock
+) -> None:
+    with unit_of_work(engine) as connection:
+        first = _open(connection, world, clock)
+    with pytest.raises(IntegrityError), unit_of_work(engine) as connection:
+        _open(connection, world, clock)
+    with unit_of_work(engine) as connection:
+        assert checkins.open_round_of_group(connection, group_id=world.group_id) == first
+        assert checkins.close_round(connection, round_id=first.id, now=clock.now())
+        assert not checkins.close_round(connection, round_id=first.id, now=clock.now())
+        second = _open(connection, world, clock)
+        assert checkins.previous_closed_round(connection, round=second).id == first.id  # type: ignore[union-attr]
+
+
+def test_the_latest_answer_counts_and_anonymous_ones_are_detached_at_close(
+    engine: Engine, world: World, clock: ManualClock
+) -> None:
+    ann, bob, cat = world.members
+    with unit_of_work(engine) as connection:
+        round = _open(connection, world, clock)
+        for member, colour in ((ann, "green"), (ann, "red"), (bob, "amber")):
+            _answer(connection, round.id, member, colour, note="n", clock=clock)
+        _answer(connection, round.id, cat, "red", note="secret", anonymous=True, clock=clock)
+        assert checkins.counts(connection, round_id=round.id) == {"red": 2, "amber": 1}
+        assert checkins.anonymous_counts(connection, round_id=round.id) == {"red": 1}
+        mine = checkins.open_rounds_of_member(connection, member_id=cat)
+        assert [(m.group_name, m.answer.colour if m.answer else None) for m in mine] == [
+            ("Chem", "red")
+        ]
+        assert [a.display_name for a in checkins.named_answers(connection, round_id=round.id)] == [
+            "Ann",
+            "Bob",
+        ]
+        clock.advance(timedelta(hours=1))
+        checkins.close_round(connection, round_id=round.id, now=clock.now())
+        rows = connection.execute(
+            select(ANSWER.c.member_id, ANSWER.c.note).where(ANSWER.c.anonymous.is_(True))
+        ).all()
+        assert [tuple(r) for r in rows] == [(None, None)]
+        assert checkins.counts(connection, round_id=round.id) == {"red": 2, "amber": 1}
+        assert checkins.answers_of_member(connection, member_id=cat, limit=10) == []
+        assert len(checkins.answers_of_member(connection, member_id=ann, limit=10)) == 1
+
+
+def test_pairings_preferences_and_erasure(engine: Engine, world: World, clock: ManualClock) -> None:
+    ann, bob, cat = world.members
+    with unit_of_work(engine) as connection:
+        closed = _open(connection, world, clock)
+        for member in (ann, bob):
+            _answer(connection, closed.id, member, "green", note="x", clock=clock)
+        checkins.close_round(connection, round_id=closed.id, now=clock.now())
+        checkin_pairings.save_pairings(connection, round_id=closed.id, groups=[(ann, bob)])
+        assert checkin_pairings.partners_of_member(
+            connection, member_id=ann, round_ids=[closed.id]
+        ) == {closed.id: ["Bob"]}
+        checkin_pairings.set_no_pairing(connection, member_id=cat, no_pairing=True, now=clock.now())
+        checkin_pairings.set_no_pairing(connection, member_id=bob, no_pairing=True, now=clock.now())
+        checkin_pairings.set_no_pairing(
+            connection, member_id=bob, no_pairing=False, now=clock.now()
+        )
+        assert checkin_pairings.no_pairing(connection, member_ids=[ann, bob, cat]) == {cat}
+        current = _open(connection, world, clock)
+        _answer(connection, current.id, ann, "red", note="y", clock=clock)
+        exported = checkin_personal.export_member(connection, ann)
+        assert [a["colour"] for a in exported["answers"]] == ["green", "red"]  # type: ignore[union-attr]
+        assert exported["rounds_opened"]  # Ann opened both rounds
+        checkin_personal.erase_member(connection, ann)
+        assert checkin_personal.export_member(connection, ann) == {
+            "answers": [],
+            "suggested_groups": [],
+            "do_not_pair_me": False,
+            "rounds_opened": [],
+            "weekly_check_ins_set_up": [],
+        }
+        assert checkins.counts(connection, round_id=closed.id) == {"green": 2}  # published
+        assert checkins.counts(connection, round_id=current.id) == {}  # not yet published
+        assert checkin_pairings.pairings_of_round(connection, round_id=closed.id) == [
+            [(bob, "Bob", None)]
+        ]
