@@ -69,6 +69,7 @@ class Core:
         self._threads = DatabaseThreads(db_threads)
         self._networks: dict[tuple[str, str], tuple[float, NetworkRecord | None]] = {}
         self.outbox_listeners: list[Callable[[], None]] = []
+        self.schedules_kept_at: datetime | None = None
         self.outcome_listeners: list[Callable[[Outcome], None]] = []
 
     # --- running database work ----------------------------------------------------------

@@ -74,14 +74,19 @@ PEOPLE = (
     ("Zoe Clarke", 3, (5, 11), ()),
 )
 FACILITATOR = ("Fran Hughes", 1)
+ESTABLISHED_FOR = timedelta(weeks=12)
 
 
 def channel_name(group: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in group.lower()).strip("-").replace("--", "-")
 
 
-def seed_demo(connection: Connection, now: datetime, timezone: str = "Europe/London") -> None:
-    """Create the demo network in an empty database bound to the console workspace."""
+def seed_demo(connection: Connection, today: datetime, timezone: str = "Europe/London") -> None:
+    """Create the demo network in an empty database bound to the console workspace.
+
+    Its groups and people date from a term ago, so the digest sees an established network.
+    """
+    now = today - ESTABLISHED_FOR
     network = directory.create_network(connection, name=NETWORK_NAME, timezone=timezone, now=now)
     directory.bind_workspace(
         connection, network_id=network.id, platform=CONSOLE, external_id=CONSOLE, now=now
@@ -131,7 +136,7 @@ def seed_demo(connection: Connection, now: datetime, timezone: str = "Europe/Lon
                 group_ids[index],
                 member.id,
                 school_ids[school],
-                now,
+                today,
                 drifting=index == 9,
             )
 

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 from storage.tables.activity import ActivityDay
 from storage.tables.calendar import CalendarPeriod
+from storage.tables.digests import DigestSetting
 from storage.tables.directory import (
     Identity,
     Member,
@@ -20,6 +21,7 @@ from storage.tables.timers import Timer
 __all__ = [
     "ActivityDay",
     "CalendarPeriod",
+    "DigestSetting",
     "GroupChannel",
     "Identity",
     "Member",
