@@ -105,6 +105,7 @@ class Core:
     def after_commit(self, ctx: Context) -> None:
         if ctx.network_changed:
             self.forget_networks()
+            self.schedules_kept_at = None  # a new network's recurring work is scheduled at once
         if ctx.outbox.queued:
             for listener in self.outbox_listeners:
                 listener()

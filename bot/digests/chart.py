@@ -28,8 +28,7 @@ def engagement_chart(digest: NetworkDigest) -> bytes:
     groups = digest.groups[:MAX_ROWS]
     rows = [[math.nan if v is None else v for v in group.weekly_engagement] for group in groups]
     rows = rows or [[0.0] * len(digest.weeks)]
-    colours = matplotlib.colormaps["Greens"].copy()
-    colours.set_bad("#e6e6e6")
+    colours = matplotlib.colormaps["Greens"].with_extremes(bad="#e6e6e6")
     figure, axes = pyplot.subplots(figsize=(8, 1.2 + 0.28 * max(len(groups), 1)), dpi=100)
     try:
         image = axes.imshow(rows, aspect="auto", cmap=colours, vmin=0)
