@@ -262,7 +262,10 @@ def generate_network(
     connection.execute(insert(MEMBERSHIP), rows)
     quiet_school = school_ids[-1]
     today = now.date()
-    activity = list(_activity(rng, network.id, memberships, profiles, today, weeks, quiet_school))
+    # Inserted in day order, as a live network writes them.
+    activity = sorted(
+        _activity(rng, network.id, memberships, profiles, today, weeks, quiet_school), key=_day
+    )
     for chunk in range(0, len(activity), 20_000):
         connection.execute(insert(ACTIVITY_DAY), activity[chunk : chunk + 20_000])
     disengaging = _school_names(schools)[-1]
@@ -301,6 +304,12 @@ def _activity(
                     }
                 )
     return rows
+
+
+def _day(row: dict[str, object]) -> date:
+    day = row["day"]
+    assert isinstance(day, date)
+    return day
 
 
 def _profile_factor(profile: str, days_ago: int) -> float:

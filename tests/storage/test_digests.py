@@ -21,7 +21,7 @@ from bot.digests.files import to_csv
 from bot.digests.health import Health
 from bot.digests.weeks import Week
 from bot.events import Actor, ChannelActivity, Place
-from bot.replies import Attachment, Image
+from bot.replies import Attachment
 from bot.scheduler import run_due_timers
 from storage import activity, calendar, directory, groups
 from storage.directory import NetworkRecord
@@ -40,30 +40,85 @@ class Fixture:
         self.app = app
         with app.core.transaction() as ctx:
             c = ctx.connection
-            self.network = directory.create_network(c, name="Solent", timezone="Europe/London", now=CREATED)
-            directory.bind_workspace(c, network_id=self.network.id, platform="console", external_id="w", now=CREATED)
-            self.schools = [directory.add_school(c, network_id=self.network.id, name=n, name_key=n.lower(), now=CREATED).id
-                            for n in ("Ridgeway", "Harbour", "Castle", "Oakwood")]
-            self.chem = groups.create_group(c, network_id=self.network.id, name="Chemistry", name_key="chemistry", description="", now=CREATED).id
-            self.drama = groups.create_group(c, network_id=self.network.id, name="Drama", name_key="drama", description="", now=CREATED).id
+            self.network = directory.create_network(
+                c, name="Solent", timezone="Europe/London", now=CREATED
+            )
+            directory.bind_workspace(
+                c, network_id=self.network.id, platform="console", external_id="w", now=CREATED
+            )
+            self.schools = [
+                directory.add_school(
+                    c, network_id=self.network.id, name=n, name_key=n.lower(), now=CREATED
+                ).id
+                for n in ("Ridgeway", "Harbour", "Castle", "Oakwood")
+            ]
+            self.chem = groups.create_group(
+                c,
+                network_id=self.network.id,
+                name="Chemistry",
+                name_key="chemistry",
+                description="",
+                now=CREATED,
+            ).id
+            self.drama = groups.create_group(
+                c,
+                network_id=self.network.id,
+                name="Drama",
+                name_key="drama",
+                description="",
+                now=CREATED,
+            ).id
             self.people: dict[str, int] = {}
-            for name, school in (("Ann", 0), ("Bob", 1), ("Cat", 2), ("Dan", 0), ("Eve", 3), ("Fay", 1)):
-                member = first_contact(c, self.network, Actor("console", "w", name.lower(), name), CREATED, school_id=self.schools[school])
+            for name, school in (
+                ("Ann", 0),
+                ("Bob", 1),
+                ("Cat", 2),
+                ("Dan", 0),
+                ("Eve", 3),
+                ("Fay", 1),
+            ):
+                member = first_contact(
+                    c,
+                    self.network,
+                    Actor("console", "w", name.lower(), name),
+                    CREATED,
+                    school_id=self.schools[school],
+                )
                 self.people[name] = member.id
-            fran = first_contact(c, self.network, Actor("console", "w", "fran", "Fran"), CREATED, is_facilitator=True)
+            fran = first_contact(
+                c, self.network, Actor("console", "w", "fran", "Fran"), CREATED, is_facilitator=True
+            )
             self.people["Fran"] = fran.id
             for name in ("Ann", "Bob", "Cat", "Dan"):
-                groups.add_membership(c, group_id=self.chem, member_id=self.people[name],
-                                      role=groups.LEADER if name == "Ann" else groups.MEMBER_ROLE, now=CREATED)
+                groups.add_membership(
+                    c,
+                    group_id=self.chem,
+                    member_id=self.people[name],
+                    role=groups.LEADER if name == "Ann" else groups.MEMBER_ROLE,
+                    now=CREATED,
+                )
             for name in ("Eve", "Fay"):
-                groups.add_membership(c, group_id=self.drama, member_id=self.people[name], role=groups.MEMBER_ROLE, now=CREATED)
+                groups.add_membership(
+                    c,
+                    group_id=self.drama,
+                    member_id=self.people[name],
+                    role=groups.MEMBER_ROLE,
+                    now=CREATED,
+                )
 
     def messages(self, name: str, group: int, day: date, count: int = 1) -> None:
         with self.app.core.transaction() as ctx:
             member = directory.get_member(ctx.connection, member_id=self.people[name])
             assert member is not None
-            activity.count_message(ctx.connection, network_id=self.network.id, group_id=group, member_id=member.id,
-                                   school_id=member.school_id, day=day, messages=count)
+            activity.count_message(
+                ctx.connection,
+                network_id=self.network.id,
+                group_id=group,
+                member_id=member.id,
+                school_id=member.school_id,
+                day=day,
+                messages=count,
+            )
 
     def digest(self, **options: object):  # type: ignore[no-untyped-def]
         with unit_of_work(self.app.core.engine) as connection:
@@ -107,7 +162,11 @@ def test_network_and_group_figures(data: Fixture) -> None:
 def test_figures_about_fewer_than_k_people_are_hidden_everywhere(data: Fixture) -> None:
     digest = data.digest()
     drama = next(g for g in digest.groups if g.name == "Drama")
-    assert drama.active_members.value is None and drama.messages.value is None and drama.schools.value is None
+    assert (
+        drama.active_members.value is None
+        and drama.messages.value is None
+        and drama.schools.value is None
+    )
     assert set(drama.weekly_engagement) <= {None, 0} and None in drama.weekly_engagement
     assert "fewer than 3 members active" in drama.evidence
     reply = digest_reply(digest, chart=None, leader_view=False)
@@ -120,9 +179,18 @@ def test_csv_parses_and_matches_the_chat_figures(data: Fixture) -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(digest))))
     chem = next(r for r in rows if r["group"] == "Chemistry")
     drama = next(r for r in rows if r["group"] == "Drama")
-    assert (chem["active_members"], chem["schools"], chem["messages"], chem["health"]) == ("3", "3", "10", "drifting")
+    assert (chem["active_members"], chem["schools"], chem["messages"], chem["health"]) == (
+        "3",
+        "3",
+        "10",
+        "drifting",
+    )
     assert drama["messages"] == "suppressed" and chem["week"] == "2026-W46"
-    attached = next(b for b in digest_reply(digest, chart=None, leader_view=False).blocks if isinstance(b, Attachment))
+    attached = next(
+        b
+        for b in digest_reply(digest, chart=None, leader_view=False).blocks
+        if isinstance(b, Attachment)
+    )
     assert attached.data.decode() == to_csv(digest)
 
 
@@ -140,7 +208,12 @@ def test_schools_without_activity_for_three_weeks_are_flagged(data: Fixture) -> 
         network = directory.get_network(connection, network_id=data.network.id)
         assert network is not None
         digest = build_digest(connection, network, WEEK.shifted(4))
-    assert {flag.name for flag in digest.disengaging} == {"Ridgeway", "Harbour", "Castle", "Oakwood"}
+    assert {flag.name for flag in digest.disengaging} == {
+        "Ridgeway",
+        "Harbour",
+        "Castle",
+        "Oakwood",
+    }
 
 
 def test_leaders_see_quieter_members_of_their_groups(data: Fixture) -> None:
@@ -149,7 +222,9 @@ def test_leaders_see_quieter_members_of_their_groups(data: Fixture) -> None:
     with unit_of_work(data.app.core.engine) as connection:
         network = directory.get_network(connection, network_id=data.network.id)
         assert network is not None
-        later = build_digest(connection, network, WEEK.shifted(3), group_ids=[data.chem], with_quieter_members=True)
+        later = build_digest(
+            connection, network, WEEK.shifted(3), group_ids=[data.chem], with_quieter_members=True
+        )
     # Three weeks on, Dan's last message (the week before WEEK) is more than 4 weeks old.
     assert later.groups[0].quieter == ("Dan (Ridgeway)",)
 
@@ -180,8 +255,15 @@ def test_weekly_digest_goes_to_facilitators_and_leaders_on_monday_morning(
 
 def test_no_digest_in_a_holiday(data: Fixture, clock: ManualClock) -> None:
     with data.app.core.transaction() as ctx:
-        calendar.add_period(ctx.connection, network_id=data.network.id, kind=calendar.HOLIDAY, name="Half term",
-                            starts_on=date(2026, 11, 30), ends_on=date(2026, 12, 4), now=ctx.now)
+        calendar.add_period(
+            ctx.connection,
+            network_id=data.network.id,
+            kind=calendar.HOLIDAY,
+            name="Half term",
+            starts_on=date(2026, 11, 30),
+            ends_on=date(2026, 12, 4),
+            now=ctx.now,
+        )
     clock.set(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))
     run_due_timers(data.app.core)
     clock.advance(timedelta(hours=1))
@@ -195,13 +277,20 @@ def test_activity_is_counted_by_local_day_across_the_clock_change(
 ) -> None:
     data = Fixture(app_factory(database_url))
     with data.app.core.transaction() as ctx:
-        groups.link_channel(ctx.connection, group_id=data.chem, channel=ChannelRecord("console", "w", "chem", "chem"), now=ctx.now)
+        groups.link_channel(
+            ctx.connection,
+            group_id=data.chem,
+            channel=ChannelRecord("console", "w", "chem", "chem"),
+            now=ctx.now,
+        )
     chem = Place("console", "w", channel="chem")
     core = data.app.core
     # 23:30 UTC on Sunday 18 Oct is 00:30 BST on Monday 19 Oct: week 43, not 42.
-    for name, at in (("ann", datetime(2026, 10, 18, 23, 30, tzinfo=UTC)),
-                     ("bob", datetime(2026, 10, 25, 23, 30, tzinfo=UTC)),  # 23:30 GMT Sunday: still week 43
-                     ("cat", datetime(2026, 10, 19, 0, 30, tzinfo=UTC))):
+    for name, at in (
+        ("ann", datetime(2026, 10, 18, 23, 30, tzinfo=UTC)),
+        ("bob", datetime(2026, 10, 25, 23, 30, tzinfo=UTC)),  # 23:30 GMT Sunday: still week 43
+        ("cat", datetime(2026, 10, 19, 0, 30, tzinfo=UTC)),
+    ):
         core.handle_now(ChannelActivity(Actor("console", "w", name, name.title()), chem, at))
     with unit_of_work(core.engine) as connection:
         network = directory.get_network(connection, network_id=data.network.id)
