@@ -69,6 +69,7 @@ class Core:
         self._threads = DatabaseThreads(db_threads)
         self._networks: dict[tuple[str, str], tuple[float, NetworkRecord | None]] = {}
         self.outbox_listeners: list[Callable[[], None]] = []
+        self.schedules_kept_at: datetime | None = None
         self.outcome_listeners: list[Callable[[Outcome], None]] = []
 
     # --- running database work ----------------------------------------------------------
@@ -104,6 +105,7 @@ class Core:
     def after_commit(self, ctx: Context) -> None:
         if ctx.network_changed:
             self.forget_networks()
+            self.schedules_kept_at = None  # a new network's recurring work is scheduled at once
         if ctx.outbox.queued:
             for listener in self.outbox_listeners:
                 listener()

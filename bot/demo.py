@@ -14,6 +14,7 @@ from bot.events import Actor
 from bot.names import name_key
 from bot.roster import ensure_member
 from storage import activity, checkins, directory, groups
+from storage.directory import NetworkRecord
 from storage.groups import ChannelRecord
 
 NETWORK_NAME = "Solent Schools Network"
@@ -73,15 +74,59 @@ PEOPLE = (
     ("Will Foster", 1, (2, 9), ()),
     ("Zoe Clarke", 3, (5, 11), ()),
 )
+# More teachers, spread over the groups, so groups are big enough for figures to show.
+MORE_TEACHERS = (
+    "Alex Reed",
+    "Bea Holt",
+    "Cal Murray",
+    "Dina Shah",
+    "Ed Lowe",
+    "Faye Kerr",
+    "Gus Patel",
+    "Hana Ito",
+    "Ivan Petrov",
+    "Jo Marsh",
+    "Kit Ross",
+    "Lena Berg",
+    "Mo Adeyemi",
+    "Nate Cole",
+    "Orla Byrne",
+    "Pat Dunn",
+    "Raj Mehta",
+    "Sara Lind",
+    "Theo Grant",
+    "Una Walsh",
+    "Vic Hale",
+    "Wes Ford",
+    "Xena Park",
+    "Yara Haddad",
+    "Zac Moss",
+    "Amir Saleh",
+    "Bella Cruz",
+    "Cory Lang",
+    "Dee Okoro",
+    "Eli Stone",
+    "Flo Ward",
+    "Gil Avery",
+    "Holly Nash",
+    "Ian Frost",
+    "Jas Gill",
+    "Kai Wong",
+)
 FACILITATOR = ("Fran Hughes", 1)
+ESTABLISHED_FOR = timedelta(weeks=12)
 
 
 def channel_name(group: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in group.lower()).strip("-").replace("--", "-")
 
 
-def seed_demo(connection: Connection, now: datetime, timezone: str = "Europe/London") -> None:
-    """Create the demo network in an empty database bound to the console workspace."""
+def seed_demo(connection: Connection, today: datetime, timezone: str = "Europe/London") -> None:
+    """Create the demo network in an empty database bound to the console workspace.
+
+    Its groups and people date from a term ago, so the digest sees an established network.
+    """
+    now = today - ESTABLISHED_FOR
     network = directory.create_network(connection, name=NETWORK_NAME, timezone=timezone, now=now)
     directory.bind_workspace(
         connection, network_id=network.id, platform=CONSOLE, external_id=CONSOLE, now=now
@@ -134,11 +179,45 @@ def seed_demo(connection: Connection, now: datetime, timezone: str = "Europe/Lon
                 group_ids[index],
                 member.id,
                 school_ids[school],
-                now,
+                today,
                 drifting=index == 9,
             )
+    _more_teachers(connection, network, rng, school_ids, group_ids, now, today)
+    _checkin_history(connection, network.id, group_ids[0], chemistry, today)
 
-    _checkin_history(connection, network.id, group_ids[0], chemistry, now)
+
+def _more_teachers(
+    connection: Connection,
+    network: NetworkRecord,
+    rng: random.Random,
+    school_ids: list[int],
+    group_ids: list[int],
+    now: datetime,
+    today: datetime,
+) -> None:
+    for number, name in enumerate(MORE_TEACHERS):
+        school = number % len(school_ids)
+        member, _ = ensure_member(
+            connection, network, _actor(name), now, school_id=school_ids[school]
+        )
+        for index in {number % len(group_ids), (number * 5 + 3) % len(group_ids)}:
+            groups.add_membership(
+                connection,
+                group_id=group_ids[index],
+                member_id=member.id,
+                role=groups.MEMBER_ROLE,
+                now=now,
+            )
+            _history(
+                connection,
+                rng,
+                network.id,
+                group_ids[index],
+                member.id,
+                school_ids[school],
+                today,
+                drifting=index == 9,
+            )
 
 
 CHECKIN_HISTORY = (

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot import checkins, groups, help, home, network
+from bot import checkins, digests, groups, help, home, network
 from bot.registry import Registry
 
-FEATURES = (help, network, groups, home, checkins)
+FEATURES = (help, network, groups, home, checkins, digests)
 
 
 def build_registry() -> Registry:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from bot.context import Context
+    from bot.digests.model import DigestSource
     from bot.events import ButtonPress, Command, FormSubmit
     from bot.replies import Block, Reply
     from storage.timers import TimerRecord
@@ -24,6 +25,7 @@ ButtonHandler = Callable[["ButtonPress", "Context"], "Reply"]
 FormHandler = Callable[["FormSubmit", "Context"], "Reply"]
 TimerHandler = Callable[["TimerRecord", "Context"], None]
 HomeSection = Callable[["Context"], "Sequence[Block]"]
+ScheduleKeeper = Callable[["Context"], None]
 
 
 class Audience(IntEnum):
@@ -121,6 +123,8 @@ class Registry:
     timers: dict[str, TimerSpec] = field(default_factory=dict)
     home_sections: list[HomeSection] = field(default_factory=list)
     personal_data: list[PersonalDataSpec] = field(default_factory=list)
+    digest_sources: list[DigestSource] = field(default_factory=list)
+    schedule_keepers: list[ScheduleKeeper] = field(default_factory=list)
     _longest: int = 1
 
     def command(self, spec: CommandSpec) -> None:
@@ -155,6 +159,15 @@ class Registry:
         if any(existing.name == spec.name for existing in self.personal_data):
             raise ValueError(f"personal data {spec.name!r} declared twice")
         self.personal_data.append(spec)
+
+    def digest_source(self, source: DigestSource) -> None:
+        """A feature's figures, engagement and highlights for the weekly digest."""
+        self.digest_sources.append(source)
+
+    def schedule_keeper(self, keeper: ScheduleKeeper) -> None:
+        """Called for each network about hourly: make sure its recurring work is scheduled
+        (idempotent timers), e.g. the next weekly digest of a network created since."""
+        self.schedule_keepers.append(keeper)
 
     def __iter__(self) -> Iterator[CommandSpec]:
         return iter(sorted(self.commands.values(), key=lambda spec: spec.words))

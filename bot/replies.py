@@ -115,6 +115,20 @@ class Attachment:
 Block = Heading | Text | Fields | Context | Divider | Buttons | Image | Attachment
 
 
+def paragraphs(lines: list[str], limit: int = 2500) -> tuple[Text, ...]:
+    """Lines joined into as few paragraphs as fit under `limit` characters each (platforms cap
+    a paragraph's length: Slack at 3,000 characters, Discord embeds at 4,096)."""
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if size + len(line) > limit and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += len(line) + 1
+    return tuple(Text("\n".join(chunk)) for chunk in chunks if chunk)
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     value: str

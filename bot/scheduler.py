@@ -23,11 +23,28 @@ from storage.uow import unit_of_work
 log = logging.getLogger("staffroom.scheduler")
 
 MAX_TIMER_ATTEMPTS = 5
+KEEP_SCHEDULES_EVERY = timedelta(hours=1)
+
+
+def keep_schedules(core: Core, now: datetime) -> None:
+    """About hourly, let each feature make sure every network's recurring work is scheduled."""
+    last = core.schedules_kept_at
+    if not core.registry.schedule_keepers or (
+        last is not None and now - last < KEEP_SCHEDULES_EVERY
+    ):
+        return
+    core.schedules_kept_at = now
+    with unit_of_work(core.engine) as connection:
+        for network in directory.list_networks(connection):
+            ctx = core.context(connection, now, network)
+            for keeper in core.registry.schedule_keepers:
+                keeper(ctx)
 
 
 def run_due_timers(core: Core, now: datetime | None = None, *, limit: int = 500) -> int:
     """Process every timer due at `now` (default: the clock's now); returns how many ran."""
     now = now or core.clock.now()
+    keep_schedules(core, now)
     processed = 0
     while processed < limit:
         outcome = _run_one(core, now)

@@ -271,3 +271,21 @@ def restore_group(connection: Connection, *, group_id: int) -> None:
 
 def describe_group(connection: Connection, *, group_id: int, description: str) -> None:
     connection.execute(update(GROUP).where(GROUP.c.id == group_id).values(description=description))
+
+
+def leaders_by_member(connection: Connection, *, network_id: int) -> dict[int, list[int]]:
+    """Each leader's live groups in the network: member id → group ids."""
+    rows = connection.execute(
+        select(MEMBERSHIP.c.member_id, MEMBERSHIP.c.group_id)
+        .join(GROUP, GROUP.c.id == MEMBERSHIP.c.group_id)
+        .where(
+            GROUP.c.network_id == network_id,
+            GROUP.c.archived_at.is_(None),
+            MEMBERSHIP.c.role == LEADER,
+        )
+        .order_by(MEMBERSHIP.c.member_id, GROUP.c.name_key)
+    )
+    found: dict[int, list[int]] = {}
+    for row in rows:
+        found.setdefault(row.member_id, []).append(row.group_id)
+    return found

@@ -7,7 +7,7 @@ from bot.events import ButtonPress, Command
 from bot.groups.lookup import find_group, group_here
 from bot.permissions import require_leader
 from bot.refusals import Refusal
-from bot.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone
+from bot.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone, paragraphs
 from bot.replies import Context as ContextLine
 from storage import directory, groups
 from storage.groups import GroupRecord
@@ -33,7 +33,7 @@ def list_groups(cmd: Command, ctx: Context, arguments: str) -> Reply:
         people = f"{summary.members} member{'s' if summary.members != 1 else ''}"
         schools = f"{summary.schools} school{'s' if summary.schools != 1 else ''}"
         lines.append(f"• **{group.name}** — {people} from {schools}{badge}")
-    text_blocks = _chunked(lines)
+    text_blocks = paragraphs(lines)
     return Reply(
         (
             Heading(f"Subject groups in {network.name}"),
@@ -43,19 +43,6 @@ def list_groups(cmd: Command, ctx: Context, arguments: str) -> Reply:
             ),
         ),
     )
-
-
-def _chunked(lines: list[str], limit: int = 2500) -> tuple[Text, ...]:
-    """Split long lists into several paragraphs (platforms cap a paragraph's length)."""
-    chunks: list[list[str]] = [[]]
-    size = 0
-    for line in lines:
-        if size + len(line) > limit and chunks[-1]:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(line)
-        size += len(line) + 1
-    return tuple(Text("\n".join(chunk)) for chunk in chunks)
 
 
 def _join(ctx: Context, group: GroupRecord) -> Reply:
@@ -189,7 +176,7 @@ def group_members_list(cmd: Command, ctx: Context, arguments: str) -> Reply:
         + (" · leader" if m.role == groups.LEADER else "")
         for m in members
     ]
-    return Reply((Heading(f"Members of {group.name}"), *_chunked(lines)))
+    return Reply((Heading(f"Members of {group.name}"), *paragraphs(lines)))
 
 
 def here_hint(ctx: Context) -> str:

@@ -12,6 +12,7 @@ from storage.tables.checkins import (
     CheckinPreference,
     CheckinRound,
 )
+from storage.tables.digests import DigestSetting
 from storage.tables.directory import (
     Identity,
     Member,
@@ -32,6 +33,7 @@ __all__ = [
     "CheckinPairing",
     "CheckinPreference",
     "CheckinRound",
+    "DigestSetting",
     "GroupChannel",
     "Identity",
     "Member",

@@ -12,7 +12,19 @@ from storage.tables.columns import foreign_key
 
 class ActivityDay(SQLModel, table=True):
     __tablename__ = "activity_day"
-    __table_args__ = (Index("ix_activity_day_network_day", "network_id", "day"),)
+    # Covers every column a digest reads, so a week's digest reads the index range for its
+    # weeks and never the table: its cost does not grow with years of history.
+    __table_args__ = (
+        Index(
+            "ix_activity_day_network_day",
+            "network_id",
+            "day",
+            "group_id",
+            "member_id",
+            "school_id",
+            "messages",
+        ),
+    )
 
     group_id: int = Field(foreign_key="subject_group.id", primary_key=True, ondelete="CASCADE")
     member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")

@@ -1,0 +1,73 @@
+"""Weekly engagement digests for facilitators and leaders: activity, health, disengaging
+schools, quieter members, features' own figures and highlights — in chat with a chart and a
+CSV, on demand or every week."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.digests import commands
+from bot.digests.health import RULE
+from bot.digests.weekly import KIND, deliver_weekly, keep_digest_scheduled
+from bot.events import Command
+from bot.registry import Audience, CommandSpec, Registry, TimerSpec
+from bot.replies import Reply
+
+
+def register(registry: Registry) -> None:
+    topic = "Digests (leaders and facilitators)"
+    registry.command(
+        CommandSpec(
+            ("digest",),
+            commands.digest,
+            "A week's engagement digest: the network's (facilitators) or your groups' (leaders)",
+            usage="[week] [group]",
+            topic=topic,
+            audience=Audience.LEADER,
+            examples=("digest", "digest last A-level Chemistry", "digest 2026-W47"),
+            slow=True,
+        )
+    )
+    registry.command(
+        CommandSpec(
+            ("digest", "schedule"),
+            commands.digest_schedule,
+            "When the weekly digest goes out",
+            usage="[weekday HH:MM]",
+            topic=topic,
+            audience=Audience.LEADER,
+            examples=("digest schedule Monday 07:30",),
+        )
+    )
+    registry.command(
+        CommandSpec(
+            ("digest", "off"),
+            commands.digest_off,
+            "Stop the weekly digest",
+            topic=topic,
+            audience=Audience.FACILITATOR,
+        )
+    )
+    registry.command(
+        CommandSpec(
+            ("digest", "on"),
+            commands.digest_on,
+            "Restart the weekly digest",
+            topic=topic,
+            audience=Audience.FACILITATOR,
+        )
+    )
+    registry.command(
+        CommandSpec(
+            ("digest", "health"),
+            health_rule,
+            "How group health is judged (new, growing, steady, drifting, stale)",
+            topic=topic,
+            audience=Audience.LEADER,
+        )
+    )
+    registry.timer(TimerSpec(KIND, deliver_weekly))
+    registry.schedule_keeper(keep_digest_scheduled)
+
+
+def health_rule(cmd: Command, ctx: Context, arguments: str) -> Reply:
+    return Reply.say(RULE)
