@@ -42,6 +42,25 @@ class Settings(BaseSettings):
     channel_interval: float = Field(
         default=1.0, ge=0, description="Least seconds between two messages to one channel."
     )
+    delivery_lease: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds a replica holds the outbox messages it claimed; if it dies, "
+        "another replica sends them once the lease runs out.",
+    )
+    health_host: str = Field(default="0.0.0.0", description="Address of the health server.")
+    health_port: int = Field(
+        default=8080,
+        ge=0,
+        le=65535,
+        description="Port of /healthz, /readyz and /metrics; 0 turns the server off.",
+    )
+    activity_retention_months: int = Field(
+        default=13,
+        ge=0,
+        description="Months of per-day channel activity kept; older detail is deleted, weekly "
+        "aggregates stay. 0 keeps it forever.",
+    )
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
@@ -49,6 +68,16 @@ class Settings(BaseSettings):
         default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    slack_api_url: str | None = Field(
+        default=None,
+        validation_alias="SLACK_API_URL",
+        description="Slack Web API base URL (default Slack's own; tests point it at a fake).",
+    )
+    discord_api_url: str = Field(
+        default="https://discord.com/api/v10",
+        validation_alias="DISCORD_API_URL",
+        description="Discord REST API base URL (tests point it at a fake).",
+    )
 
     def slack_configured(self) -> bool:
         return self.slack_bot_token is not None and (
