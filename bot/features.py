@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot import groups, help, home, network
+from bot import groups, help, home, network, privacy
 from bot.registry import Registry
 
-FEATURES = (help, network, groups, home)
+FEATURES = (help, network, groups, home, privacy)
 
 
 def build_registry() -> Registry:
