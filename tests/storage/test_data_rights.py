@@ -138,12 +138,12 @@ async def test_my_data_holds_everything_and_forget_me_leaves_nothing(
     document = json.loads(export)
     declared = {spec.name for spec in bot.core.registry.personal_data}
     assert {section["name"] for section in document["sections"]} == declared
-    for table, row, linked in held:
+    for table_name, row, linked in held:
         if not linked:
             continue
         for column, value in row.items():
             if isinstance(value, str) and value:
-                assert json.dumps(value, ensure_ascii=False) in export, (table, column, value)
+                assert json.dumps(value, ensure_ascii=False) in export, (table_name, column, value)
     assert "Reminder for you: moderation on Thursday" in export
     assert "GCSE Drama" in export and "leader" in export
 
