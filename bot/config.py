@@ -79,6 +79,21 @@ class Settings(BaseSettings):
         description="Discord REST API base URL (tests point it at a fake).",
     )
 
+    @classmethod
+    def environment_variables(cls) -> dict[str, tuple[str, ...]]:
+        """Each setting's environment variable names, the documented one first."""
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        names: dict[str, tuple[str, ...]] = {}
+        for name, info in cls.model_fields.items():
+            alias = info.validation_alias
+            if isinstance(alias, AliasChoices):
+                names[name] = tuple(str(choice) for choice in alias.choices)
+            elif isinstance(alias, str):
+                names[name] = (alias,)
+            else:
+                names[name] = (f"{prefix}{name}".upper(),)
+        return names
+
     def slack_configured(self) -> bool:
         return self.slack_bot_token is not None and (
             self.slack_app_token is not None or self.slack_signing_secret is not None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import console, database, member, network, run
+from bot.cli import console, database, doctor, member, network, run
 
 app = typer.Typer(
     help="Staffroom: a chat bot for networks of schools.",
@@ -21,6 +21,7 @@ app.add_typer(database.app, name="db")
 app.add_typer(network.app, name="network")
 app.command("import")(network.import_roster_file)
 app.add_typer(member.app, name="member")
+app.command("doctor")(doctor.doctor)
 
 
 def main() -> None:
