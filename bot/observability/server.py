@@ -1,8 +1,9 @@
 """The health server: a small aiohttp application on its own port.
 
 - `/healthz`: the process is up and its event loop answers (liveness).
-- `/readyz`: the database is reachable with the schema this version expects, and every
-  registered readiness check (each adapter's connection) passes; 503 with the reasons if not.
+- `/readyz`: the database is reachable with the schema this version expects (or a newer one,
+  during a rolling upgrade), and every registered readiness check (each adapter's
+  connection) passes; 503 with the reasons if not.
 - `/metrics`: Prometheus exposition.
 """
 
@@ -28,9 +29,10 @@ def database_problem(engine: Engine, head: str | None) -> str | None:
         current = migrate.current_revision(engine)
     except Exception as error:
         return f"database unreachable ({type(error).__name__})"
-    if current != head:
-        return f"database schema at {current or 'nothing'}, expected {head}: run `staffroom db upgrade`"
-    return None
+    if current == head or (current is not None and not migrate.is_known(current)):
+        # A newer version has upgraded the schema during a rolling upgrade: keep serving.
+        return None
+    return f"database schema at {current or 'nothing'}, expected {head}: run `staffroom db upgrade`"
 
 
 class HealthServer:
