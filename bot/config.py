@@ -17,7 +17,11 @@ class Settings(BaseSettings):
     """Everything an operator can configure. Nothing secret has a default."""
 
     model_config = SettingsConfigDict(
-        env_prefix="STAFFROOM_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="STAFFROOM_",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        env_ignore_empty=True,  # `SLACK_APP_TOKEN=` in an env file means "not set"
     )
 
     database_url: str = Field(
