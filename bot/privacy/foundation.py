@@ -8,6 +8,9 @@ through the identities, and the member row goes last so that other features can 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import Connection
 
 from bot.registry import PersonalDataSpec
@@ -49,47 +52,46 @@ def _readable(payload: str) -> list[str]:
     return lines
 
 
-def _erase_member_row(connection: Connection, member_id: int) -> None:
-    store.delete_member(connection, member_id=member_id)
+def _of_member(query: Callable[..., Any]) -> Callable[[Connection, int], Any]:
+    """A keyword-only storage function as a declaration's export or erase."""
+    return lambda connection, member_id: query(connection, member_id=member_id)
 
 
 PROFILE = PersonalDataSpec(
     name="profile",
     purpose="Your name as your chat platform shows it, your school (every figure counts "
     "schools), your time zone, and whether you facilitate the network.",
-    export=lambda connection, member_id: store.profile(connection, member_id=member_id),
-    erase=_erase_member_row,
+    export=_of_member(store.profile),
+    erase=_of_member(store.delete_member),
 )
 IDENTITIES = PersonalDataSpec(
     name="chat accounts",
     purpose="Your user id on each Slack workspace or Discord server where you use Staffroom, "
     "so I know it is you on every platform.",
-    export=lambda connection, member_id: store.identities(connection, member_id=member_id),
-    erase=lambda connection, member_id: store.delete_identities(connection, member_id=member_id),
+    export=_of_member(store.identities),
+    erase=_of_member(store.delete_identities),
 )
 MEMBERSHIPS = PersonalDataSpec(
     name="group memberships",
     purpose="The subject groups you joined and the ones you lead, so that you get their "
     "meetings, check-ins and messages.",
-    export=lambda connection, member_id: store.memberships(connection, member_id=member_id),
-    erase=lambda connection, member_id: store.delete_memberships(connection, member_id=member_id),
+    export=_of_member(store.memberships),
+    erase=_of_member(store.delete_memberships),
 )
 ACTIVITY = PersonalDataSpec(
     name="channel activity",
     purpose="How many messages you posted in a group's channel each day — never what they "
     "said — so a facilitator can see whether groups and schools are active. Daily counts are "
     "kept for a limited time; only weekly totals per group and school stay after that.",
-    export=lambda connection, member_id: store.activity_detail(connection, member_id=member_id),
-    erase=lambda connection, member_id: activity_weeks.fold_member_detail(
-        connection, member_id=member_id
-    ),
+    export=_of_member(store.activity_detail),
+    erase=_of_member(activity_weeks.fold_member_detail),
 )
 MESSAGES = PersonalDataSpec(
     name="messages to you",
     purpose="Direct messages I have sent you or am about to send (reminders, prompts, "
     "notices), kept so each is delivered exactly once.",
     export=_export_messages,
-    erase=lambda connection, member_id: store.delete_messages_to(connection, member_id=member_id),
+    erase=_of_member(store.delete_messages_to),
 )
 
 DECLARED = (PROFILE, IDENTITIES, MEMBERSHIPS, ACTIVITY, MESSAGES)

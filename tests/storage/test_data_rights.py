@@ -72,6 +72,9 @@ def session(
     return ConsoleSession(app_factory(database_url), clock, console, tmp_path / "files")
 
 
+NETWORK = (":as Fran Hughes@Harbour College admin", "/staffroom setup Solent Network")
+
+
 async def _play(bot: ConsoleSession, *lines: str) -> str:
     output = ""
     for line in lines:
@@ -85,8 +88,7 @@ async def test_my_data_holds_everything_and_forget_me_leaves_nothing(
     bot = session
     await _play(
         bot,
-        ":as Fran Hughes@Harbour College admin",
-        "/staffroom setup Solent Network",
+        *NETWORK,
         "/staffroom school add Ridgeway School",
         "/staffroom group create A-level Chemistry — practicals",
         "/staffroom group create GCSE Drama — devising",
@@ -174,17 +176,9 @@ def _weekly_totals(bot: ConsoleSession) -> dict[tuple[int, Any], tuple[int, int]
     return {(w.group_id, w.week): (w.messages, w.active_members) for w in weeks}
 
 
-async def test_the_export_is_sent_privately_and_not_kept(
-    session: ConsoleSession, tmp_path: Path
-) -> None:
+async def test_the_export_is_sent_privately_and_not_kept(session: ConsoleSession) -> None:
     bot = session
-    await _play(
-        bot,
-        ":as Fran Hughes@Harbour College admin",
-        "/staffroom setup Solent Network",
-        ":as Nell Newcomer@Harbour College",
-        ":in #general",
-    )
+    await _play(bot, *NETWORK, ":as Nell Newcomer@Harbour College", ":in #general")
     said = await bot.send("/staffroom my data")
     assert "→ Nell Newcomer (direct message)" in said
     assert "in #general" not in said.split("direct message")[1]

@@ -13,16 +13,11 @@ from bot.cli import app as cli
 from storage import directory
 from storage.engine import make_engine
 from storage.uow import unit_of_work
-from tests.conftest import TEST_SECRET
 
 
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    monkeypatch.setenv("STAFFROOM_SECRET", TEST_SECRET)
-
-
-async def test_backup_of_a_running_bot(bot: ConsoleSession, env: None, tmp_path: Path) -> None:
+async def test_backup_of_a_running_bot(
+    bot: ConsoleSession, cli_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     await bot.send(":as Fran Hughes@Harbour College admin")
     await bot.send("/staffroom setup Solent Network")
     folder = tmp_path / "backups"

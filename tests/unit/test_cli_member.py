@@ -10,13 +10,6 @@ from adapters.console.session import ConsoleSession
 from bot.cli import app as cli
 from storage import directory
 from storage.uow import unit_of_work
-from tests.conftest import TEST_SECRET
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    monkeypatch.setenv("STAFFROOM_SECRET", TEST_SECRET)
 
 
 async def _people(bot: ConsoleSession) -> None:
@@ -39,7 +32,9 @@ def _names(bot: ConsoleSession) -> list[str]:
         )
 
 
-async def test_erase_asks_first_and_then_erases(bot: ConsoleSession, env: None) -> None:
+async def test_erase_asks_first_and_then_erases(
+    bot: ConsoleSession, cli_env: pytest.MonkeyPatch
+) -> None:
     await _people(bot)
     runner = CliRunner()
     kept = runner.invoke(cli, ["member", "erase", "console:nell-newcomer"], input="n\n")
@@ -53,7 +48,9 @@ async def test_erase_asks_first_and_then_erases(bot: ConsoleSession, env: None) 
     assert _names(bot) == ["Fran Hughes"]
 
 
-async def test_erase_explains_an_unknown_member(bot: ConsoleSession, env: None) -> None:
+async def test_erase_explains_an_unknown_member(
+    bot: ConsoleSession, cli_env: pytest.MonkeyPatch
+) -> None:
     await _people(bot)
     result = CliRunner().invoke(cli, ["member", "erase", "slack:U000NOBODY", "--yes"])
     assert result.exit_code == 1

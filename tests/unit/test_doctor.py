@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -17,7 +16,6 @@ from typer.testing import CliRunner
 from bot.cli import app as cli
 from bot.cli.doctor import SLACK_SCOPES
 from storage.engine import make_engine
-from tests.conftest import TEST_SECRET
 
 GOOD = "good-token"
 
@@ -86,29 +84,19 @@ def serve() -> Iterator[object]:
     thread.join(10)
 
 
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, sqlite_url: str, tmp_path: Path) -> pytest.MonkeyPatch:
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    monkeypatch.setenv("STAFFROOM_SECRET", TEST_SECRET)
-    return monkeypatch
-
-
 def _doctor() -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["doctor"])
     return result.exit_code, result.output
 
 
-def test_all_good(env: pytest.MonkeyPatch, serve) -> None:  # type: ignore[no-untyped-def]
+def test_all_good(cli_env: pytest.MonkeyPatch, serve) -> None:  # type: ignore[no-untyped-def]
     slack = serve(_slack_api(",".join(sorted(SLACK_SCOPES | {"reactions:read"}))))
     discord = serve(_discord_api(flags=1 << 15))
-    env.setenv("SLACK_API_URL", f"{slack}/api/")
-    env.setenv("SLACK_BOT_TOKEN", GOOD)
-    env.setenv("SLACK_APP_TOKEN", "xapp-good")
-    env.setenv("DISCORD_API_URL", f"{discord}/api/v10")
-    env.setenv("DISCORD_TOKEN", GOOD)
+    cli_env.setenv("SLACK_API_URL", f"{slack}/api/")
+    cli_env.setenv("SLACK_BOT_TOKEN", GOOD)
+    cli_env.setenv("SLACK_APP_TOKEN", "xapp-good")
+    cli_env.setenv("DISCORD_API_URL", f"{discord}/api/v10")
+    cli_env.setenv("DISCORD_TOKEN", GOOD)
     code, output = _doctor()
     assert code == 0, output
     assert "✓ Database: reachable, schema current" in output
@@ -121,16 +109,16 @@ def test_all_good(env: pytest.MonkeyPatch, serve) -> None:  # type: ignore[no-un
 
 
 def test_bad_tokens_and_missing_scopes_say_what_to_fix(
-    env: pytest.MonkeyPatch,
+    cli_env: pytest.MonkeyPatch,
     serve,  # type: ignore[no-untyped-def]
 ) -> None:
     slack = serve(_slack_api("commands,chat:write"))
     discord = serve(_discord_api(flags=1 << 18))
-    env.setenv("SLACK_API_URL", f"{slack}/api")
-    env.setenv("SLACK_BOT_TOKEN", GOOD)
-    env.setenv("SLACK_APP_TOKEN", "xapp-revoked")
-    env.setenv("DISCORD_API_URL", f"{discord}/api/v10")
-    env.setenv("DISCORD_TOKEN", "stale")
+    cli_env.setenv("SLACK_API_URL", f"{slack}/api")
+    cli_env.setenv("SLACK_BOT_TOKEN", GOOD)
+    cli_env.setenv("SLACK_APP_TOKEN", "xapp-revoked")
+    cli_env.setenv("DISCORD_API_URL", f"{discord}/api/v10")
+    cli_env.setenv("DISCORD_TOKEN", "stale")
     code, output = _doctor()
     assert code == 1
     assert "✗ Slack scopes: missing channels:history, files:write, groups:history" in output
@@ -139,14 +127,16 @@ def test_bad_tokens_and_missing_scopes_say_what_to_fix(
     assert "✗ Discord: DISCORD_TOKEN rejected (401)" in output
     assert "What to fix" in output
 
-    env.setenv("SLACK_BOT_TOKEN", "xoxb-wrong")
-    env.setenv("DISCORD_TOKEN", GOOD)
+    cli_env.setenv("SLACK_BOT_TOKEN", "xoxb-wrong")
+    cli_env.setenv("DISCORD_TOKEN", GOOD)
     code, output = _doctor()
     assert "✗ Slack: SLACK_BOT_TOKEN rejected (invalid_auth)" in output
     assert "Message Content is enabled but not needed" in output
 
 
-def test_an_out_of_date_schema_and_bad_settings(env: pytest.MonkeyPatch, sqlite_url: str) -> None:
+def test_an_out_of_date_schema_and_bad_settings(
+    cli_env: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
     engine = make_engine(sqlite_url)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '35bda41eca8e'"))
@@ -157,13 +147,13 @@ def test_an_out_of_date_schema_and_bad_settings(env: pytest.MonkeyPatch, sqlite_
     assert "staffroom db upgrade" in output
     assert "! Platforms: no Slack or Discord credentials" in output
 
-    env.setenv("STAFFROOM_HEALTH_PORT", "not-a-port")
+    cli_env.setenv("STAFFROOM_HEALTH_PORT", "not-a-port")
     code, output = _doctor()
     assert code == 1 and "✗ Settings: STAFFROOM_HEALTH_PORT" in output
 
 
-def test_an_unreachable_database(env: pytest.MonkeyPatch) -> None:
-    env.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+def test_an_unreachable_database(cli_env: pytest.MonkeyPatch) -> None:
+    cli_env.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     code, output = _doctor()
     assert code == 1
     assert "✗ Database: cannot connect" in output and "DATABASE_URL" in output
