@@ -37,5 +37,9 @@ class HttpChatSender:
             body = await response.json()
             return str(body["ref"])
 
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
     async def edit(self, message_ref: str, reply: Reply) -> None:
         raise NotImplementedError("the scale-out tests send no edits")

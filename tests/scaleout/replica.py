@@ -47,7 +47,8 @@ async def main(
     )
     app = build(settings, clock=SharedClock(Path(clock_file)), engine=make_engine(database_url))
     app.core.registry.timer(TimerSpec(TIMER_KIND, post_for_timer))
-    app.worker.add_sender(HttpChatSender(platform_url, name))
+    sender = HttpChatSender(platform_url, name)
+    app.worker.add_sender(sender)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     while not stop.is_set():
@@ -55,6 +56,7 @@ async def main(
         delivered = await app.worker.deliver_due()
         if not ran and not delivered:
             await asyncio.sleep(0.02)
+    await sender.close()
     app.core.close()
 
 
