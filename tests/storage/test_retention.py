@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.app import Staffroom
@@ -33,6 +35,20 @@ FIRST_DAY = date(2025, 7, 7)  # a Monday, sixteen months before the tests' clock
 )
 def test_months_before(day: date, months: int, expected: date) -> None:
     assert months_before(day, months) == expected
+
+
+@given(st.dates(min_value=date(2001, 1, 1)), st.integers(min_value=0, max_value=240))
+def test_months_before_lands_in_the_right_month(day: date, months: int) -> None:
+    earlier = months_before(day, months)
+    assert (day.year * 12 + day.month) - (earlier.year * 12 + earlier.month) == months
+    # The same day of the month, or the last day of a shorter month.
+    assert earlier.day == day.day or (
+        earlier.day < day.day and (earlier + timedelta(days=1)).month != earlier.month
+    )
+    assert activity_weeks.week_of(earlier).weekday() == 0
+    assert (
+        activity_weeks.week_of(earlier) <= earlier < activity_weeks.week_of(earlier) + timedelta(7)
+    )
 
 
 def _history(app: Staffroom) -> tuple[int, int, int, int]:

@@ -120,3 +120,13 @@ async def test_delivery_failures_are_counted_by_reason(
     assert _value(metrics, 'staffroom_delivery_failures_total{reason="rate_limited"}') == 1
     assert _value(metrics, 'staffroom_delivery_failures_total{reason="transient"}') == 1
     assert _value(metrics, "staffroom_deliveries_total") == 1
+
+
+async def test_time_since_the_last_timer_pass(app: Staffroom, clock: ManualClock) -> None:
+    heartbeat = app.heartbeat()
+    metrics = Metrics(app.core, app.worker.stats, heartbeat)
+    assert b"staffroom_scheduler_last_timer_pass_age_seconds" not in await metrics.render()
+    await heartbeat.timer_pass()
+    clock.advance(timedelta(seconds=45))
+    text_metrics = (await metrics.render()).decode()
+    assert _value(text_metrics, "staffroom_scheduler_last_timer_pass_age_seconds") == 45
