@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
@@ -15,7 +16,9 @@ from bot.core import Core
 from bot.core_config import CoreConfig
 from bot.delivery import DeliveryWorker
 from bot.features import build_registry
+from bot.observability.readiness import Readiness
 from bot.ports import ChatSender
+from bot.privacy.upkeep import schedule_upkeep
 from bot.scheduler import Heartbeat
 from bot.server_secret import resolve_secret
 from storage import migrate
@@ -52,11 +55,12 @@ def db_threads(settings: Settings) -> int:
 
 @dataclass
 class Staffroom:
-    """A running bot's parts."""
+    """A running bot's parts. Adapters add their readiness checks to `readiness`."""
 
     settings: Settings
     core: Core
     worker: DeliveryWorker
+    readiness: Readiness = field(default_factory=Readiness)
 
     def heartbeat(self) -> Heartbeat:
         heartbeat = Heartbeat(
@@ -79,7 +83,11 @@ def build(
     """Wire the bot together from settings (tests pass their own clock and engine)."""
     engine = engine or open_database(settings)
     clock = clock or SystemClock()
-    config = CoreConfig(secret=resolve_secret(settings), default_timezone=settings.timezone)
+    config = CoreConfig(
+        secret=resolve_secret(settings),
+        default_timezone=settings.timezone,
+        activity_retention_months=settings.activity_retention_months,
+    )
     core = Core(
         engine=engine,
         registry=build_registry(),
@@ -93,5 +101,8 @@ def build(
         clock=clock,
         run_in_db=core.run_in_db,
         channel_interval=settings.channel_interval,
+        lease=timedelta(seconds=settings.delivery_lease),
     )
+    with core.transaction() as ctx:
+        schedule_upkeep(ctx.connection, ctx.now)
     return Staffroom(settings=settings, core=core, worker=worker)

@@ -17,7 +17,11 @@ class Settings(BaseSettings):
     """Everything an operator can configure. Nothing secret has a default."""
 
     model_config = SettingsConfigDict(
-        env_prefix="STAFFROOM_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="STAFFROOM_",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        env_ignore_empty=True,  # `SLACK_APP_TOKEN=` in an env file means "not set"
     )
 
     database_url: str = Field(
@@ -42,6 +46,25 @@ class Settings(BaseSettings):
     channel_interval: float = Field(
         default=1.0, ge=0, description="Least seconds between two messages to one channel."
     )
+    delivery_lease: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds a replica holds the outbox messages it claimed; if it dies, "
+        "another replica sends them once the lease runs out.",
+    )
+    health_host: str = Field(default="0.0.0.0", description="Address of the health server.")
+    health_port: int = Field(
+        default=8080,
+        ge=0,
+        le=65535,
+        description="Port of /healthz, /readyz and /metrics; 0 turns the server off.",
+    )
+    activity_retention_months: int = Field(
+        default=13,
+        ge=0,
+        description="Months of per-day channel activity kept; older detail is deleted, weekly "
+        "aggregates stay. 0 keeps it forever.",
+    )
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
@@ -49,6 +72,31 @@ class Settings(BaseSettings):
         default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    slack_api_url: str | None = Field(
+        default=None,
+        validation_alias="SLACK_API_URL",
+        description="Slack Web API base URL (default Slack's own; tests point it at a fake).",
+    )
+    discord_api_url: str = Field(
+        default="https://discord.com/api/v10",
+        validation_alias="DISCORD_API_URL",
+        description="Discord REST API base URL (tests point it at a fake).",
+    )
+
+    @classmethod
+    def environment_variables(cls) -> dict[str, tuple[str, ...]]:
+        """Each setting's environment variable names, the documented one first."""
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        names: dict[str, tuple[str, ...]] = {}
+        for name, info in cls.model_fields.items():
+            alias = info.validation_alias
+            if isinstance(alias, AliasChoices):
+                names[name] = tuple(str(choice) for choice in alias.choices)
+            elif isinstance(alias, str):
+                names[name] = (alias,)
+            else:
+                names[name] = (f"{prefix}{name}".upper(),)
+        return names
 
     def slack_configured(self) -> bool:
         return self.slack_bot_token is not None and (

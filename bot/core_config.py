@@ -11,7 +11,9 @@ class CoreConfig:
     secret: the server secret behind every keyed hash (anonymity); never stored in the
         database.
     default_timezone: the time zone new networks start with.
+    activity_retention_months: months of per-day channel activity kept (0: for ever).
     """
 
     secret: bytes
     default_timezone: str = "Europe/London"
+    activity_retention_months: int = 13

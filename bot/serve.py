@@ -1,5 +1,5 @@
-"""Serving on real chat platforms: start the configured adapters, the scheduler and the
-delivery worker on one event loop, and stop them cleanly on SIGINT/SIGTERM."""
+"""Serving on real chat platforms: start the configured adapters, the scheduler, the delivery
+worker and the health server on one event loop, and stop them cleanly on SIGINT/SIGTERM."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from typing import Protocol
 
 from bot.app import Staffroom, StartupError, build
 from bot.config import Settings
+from bot.observability.metrics import Metrics
+from bot.observability.server import HealthServer
 
 log = logging.getLogger("staffroom.serve")
 
@@ -44,6 +46,11 @@ def _starter(path: str) -> AdapterStarter | None:
 async def serve(settings: Settings) -> None:
     app = build(settings)
     heartbeat = app.heartbeat()
+    health: HealthServer | None = None
+    if settings.health_port:
+        metrics = Metrics(app.core, app.worker.stats, heartbeat)
+        health = HealthServer(app.core, app.readiness, metrics)
+        await health.start(settings.health_host, settings.health_port)
     running: list[RunningAdapter] = []
     for name, configured, path in PLATFORMS:
         if not configured(settings):
@@ -64,4 +71,6 @@ async def serve(settings: Settings) -> None:
     heartbeat.stop()
     for adapter in running:
         await adapter.stop()
+    if health is not None:
+        await health.stop()
     app.core.close()

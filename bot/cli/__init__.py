@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import console, database, demo, digest, network, run
+from bot.cli import console, database, demo, digest, doctor, member, network, run
 
 app = typer.Typer(
     help="Staffroom: a chat bot for networks of schools.",
@@ -22,6 +22,8 @@ app.add_typer(network.app, name="network")
 app.command("import")(network.import_roster_file)
 app.command("digest")(digest.digest)
 app.add_typer(demo.app, name="demo")
+app.add_typer(member.app, name="member")
+app.command("doctor")(doctor.doctor)
 
 
 def main() -> None:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
 import typer
 from rich.console import Console
+from sqlalchemy.engine import make_url
 
-from bot.cli.common import load_settings
+from bot.cli.common import err, load_settings
 from storage import migrate
-from storage.engine import make_engine
+from storage.engine import is_sqlite, make_engine, normalise_url
 
 app = typer.Typer(
     help="Database schema: upgrade, status, and (for developers) new revisions.",
@@ -40,6 +46,37 @@ def status() -> None:
     out.print(f"Schema revision {current or 'none (empty database)'}; newest {head}: {state}.")
     if current != head:
         raise typer.Exit(1)
+
+
+@app.command()
+def backup(
+    target: Path = typer.Argument(
+        ..., help="A new file, or a directory to put a time-stamped copy in."
+    ),
+) -> None:
+    """(SQLite) Copy the database while the bot runs, consistently (SQLite's online backup).
+
+    With PostgreSQL use pg_dump, as the README's deployment guide shows.
+    """
+    settings = load_settings()
+    if not is_sqlite(settings.database_url):
+        err.print(
+            "[red]The database is PostgreSQL: back it up with pg_dump, e.g. "
+            '`pg_dump --format=custom --file=staffroom.dump "$DATABASE_URL"`.[/red]'
+        )
+        raise typer.Exit(2)
+    source = make_url(normalise_url(settings.database_url)).database
+    if not source or not Path(source).exists():
+        err.print(f"[red]There is no SQLite database at {source!r} (DATABASE_URL).[/red]")
+        raise typer.Exit(1)
+    if target.is_dir():
+        target = target / f"staffroom-{datetime.now(UTC):%Y%m%d-%H%M%S}.db"
+    if target.exists():
+        err.print(f"[red]{target} exists already; give a new file name.[/red]")
+        raise typer.Exit(1)
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
+        live.backup(copy)
+    out.print(f"Backed up {source} to {target}.")
 
 
 @app.command()

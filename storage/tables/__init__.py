@@ -3,7 +3,7 @@
 from sqlalchemy import Table
 from sqlmodel import SQLModel
 
-from storage.tables.activity import ActivityDay
+from storage.tables.activity import ActivityDay, ActivityWeek
 from storage.tables.calendar import CalendarPeriod
 from storage.tables.checkins import (
     CheckinAnswer,
@@ -27,6 +27,7 @@ from storage.tables.timers import Timer
 
 __all__ = [
     "ActivityDay",
+    "ActivityWeek",
     "CalendarPeriod",
     "CheckinAnswer",
     "CheckinCadence",

@@ -32,3 +32,26 @@ class ActivityDay(SQLModel, table=True):
     network_id: int = foreign_key("network.id", index=False)
     school_id: int | None = foreign_key("school.id", nullable=True, cascade=False, index=False)
     messages: int = Field(default=0)
+
+
+class ActivityWeek(SQLModel, table=True):
+    """Weekly channel activity per group and school, with no member in it: what is kept
+    after the per-day detail is deleted (retention) or a member is erased.
+
+    `week` is the Monday of the ISO week (local dates in the network's zone). `messages` and
+    `active_members` are the totals; the `carried_` columns hold the part that came from
+    detail since erased, so recomputing a week from what detail remains keeps it whole.
+    """
+
+    __tablename__ = "activity_week"
+    __table_args__ = (Index("ix_activity_week_network_week", "network_id", "week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = foreign_key("network.id", index=False)
+    group_id: int = foreign_key("subject_group.id")
+    school_id: int | None = foreign_key("school.id", nullable=True, cascade=False, index=False)
+    week: date
+    messages: int = Field(default=0)
+    active_members: int = Field(default=0)
+    carried_messages: int = Field(default=0)
+    carried_members: int = Field(default=0)

@@ -82,7 +82,9 @@ def test_a_failing_timer_leaves_nothing_behind_and_is_retried_later(
     run_due_timers(app.core)
     assert app.calls == ["broken", "broken"]  # type: ignore[attr-defined]
     with unit_of_work(app.core.engine) as connection:
-        attempts = connection.execute(select(TIMER.c.attempts)).scalar()
+        attempts = connection.execute(
+            select(TIMER.c.attempts).where(TIMER.c.key == "test:broken")
+        ).scalar()
     assert attempts == 2
 
 

@@ -1,0 +1,76 @@
+"""`staffroom member erase`: a facilitator's or operator's erasure of one member, for requests
+that arrive by e-mail or letter rather than through `/staffroom forget me`."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from sqlalchemy import Connection
+
+from bot.cli.common import err, load_settings, operator_errors
+from bot.features import build_registry
+from bot.privacy.rights import erase_member
+from storage import directory
+from storage import personal_data as store
+from storage.uow import unit_of_work
+
+app = typer.Typer(help="Members' data rights, from the server.", no_args_is_help=True)
+out = Console()
+
+
+def _member_ids(connection: Connection, target: str) -> list[int]:
+    if target.isdigit():
+        return [int(target)]
+    parts = target.split(":")
+    if len(parts) == 2:
+        platform, user_id = parts
+        return store.members_with_identity(connection, platform=platform, user_id=user_id)
+    if len(parts) == 3:
+        platform, workspace, user_id = parts
+        return store.members_with_identity(
+            connection, platform=platform, user_id=user_id, workspace=workspace
+        )
+    return []
+
+
+@app.command()
+def erase(
+    target: str = typer.Argument(
+        ...,
+        help="The member: platform:user_id (slack:U024BE7LH), platform:workspace:user_id, or "
+        "the member id.",
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Erase everything Staffroom holds about one member (as `/staffroom forget me` does)."""
+    from bot.app import open_database
+
+    with operator_errors():
+        engine = open_database(load_settings())
+    registry = build_registry()
+    with unit_of_work(engine) as connection:
+        ids = _member_ids(connection, target)
+        members = [directory.get_member(connection, member_id=i) for i in ids]
+        found = [m for m in members if m is not None]
+        if not found:
+            err.print(
+                f"[red]No member matches {target!r}. Give platform:user_id (slack:U024BE7LH), "
+                "platform:workspace:user_id, or a member id.[/red]"
+            )
+            raise typer.Exit(1)
+        if len(found) > 1:
+            err.print(
+                f"[red]{target!r} matches {len(found)} members in different workspaces; give "
+                "platform:workspace:user_id instead.[/red]"
+            )
+            raise typer.Exit(1)
+        member = found[0]
+        network = directory.get_network(connection, network_id=member.network_id)
+    where = f"{member.school_name or 'no school'}, {network.name if network else '?'}"
+    out.print(f"Member {member.id}: {member.display_name} ({where}).")
+    if not yes and not typer.confirm("Erase everything Staffroom holds about them?"):
+        out.print("Nothing was erased.")
+        raise typer.Exit(1)
+    with unit_of_work(engine) as connection:
+        erased = erase_member(connection, registry, member.id)
+    out.print(f"Erased: {', '.join(erased)}. Weekly totals already counted stay, without them.")

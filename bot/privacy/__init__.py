@@ -1,0 +1,41 @@
+"""Members' data rights and data protection: `privacy`, `my data`, `forget me`, the
+foundation's own personal-data declarations, and the daily upkeep that applies retention."""
+
+from __future__ import annotations
+
+from bot.privacy import rights, upkeep
+from bot.privacy.foundation import DECLARED
+from bot.registry import ButtonSpec, CommandSpec, Registry, TimerSpec
+
+
+def register(registry: Registry) -> None:
+    topic = "Your data"
+    registry.command(
+        CommandSpec(
+            ("privacy",),
+            rights.privacy,
+            "What Staffroom holds about you, and why",
+            topic=topic,
+        )
+    )
+    registry.command(
+        CommandSpec(
+            ("my", "data"),
+            rights.my_data,
+            "Get a file with everything Staffroom holds about you",
+            topic=topic,
+        )
+    )
+    registry.command(
+        CommandSpec(
+            ("forget", "me"),
+            rights.forget_me,
+            "Erase everything Staffroom holds about you (asks first)",
+            topic=topic,
+        )
+    )
+    registry.button(ButtonSpec(rights.FORGET_ACTION, rights.press_forget))
+    registry.button(ButtonSpec(rights.KEEP_ACTION, rights.press_keep))
+    registry.timer(TimerSpec(upkeep.DAILY_UPKEEP, upkeep.daily_upkeep))
+    for spec in DECLARED:
+        registry.personal(spec)

@@ -1,0 +1,172 @@
+"""Members' data rights as commands: `privacy` (what is held and why, generated from every
+feature's declaration), `my data` (everything held, as a JSON file sent privately) and
+`forget me` (erasure, after a confirmation button).
+
+Export and erasure iterate the registry's personal-data declarations, so a feature that
+declares its data is covered without changes here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from bot.context import Context
+from bot.events import ButtonPress, Command
+from bot.privacy.foundation import DECLARED, ERASE_ORDER, EXPORT_PURPOSE
+from bot.refusals import Refusal
+from bot.registry import PersonalDataSpec, Registry
+from bot.replies import (
+    Attachment,
+    Button,
+    Buttons,
+    ButtonStyle,
+    Heading,
+    Reply,
+    Text,
+    Tone,
+)
+from bot.replies import Context as ContextLine
+from storage import directory
+
+FORGET_ACTION = "privacy.forget"
+KEEP_ACTION = "privacy.keep"
+
+
+def export_member(
+    connection: Connection, registry: Registry, member_id: int, now: datetime
+) -> bytes:
+    """Everything every feature holds about the member, as a JSON document."""
+    document = {
+        "exported_at": now,
+        "about": "Everything Staffroom holds about you, section by section. Anonymous "
+        "questions are not here: nothing links them to you.",
+        "sections": [
+            {"name": spec.name, "purpose": spec.purpose, "data": spec.export(connection, member_id)}
+            for spec in registry.personal_data
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, default=_plain).encode()
+
+
+def _plain(value: Any) -> str:
+    """Dates and times as ISO 8601 text."""
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def erase_order(registry: Registry) -> list[PersonalDataSpec]:
+    """Every declaration, the foundation's last (its member row goes at the very end)."""
+    others = [spec for spec in registry.personal_data if spec not in DECLARED]
+    return others + [spec for spec in ERASE_ORDER if spec in registry.personal_data]
+
+
+def erase_member(connection: Connection, registry: Registry, member_id: int) -> list[str]:
+    """Erase the member through every declaration; returns the names of what was erased."""
+    erased = []
+    for spec in erase_order(registry):
+        spec.erase(connection, member_id)
+        erased.append(spec.name)
+    return erased
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def privacy(cmd: Command, ctx: Context, arguments: str) -> Reply:
+    lines = [f"• **{spec.name}** — {spec.purpose}" for spec in ctx.registry.personal_data]
+    months = ctx.config.activity_retention_months
+    kept = (
+        f"Daily activity counts are deleted after {months} months; weekly totals per group and "
+        "school, with no names, stay."
+        if months
+        else "This deployment keeps daily activity counts until you erase them."
+    )
+    return Reply(
+        (
+            Heading("What Staffroom holds about you, and why"),
+            Text("\n".join(lines)),
+            Text(
+                "**What it never holds:** the text of your ordinary channel messages (it only "
+                "counts them), or who asked an anonymous question — not even the network's "
+                "facilitators or whoever runs the server can find that out. Figures about "
+                "fewer people than the network's privacy threshold are never shown.\n" + kept
+            ),
+            ContextLine(
+                "`/staffroom my data` sends you a file with all of it; "
+                "`/staffroom forget me` erases it."
+            ),
+        )
+    )
+
+
+def my_data(cmd: Command, ctx: Context, arguments: str) -> Reply:
+    member = ctx.require_member()
+    data = export_member(ctx.connection, ctx.registry, member.id, ctx.now)
+    file = Attachment(
+        "staffroom-my-data.json", data, "application/json", title="Your Staffroom data"
+    )
+    sent = ctx.outbox.to_member(
+        member.id,
+        key=f"{EXPORT_PURPOSE}:{member.id}:{ctx.now.isoformat()}",
+        reply=Reply((Text("Here is everything Staffroom holds about you."), file)),
+        purpose=EXPORT_PURPOSE,
+    )
+    if not sent:
+        raise Refusal("I couldn't find a way to message you privately. Please try again.")
+    return Reply.say(
+        "I'm sending you a file with everything Staffroom holds about you, in a direct "
+        "message. `/staffroom privacy` explains each part.",
+        tone=Tone.SUCCESS,
+    )
+
+
+def forget_me(cmd: Command, ctx: Context, arguments: str) -> Reply:
+    member = ctx.require_member()
+    network = ctx.require_network()
+    warning = ""
+    facilitators = directory.facilitators(ctx.connection, network_id=network.id)
+    if member.is_facilitator and len(facilitators) == 1:
+        warning = (
+            "\n**You are this network's only facilitator.** Appoint another first with "
+            "`/staffroom facilitator add @person`, or nobody will be able to manage it."
+        )
+    return Reply(
+        (
+            Heading("Erase everything Staffroom holds about you?"),
+            Text(
+                "This deletes your profile, your chat accounts' link to Staffroom, your group "
+                "memberships, your activity counts and anything else listed by "
+                "`/staffroom privacy`. It cannot be undone. Figures already published (weekly "
+                "totals, digests) stay, with nothing that identifies you; anonymous questions "
+                "stay too, since nothing links them to you." + warning
+            ),
+            Buttons(
+                (
+                    Button("Erase my data", FORGET_ACTION, str(member.id), ButtonStyle.DANGER),
+                    Button("Keep my data", KEEP_ACTION),
+                )
+            ),
+        ),
+        tone=Tone.WARNING,
+    )
+
+
+def press_forget(press: ButtonPress, ctx: Context) -> Reply:
+    member = ctx.require_member()
+    if press.value != str(member.id):
+        raise Refusal("That button was for someone else. Type `/staffroom forget me` yourself.")
+    erase_member(ctx.connection, ctx.registry, member.id)
+    return Reply.say(
+        "Done: I've erased everything I held about you. If you use Staffroom again, I'll meet "
+        "you as someone new.",
+        tone=Tone.SUCCESS,
+    )
+
+
+def press_keep(press: ButtonPress, ctx: Context) -> Reply:
+    return Reply.say("Nothing was erased.")

@@ -1,0 +1,60 @@
+"""The daily data-protection upkeep, one timer a day for the whole deployment: roll each
+network's channel activity up into weekly aggregates, delete per-day detail older than the
+retention period, and drop delivered copies of data exports.
+
+The timer's key names its day, so however many replicas start or run it, each day's upkeep
+is queued and done once; each run queues the next.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from bot.context import Context
+from bot.privacy.foundation import EXPORT_PURPOSE
+from storage import activity_weeks, directory, timers
+from storage import personal_data as store
+from storage.timers import TimerRecord
+
+log = logging.getLogger("staffroom.privacy")
+
+DAILY_UPKEEP = "privacy.upkeep"
+UPKEEP_AT = time(2, 30)  # UTC: a quiet hour in Europe
+EXPORT_COPY_LIFETIME = timedelta(days=1)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day of the month `months` earlier (the month's last day if it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def schedule_upkeep(connection: Connection, now: datetime) -> None:
+    """Queue the next daily upkeep (idempotent: called at every start and after every run)."""
+    due = datetime.combine(now.date(), UPKEEP_AT, tzinfo=now.tzinfo)
+    if due <= now:
+        due += timedelta(days=1)
+    timers.add_timer(connection, key=f"{DAILY_UPKEEP}:{due.date()}", kind=DAILY_UPKEEP, due_at=due)
+
+
+def daily_upkeep(timer: TimerRecord, ctx: Context) -> None:
+    months = ctx.config.activity_retention_months
+    deleted = 0
+    for network in directory.list_networks(ctx.connection):
+        activity_weeks.roll_up_recent(ctx.connection, network_id=network.id)
+        if months:
+            today = ctx.now.astimezone(ZoneInfo(network.timezone)).date()
+            deleted += activity_weeks.delete_detail_before(
+                ctx.connection, network_id=network.id, before=months_before(today, months)
+            )
+    store.delete_finished_exports(
+        ctx.connection, purpose=EXPORT_PURPOSE, before=ctx.now - EXPORT_COPY_LIFETIME
+    )
+    log.info("daily upkeep: %d activity detail rows past retention deleted", deleted)
+    schedule_upkeep(ctx.connection, ctx.now)

@@ -1,0 +1,57 @@
+"""`staffroom member erase`: finds the member by platform id or member id, asks first, and
+erases them as `forget me` would."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.console.session import ConsoleSession
+from bot.cli import app as cli
+from storage import directory
+from storage.uow import unit_of_work
+
+
+async def _people(bot: ConsoleSession) -> None:
+    for line in (
+        ":as Fran Hughes@Harbour College admin",
+        "/staffroom setup Solent Network",
+        ":as Nell Newcomer@Harbour College",
+        "/staffroom whoami",
+    ):
+        await bot.send(line)
+
+
+def _names(bot: ConsoleSession) -> list[str]:
+    with unit_of_work(bot.core.engine) as connection:
+        network = directory.list_networks(connection)[0]
+        return sorted(
+            m.display_name
+            for name in ("Fran Hughes", "Nell Newcomer")
+            for m in directory.members_named(connection, network_id=network.id, display_name=name)
+        )
+
+
+async def test_erase_asks_first_and_then_erases(
+    bot: ConsoleSession, cli_env: pytest.MonkeyPatch
+) -> None:
+    await _people(bot)
+    runner = CliRunner()
+    kept = runner.invoke(cli, ["member", "erase", "console:nell-newcomer"], input="n\n")
+    assert kept.exit_code == 1 and "Nothing was erased" in kept.output
+    assert "Nell Newcomer (Harbour College, Solent Network)" in kept.output
+    assert _names(bot) == ["Fran Hughes", "Nell Newcomer"]
+
+    erased = runner.invoke(cli, ["member", "erase", "console:console:nell-newcomer", "--yes"])
+    assert erased.exit_code == 0, erased.output
+    assert "Erased: " in erased.output and "profile" in erased.output
+    assert _names(bot) == ["Fran Hughes"]
+
+
+async def test_erase_explains_an_unknown_member(
+    bot: ConsoleSession, cli_env: pytest.MonkeyPatch
+) -> None:
+    await _people(bot)
+    result = CliRunner().invoke(cli, ["member", "erase", "slack:U000NOBODY", "--yes"])
+    assert result.exit_code == 1
+    assert "No member matches" in result.output
