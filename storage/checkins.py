@@ -338,3 +338,28 @@ def named_answers(connection: Connection, *, round_id: int) -> list[NamedAnswer]
         .order_by(MEMBER.c.display_name, MEMBER.c.id)
     )
     return [NamedAnswer(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTally:
+    """A round opened in a period, with how many answered each colour (for digests)."""
+
+    round_id: int
+    group_id: int
+    opened_at: datetime
+    counts: Counter[str]
+
+
+def tallies_opened_between(
+    connection: Connection, *, network_id: int, since: datetime, until: datetime
+) -> list[RoundTally]:
+    """Rounds of the network opened in [since, until), oldest first, with their colour counts."""
+    rows = connection.execute(
+        select(ROUND.c.id, ROUND.c.group_id, ROUND.c.opened_at)
+        .where(
+            ROUND.c.network_id == network_id, ROUND.c.opened_at >= since, ROUND.c.opened_at < until
+        )
+        .order_by(ROUND.c.opened_at, ROUND.c.id)
+    ).all()
+    counted = counts_of_rounds(connection, round_ids=[row.id for row in rows])
+    return [RoundTally(row.id, row.group_id, row.opened_at, counted[row.id]) for row in rows]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.checkins import answers, cadence, closing, history, rounds
+from bot.checkins import answers, cadence, closing, digest, history, rounds
 from bot.registry import (
     Audience,
     ButtonSpec,
@@ -131,3 +131,4 @@ def register(registry: Registry) -> None:
             erase=checkin_personal.erase_member,
         )
     )
+    registry.digest_source(digest.SOURCE)

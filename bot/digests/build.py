@@ -171,7 +171,7 @@ def _people_figures(rows: Sequence[ActivityRow], k: int) -> tuple[Figure, Figure
         population=len(people),
     )
     return (
-        Figure("active_members", "Active members", counts.get("active"), people=True),
+        Figure("active_members", "Members active in channels", counts.get("active"), people=True),
         Figure("schools", "Schools taking part", counts.get("schools")),
         Figure("messages", "Messages", counts.get("messages")),
     )

@@ -43,7 +43,7 @@ def digest_reply(digest: NetworkDigest, *, chart: bytes | None, leader_view: boo
         (
             "Active schools",
             _with_change(
-                f"{digest.active_schools.shown(k)} of {digest.schools_total}",
+                digest.schools_shown(),
                 digest.change(digest.active_schools, digest.active_schools_before),
             ),
         ),

@@ -49,7 +49,7 @@ def _network_lines(digest: NetworkDigest) -> list[str]:
     k = digest.k
     return [
         f"Active members: {digest.active_members.shown(k)} ({digest.change(digest.active_members, digest.active_members_before) or 'no comparison'})",
-        f"Active schools: {digest.active_schools.shown(k)} of {digest.schools_total} ({digest.change(digest.active_schools, digest.active_schools_before) or 'no comparison'})",
+        f"Active schools: {digest.schools_shown()} ({digest.change(digest.active_schools, digest.active_schools_before) or 'no comparison'})",
         f"Messages in group channels: {digest.messages.shown(k)}",
     ]
 

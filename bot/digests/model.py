@@ -26,12 +26,14 @@ class Figure:
     value: int | None
     note: str = ""
     people: bool = False
+    signed: bool = False
 
     def shown(self, k: int) -> str:
         """The value, or why it is hidden: "fewer than k" for a count of people, else "hidden"."""
         if self.value is None:
             return f"fewer than {k}" if self.people else "hidden"
-        return f"{self.value:,} {self.note}".strip()
+        number = f"{self.value:+,}" if self.signed else f"{self.value:,}"
+        return f"{number} {self.note}".strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,12 @@ class NetworkDigest:
     disengaging: tuple[SchoolFlag, ...] = ()
     highlights: tuple[str, ...] = ()
     weeks: tuple[Week, ...] = field(default=())
+
+    def schools_shown(self) -> str:
+        """Active schools out of all schools with members, or "hidden" below k people."""
+        if self.active_schools.value is None:
+            return "hidden"
+        return f"{self.active_schools.value} of {self.schools_total}"
 
     def change(self, now: Figure, before: Figure) -> str:
         if now.value is None or before.value is None:
