@@ -93,5 +93,6 @@ def build(
         clock=clock,
         run_in_db=core.run_in_db,
         channel_interval=settings.channel_interval,
+        secret=config.secret,
     )
     return Staffroom(settings=settings, core=core, worker=worker)

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from bot.anonymity import SEALED, InvalidToken, open_message
 from bot.clock import Clock
 from bot.outbox import Outbox
 from bot.ports import ChatSender, Destination, PermanentFailure, RateLimited
@@ -66,6 +67,7 @@ class DeliveryWorker:
         lease: timedelta = timedelta(seconds=60),
         batch: int = 50,
         channel_interval: float = 1.0,
+        secret: bytes = b"",
     ) -> None:
         self._engine = engine
         self._senders = dict(senders)
@@ -74,6 +76,7 @@ class DeliveryWorker:
         self._lease = lease
         self._batch = batch
         self._channel_interval = channel_interval
+        self._secret = secret  # opens sealed direct messages (`Outbox.to_sealed`)
         self._next_slot: dict[tuple[str, str, str], float] = {}
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stats = DeliveryStats()
@@ -137,7 +140,17 @@ class DeliveryWorker:
             )
             return
         sender = self._senders[message.platform]
-        reply = decode_reply(message.payload)
+        sealed_to: Destination | None = None
+        if message.user_id == SEALED:
+            try:
+                sealed_to, reply = open_message(self._secret, message.payload)
+            except InvalidToken:
+                await self._run_in_db(
+                    self._finish, message, store.FAILED, "sealed under another server secret"
+                )
+                return
+        else:
+            reply = decode_reply(message.payload)
         await self._pace(message)
         try:
             if message.edit_of and parent is not None and parent.message_ref is not None:
@@ -146,7 +159,7 @@ class DeliveryWorker:
             else:
                 # A thread whose first message failed is posted plainly rather than lost.
                 thread_ref = parent.message_ref if parent is not None else None
-                destination = Destination(
+                destination = sealed_to or Destination(
                     message.platform,
                     message.workspace,
                     message.channel,

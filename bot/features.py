@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot import groups, help, home, network
+from bot import groups, help, home, network, questions
 from bot.registry import Registry
 
-FEATURES = (help, network, groups, home)
+FEATURES = (help, network, groups, home, questions)
 
 
 def build_registry() -> Registry:

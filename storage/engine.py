@@ -3,6 +3,9 @@
 SQLite (the embedded default) gets WAL, a busy timeout, foreign keys and `BEGIN IMMEDIATE`
 transactions, so concurrent writers queue instead of failing on a lock upgrade. PostgreSQL is
 reached through psycopg 3; plain `postgresql://` and `postgres://` URLs are accepted.
+
+Both hide statement parameters from logs and from the text of database errors: a failed insert
+must not write a member's words (or an anonymous question) into the log with its traceback.
 """
 
 from __future__ import annotations
@@ -33,7 +36,13 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     url = normalise_url(url)
     if is_sqlite(url):
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        hide_parameters=True,
+    )
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -43,6 +52,7 @@ def _sqlite_engine(url: str) -> Engine:
         url,
         connect_args={"check_same_thread": False},
         pool_reset_on_return=None,
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")
