@@ -86,7 +86,7 @@ def ask_submitted(event: FormSubmit, ctx: Context) -> Reply:
     if not groups.channels_of_group(ctx.connection, group_id=details.group_id):
         return Reply.errors(
             {
-                "group": f"**{mine[details.group_id]}** has no channel yet, so there is nowhere "
+                "group": f"{mine[details.group_id]} has no channel yet, so there is nowhere "
                 "to post it. Choose another group, or ask its leader to link a channel."
             }
         )
