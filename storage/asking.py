@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
-from storage.questions import QuestionDetails
+from storage.questions import QuestionDetails, details_values
 from storage.tables import table
 from storage.upsert import insert_or_update
 
@@ -53,13 +53,8 @@ def add_draft(
     key = connection.execute(
         insert(DRAFT).values(
             network_id=network_id,
-            group_id=details.group_id,
             token_hash=token_hash,
-            text=details.text,
-            category=details.category,
-            board=details.board,
-            qualification=details.qualification,
-            paper=details.paper,
+            **details_values(details),
             notify=notify,
             expires_at=expires_at,
         )

@@ -77,6 +77,18 @@ class QuestionDetails:
     paper: str = ""
 
 
+def details_values(details: QuestionDetails) -> dict[str, object]:
+    """The columns a question and a draft share."""
+    return {
+        "group_id": details.group_id,
+        "text": details.text,
+        "category": details.category,
+        "board": details.board,
+        "qualification": details.qualification,
+        "paper": details.paper,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Followup:
     text: str
@@ -138,13 +150,8 @@ def add_question(
     key = connection.execute(
         insert(QUESTION).values(
             network_id=network_id,
-            group_id=details.group_id,
             number=number,
-            text=details.text,
-            category=details.category,
-            board=details.board,
-            qualification=details.qualification,
-            paper=details.paper,
+            **details_values(details),
             notify_sealed=notify_sealed,
             notify_until=notify_until,
             resolution="",

@@ -21,12 +21,12 @@ from bot.permissions import require_membership
 from bot.questions import render
 from bot.questions.form import ask_form, read_ask_form, tidy_text
 from bot.questions.posts import publish
-from bot.questions.retention import DRAFT_EXPIRY, NOTIFY_EXPIRY, QUOTA_EXPIRY
+from bot.questions.retention import DRAFT_EXPIRY, NOTIFY_EXPIRY, QUOTA_EXPIRY, expire_later
 from bot.refusals import Refusal
 from bot.replies import Reply, Tone
 from bot.suggest import closest
 from storage import asking as asking_store
-from storage import groups, timers
+from storage import groups
 from storage import question_search as search
 from storage import questions as store
 from storage.questions import QuestionDetails
@@ -104,14 +104,7 @@ def ask_submitted(event: FormSubmit, ctx: Context) -> Reply:
         notify=answers.notify,
         expires_at=expires_at,
     )
-    timers.add_timer(
-        ctx.connection,
-        key=f"question-draft:{draft_id}",
-        kind=DRAFT_EXPIRY,
-        due_at=expires_at,
-        network_id=network.id,
-        ref=str(draft_id),
-    )
+    expire_later(ctx, DRAFT_EXPIRY, str(draft_id), expires_at)
     return render.similar(similar, token=token)
 
 
@@ -170,14 +163,7 @@ def post_question(ctx: Context, details: QuestionDetails, *, notify: bool) -> Re
     )
     _count_ask(ctx)
     if until is not None:
-        timers.add_timer(
-            ctx.connection,
-            key=f"question-notify-expiry:{question_id}",
-            kind=NOTIFY_EXPIRY,
-            due_at=until,
-            network_id=network.id,
-            ref=str(question_id),
-        )
+        expire_later(ctx, NOTIFY_EXPIRY, str(question_id), until)
     question = store.get_question(ctx.connection, question_id=question_id)
     assert question is not None
     publish(ctx, question)
@@ -233,10 +219,9 @@ def _count_ask(ctx: Context) -> None:
         person_hash=_quota_person(ctx, day),
     )
     # Any zone's day is over by 14:00 UTC the next day; the counts go after that.
-    timers.add_timer(
-        ctx.connection,
-        key=f"question-quota:{day.isoformat()}",
-        kind=QUOTA_EXPIRY,
-        due_at=datetime.combine(day + timedelta(days=2), time(), ZoneInfo("UTC")),
-        ref=day.isoformat(),
+    expire_later(
+        ctx,
+        QUOTA_EXPIRY,
+        day.isoformat(),
+        datetime.combine(day + timedelta(days=2), time(), ZoneInfo("UTC")),
     )

@@ -12,7 +12,7 @@ from bot.anonymity import is_asker
 from bot.context import Context
 from bot.events import Command
 from bot.questions import render
-from bot.questions.form import QUESTION_LIMIT, RESOLUTION_LIMIT, text_problem, tidy_text
+from bot.questions.form import QUESTION_LIMIT, RESOLUTION_LIMIT, typed_text
 from bot.questions.lookup import find_numbered
 from bot.questions.posts import refresh, under_post
 from bot.questions.retention import forget_notify_address
@@ -46,10 +46,7 @@ def ask_followup(cmd: Command, ctx: Context, arguments: str) -> Reply:
     usage = "ask followup #12 It was Paper 2 only, not Paper 1"
     question, rest = find_numbered(ctx, arguments, usage=usage)
     _open_for_asker(ctx, question, doing="add to it")
-    text = tidy_text(rest)
-    problem = text_problem(text, what="follow-up", limit=QUESTION_LIMIT)
-    if problem:
-        raise Refusal(f"{problem} For example: `/staffroom {usage}`.")
+    text = typed_text(rest, what="follow-up", limit=QUESTION_LIMIT, example=usage)
     followup_id = store.add_followup(
         ctx.connection, question_id=question.id, text=text, now=ctx.now
     )
@@ -60,15 +57,12 @@ def ask_followup(cmd: Command, ctx: Context, arguments: str) -> Reply:
 
 
 def ask_resolve(cmd: Command, ctx: Context, arguments: str) -> Reply:
-    question, rest = find_numbered(
-        ctx, arguments, usage="ask resolve #12 The grade boundaries moved"
-    )
+    usage = "ask resolve #12 The grade boundaries moved"
+    question, rest = find_numbered(ctx, arguments, usage=usage)
     _open_for_asker(ctx, question, doing="mark it answered")
-    summary = tidy_text(rest)
-    if len(summary) > RESOLUTION_LIMIT:
-        raise Refusal(
-            f"A summary can be at most {RESOLUTION_LIMIT} characters; this one has {len(summary)}."
-        )
+    summary = typed_text(
+        rest, what="summary", limit=RESOLUTION_LIMIT, example=usage, required=False
+    )
     store.resolve_question(ctx.connection, question_id=question.id, resolution=summary, now=ctx.now)
     forget_notify_address(ctx, question.id)
     refresh(ctx, question.id)

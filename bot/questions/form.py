@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.questions.catalogue import BOARDS, category, category_choices
+from bot.refusals import Refusal
 from bot.replies import Choice, FieldKind, Form, FormField
 from storage.questions import QuestionDetails
 
@@ -59,6 +60,25 @@ def text_problem(text: str, *, what: str, limit: int, minimum: int = 1) -> str |
             "Please shorten it."
         )
     return None
+
+
+def typed_text(
+    raw: str,
+    *,
+    what: str,
+    limit: int,
+    example: str,
+    required: bool = True,
+    single_line: bool = False,
+) -> str:
+    """Text typed after a command, tidied — or a refusal saying what to type instead."""
+    text = tidy_text(raw, single_line=single_line)
+    if not text and not required:
+        return ""
+    problem = text_problem(text, what=what, limit=limit)
+    if problem:
+        raise Refusal(f"{problem} For example: `/staffroom {example}`.")
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,10 @@ from __future__ import annotations
 from bot.context import Context
 from bot.events import Command
 from bot.permissions import require_leader
-from bot.questions.form import REASON_LIMIT, tidy_text
+from bot.questions.form import REASON_LIMIT, typed_text
 from bot.questions.lookup import find_numbered
 from bot.questions.posts import refresh
 from bot.questions.retention import forget_notify_address
-from bot.refusals import Refusal
 from bot.replies import Reply, Tone
 from storage import groups
 from storage import questions as store
@@ -28,16 +27,7 @@ def hide(cmd: Command, ctx: Context, arguments: str) -> Reply:
     require_leader(ctx, group, doing="hide its questions")
     if question.hidden:
         return Reply.say(f"#{question.number} is already hidden.")
-    reason = tidy_text(rest, single_line=True)
-    if not reason:
-        raise Refusal(
-            "Please give a reason — it replaces the question, so the group knows why. "
-            f"For example: `/staffroom {usage}`."
-        )
-    if len(reason) > REASON_LIMIT:
-        raise Refusal(
-            f"A reason can be at most {REASON_LIMIT} characters; this one has {len(reason)}."
-        )
+    reason = typed_text(rest, what="reason", limit=REASON_LIMIT, example=usage, single_line=True)
     store.hide_question(ctx.connection, question_id=question.id, reason=reason, now=ctx.now)
     forget_notify_address(ctx, question.id)
     refresh(ctx, question.id)

@@ -8,7 +8,7 @@ questions they asked or agreed with, so there is nothing of that to export.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection
 
@@ -22,6 +22,11 @@ from storage.timers import TimerRecord
 NOTIFY_EXPIRY = "question.notify_expiry"
 DRAFT_EXPIRY = "question.draft_expiry"
 QUOTA_EXPIRY = "question.quota_expiry"
+
+
+def expire_later(ctx: Context, kind: str, ref: str, due_at: datetime) -> None:
+    """Schedule the deletion `kind` of `ref` (once, however often it is asked for)."""
+    timers.add_timer(ctx.connection, key=f"{kind}:{ref}", kind=kind, due_at=due_at, ref=ref)
 
 
 def forget_notify_address(ctx: Context, question_id: int) -> None:

@@ -253,7 +253,7 @@ async def test_resolving_forgets_the_asker(network: ConsoleSession, app: Staffro
         ("/staffroom ask followup #9 hello", "There is no question #9"),
         ("/staffroom ask followup #1", "Please write the follow-up"),
         ("/staffroom ask resolve #1 " + "x" * 501, "at most 500 characters"),
-        ("/staffroom question hide #1", "Please give a reason"),
+        ("/staffroom question hide #1", "Please write the reason"),
         ("/staffroom network questions limit many", "whole number from 1 to 20"),
         ("/staffroom network questions sometimes 3", "Please type"),
     ],
