@@ -84,6 +84,10 @@ def ask_submitted(event: FormSubmit, ctx: Context) -> Reply:
         return Reply.errors(answers)
     details = answers.details
     if not groups.channels_of_group(ctx.connection, group_id=details.group_id):
+        if context_group is not None:  # unlinked while the form was open
+            raise Refusal(
+                "This channel is no longer linked to the group, so there is nowhere to post."
+            )
         return Reply.errors(
             {
                 "group": f"{mine[details.group_id]} has no channel yet, so there is nowhere "

@@ -7,9 +7,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, func, select
 
 from bot.clock import ManualClock
+from bot.questions.form import tidy_text
 from storage import asking, directory, groups, metoo, outbox
 from storage import questions as store
 from storage.outbox import OutboundMessage
@@ -223,3 +226,18 @@ def test_the_alert_is_recorded_once(
         first = store.mark_alerted(connection, question_id=question_id, now=clock.now())
         second = store.mark_alerted(connection, question_id=question_id, now=clock.now())
     assert (first, second) == (True, False)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(st.characters(codec=None), max_size=300))
+def test_searching_with_any_text_never_fails(
+    engine: Engine, clock: ManualClock, two_groups: tuple[int, int, int], typed: str
+) -> None:
+    network_id, group_id, _ = two_groups
+    with unit_of_work(engine) as connection:
+        _ask(connection, network_id, group_id, f"Paper 2 boundaries {tidy_text(typed)}", clock)
+        found = similar_questions(connection, network_id=network_id, text=typed)
+        connection.rollback()
+    assert len(found) <= 3
