@@ -21,6 +21,9 @@ REPLY = "question.reply"
 READ = "question.read"
 CONFIRM = "question.confirm"
 DISCARD = "question.discard"
+# Platforms cap a message at about 50 blocks; the thread keeps everything.
+SHOWN_REPLIES = 20
+SHOWN_FOLLOWUPS = 10
 ANONYMOUS_NOTE = "asked anonymously — nobody, facilitators included, can see who asked"
 
 
@@ -151,7 +154,7 @@ def view(
     ]
     if question.hidden:
         blocks.append(Text(f"**Hidden:** {question.hidden_reason}"))
-    blocks.extend(Text(f"**The asker adds:** {f.text}") for f in followups)
+    blocks.extend(Text(f"**The asker adds:** {f.text}") for f in followups[-SHOWN_FOLLOWUPS:])
     if question.resolved:
         blocks.append(Text(f"**Answered, says the asker:** {question.resolution or '—'}"))
     if replies is None:
@@ -162,13 +165,16 @@ def view(
             )
         )
     else:
+        if len(replies) > SHOWN_REPLIES:
+            earlier = len(replies) - SHOWN_REPLIES
+            blocks.append(Text(f"_{earlier} earlier replies are in the thread._"))
         blocks.extend(
             Text(
                 f"**{r.display_name}**"
                 + (f" ({r.school_name})" if r.school_name else "")
                 + f": {r.text}"
             )
-            for r in replies
+            for r in replies[-SHOWN_REPLIES:]
         )
         if not replies:
             blocks.append(Text("No replies yet."))
@@ -191,10 +197,12 @@ def listing(
             f"{schools_seen(schools.get(q.id, 0), k=k)}"
             + ("" if q.hidden else f" — “{excerpt(q.text, 90)}”")
         )
+    # A few lines to a paragraph: platforms cap a paragraph at about 3,000 characters.
+    paragraphs = [Text("\n".join(lines[i : i + 5])) for i in range(0, len(lines), 5)]
     return Reply(
         (
             Heading(heading),
-            Text("\n".join(lines) or "No questions yet."),
+            *(paragraphs or [Text("No questions yet.")]),
             ContextLine("`/staffroom question #N` reads one; `/staffroom ask` asks anonymously."),
         )
     )

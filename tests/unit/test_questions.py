@@ -316,3 +316,18 @@ async def test_no_message_the_core_builds_contains_mention_syntax(
     for payload in payloads:
         for mention in ("<@", "<!", "@everyone", "@here", "<#"):
             assert mention not in payload
+
+
+async def test_a_long_thread_shows_its_latest_replies_and_says_how_many_more(
+    network: ConsoleSession,
+) -> None:
+    await ask(network)
+    await network.send(":as Tom Patel")
+    for n in range(1, 23):
+        await network.send(":click Reply")
+        await network.send(f":fill reply=Reply number {n}.")
+        await network.send(":submit")
+    out = await network.send("/staffroom question #1")
+    assert "2 earlier replies are in the thread" in out
+    assert "Reply number 3." in out and "Reply number 22." in out
+    assert "Reply number 2." not in out
