@@ -4,7 +4,8 @@ platform's `ChatSender`, and records the outcome.
 Rate limits wait as long as the platform asks and cost no attempt; other errors retry with
 exponential backoff; permanent failures (channel gone, bot removed) are recorded and the
 network's facilitators are told. Messages to one channel are paced, so a burst queues here
-instead of being refused by the platform.
+instead of being refused by the platform. Sealed direct messages (`Outbox.to_sealed`) are
+opened with the server secret only here, just before sending.
 """
 
 from __future__ import annotations
@@ -174,17 +175,20 @@ class DeliveryWorker:
             return
         except PermanentFailure as failure:
             self.stats.failures["permanent"] += 1
+            # A platform's reason may name the person; a sealed message's must not be kept.
+            reason = "withheld (sealed message)" if sealed_to else failure.reason
             log.warning(
                 "delivery failed for good: id=%s purpose=%s reason=%s",
                 message.id,
                 message.purpose,
-                failure.reason,
+                reason,
             )
-            await self._run_in_db(self._fail_and_tell, message, failure.reason)
+            await self._run_in_db(self._fail_and_tell, message, reason)
             return
         except Exception as error:  # network errors, 5xx: retry with backoff
             self.stats.failures["transient"] += 1
-            reason = f"{type(error).__name__}: {error}"[:300]
+            detail = "" if sealed_to else f": {error}"
+            reason = f"{type(error).__name__}{detail}"[:300]
             log.info(
                 "delivery will be retried: id=%s purpose=%s reason=%s",
                 message.id,
@@ -246,6 +250,8 @@ class DeliveryWorker:
         with unit_of_work(self._engine) as connection:
             store.finish(connection, message_id=message.id, status=store.FAILED, error=reason)
             if message.purpose == FAILURE_NOTICE or message.network_id is None:
+                return
+            if message.user_id == SEALED:  # nobody may learn whom it was for
                 return
             where = f"channel {message.channel}" if message.channel else "a direct message"
             notice = Reply.say(

@@ -2,7 +2,9 @@
 
 Features say *whom* to tell — a group (every channel it is linked to, on every platform), a
 channel, or a member (by direct message) — with an idempotency key; this module turns that
-into outbox rows. The delivery worker sends them later, exactly once per key.
+into outbox rows. The delivery worker sends them later, exactly once per key. A direct message
+to someone who must stay anonymous (an asker told of replies) is queued sealed: its address and
+content encrypted together, so the row names nobody.
 """
 
 from __future__ import annotations
@@ -152,7 +154,6 @@ class Outbox:
         payload: str,
         key: str,
         purpose: str,
-        expires_at: datetime | None = None,
     ) -> bool:
         """Send a direct message whose address and content are sealed together
         (`bot.anonymity.seal_message`): the row names no person and says nothing readable; the
@@ -165,7 +166,6 @@ class Outbox:
             platform=platform,
             workspace=SEALED,
             user_id=SEALED,
-            expires_at=expires_at,
         )
 
     def edit(self, *, key: str, reply: Reply, purpose: str) -> None:

@@ -5,18 +5,22 @@ message sealed under another secret fails quietly instead of going anywhere."""
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Callable
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.anonymity import SEALED, seal_address, seal_message
 from bot.app import Staffroom
+from bot.clock import ManualClock
 from bot.delivery import DeliveryWorker
 from bot.replies import Reply
 from storage.outbox import FAILED, OUTBOX, SENT
 from storage.uow import unit_of_work
 from tests.conftest import TEST_SECRET
-from tests.fakes import FakeChat
+from tests.fakes import FakeChat, PermanentFailure
 
 SECRET = TEST_SECRET.encode()
 
@@ -73,3 +77,28 @@ async def test_a_message_sealed_under_another_secret_is_not_sent(
     with unit_of_work(app.core.engine) as connection:
         statuses = list(connection.execute(select(OUTBOX.c.status)).scalars())
     assert statuses == [FAILED]  # and no notice to anyone about it
+
+
+async def test_a_failing_sealed_message_keeps_and_logs_nothing_about_its_person(
+    app_factory: Callable[[str], Staffroom],
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
+    clock: ManualClock,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="staffroom")
+    app = app_factory(database_url)
+    chat = FakeChat()
+    worker = _worker(app, chat)
+    _queue_sealed(app, SECRET)
+    chat.fail_next(ConnectionError("cannot reach U0ASKER"))
+    await worker.deliver_due()
+    with unit_of_work(app.core.engine) as connection:
+        retried = connection.execute(select(OUTBOX.c.last_error)).scalar()
+    clock.advance(timedelta(minutes=1))
+    chat.fail_next(PermanentFailure("user U0ASKER has left the workspace"))
+    await worker.deliver_due()
+    with unit_of_work(app.core.engine) as connection:
+        rows = connection.execute(select(OUTBOX.c.status, OUTBOX.c.last_error)).all()
+    assert retried == "ConnectionError"
+    assert [tuple(row) for row in rows] == [(FAILED, "withheld (sealed message)")]  # no notice
+    assert caplog.records and all("U0ASKER" not in r.getMessage() for r in caplog.records)
