@@ -102,6 +102,7 @@ def build(
         run_in_db=core.run_in_db,
         channel_interval=settings.channel_interval,
         lease=timedelta(seconds=settings.delivery_lease),
+        secret=config.secret,
     )
     with core.transaction() as ctx:
         schedule_upkeep(ctx.connection, ctx.now)

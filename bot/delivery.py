@@ -4,7 +4,8 @@ platform's `ChatSender`, and records the outcome.
 Rate limits wait as long as the platform asks and cost no attempt; other errors retry with
 exponential backoff; permanent failures (channel gone, bot removed) are recorded and the
 network's facilitators are told. Messages to one channel are paced, so a burst queues here
-instead of being refused by the platform.
+instead of being refused by the platform. Sealed direct messages (`Outbox.to_sealed`) are
+opened with the server secret only here, just before sending.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from bot.anonymity import SEALED, InvalidToken, open_message
 from bot.clock import Clock
 from bot.outbox import Outbox
 from bot.ports import ChatSender, Destination, PermanentFailure, RateLimited
@@ -66,6 +68,7 @@ class DeliveryWorker:
         lease: timedelta = timedelta(seconds=60),
         batch: int = 50,
         channel_interval: float = 1.0,
+        secret: bytes = b"",
     ) -> None:
         self._engine = engine
         self._senders = dict(senders)
@@ -74,6 +77,7 @@ class DeliveryWorker:
         self._lease = lease
         self._batch = batch
         self._channel_interval = channel_interval
+        self._secret = secret  # opens sealed direct messages (`Outbox.to_sealed`)
         self._next_slot: dict[tuple[str, str, str], float] = {}
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stats = DeliveryStats()
@@ -137,7 +141,17 @@ class DeliveryWorker:
             )
             return
         sender = self._senders[message.platform]
-        reply = decode_reply(message.payload)
+        sealed_to: Destination | None = None
+        if message.user_id == SEALED:
+            try:
+                sealed_to, reply = open_message(self._secret, message.payload)
+            except InvalidToken:
+                await self._run_in_db(
+                    self._finish, message, store.FAILED, "sealed under another server secret"
+                )
+                return
+        else:
+            reply = decode_reply(message.payload)
         await self._pace(message)
         try:
             if message.edit_of and parent is not None and parent.message_ref is not None:
@@ -146,7 +160,7 @@ class DeliveryWorker:
             else:
                 # A thread whose first message failed is posted plainly rather than lost.
                 thread_ref = parent.message_ref if parent is not None else None
-                destination = Destination(
+                destination = sealed_to or Destination(
                     message.platform,
                     message.workspace,
                     message.channel,
@@ -161,17 +175,20 @@ class DeliveryWorker:
             return
         except PermanentFailure as failure:
             self.stats.failures["permanent"] += 1
+            # A platform's reason may name the person; a sealed message's must not be kept.
+            reason = "withheld (sealed message)" if sealed_to else failure.reason
             log.warning(
                 "delivery failed for good: id=%s purpose=%s reason=%s",
                 message.id,
                 message.purpose,
-                failure.reason,
+                reason,
             )
-            await self._run_in_db(self._fail_and_tell, message, failure.reason)
+            await self._run_in_db(self._fail_and_tell, message, reason)
             return
         except Exception as error:  # network errors, 5xx: retry with backoff
             self.stats.failures["transient"] += 1
-            reason = f"{type(error).__name__}: {error}"[:300]
+            detail = "" if sealed_to else f": {error}"
+            reason = f"{type(error).__name__}{detail}"[:300]
             log.info(
                 "delivery will be retried: id=%s purpose=%s reason=%s",
                 message.id,
@@ -233,6 +250,8 @@ class DeliveryWorker:
         with unit_of_work(self._engine) as connection:
             store.finish(connection, message_id=message.id, status=store.FAILED, error=reason)
             if message.purpose == FAILURE_NOTICE or message.network_id is None:
+                return
+            if message.user_id == SEALED:  # nobody may learn whom it was for
                 return
             where = f"channel {message.channel}" if message.channel else "a direct message"
             notice = Reply.say(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot import checkins, digests, groups, help, home, network, privacy
+from bot import checkins, digests, groups, help, home, network, privacy, questions
 from bot.registry import Registry
 
-FEATURES = (help, network, groups, home, checkins, digests, privacy)
+FEATURES = (help, network, groups, home, checkins, questions, digests, privacy)
 
 
 def build_registry() -> Registry:

@@ -31,5 +31,5 @@ def configure_logging(level: str, fmt: str, *, stream: object = None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("apscheduler", "sqlalchemy", "alembic"):
+    for noisy in ("apscheduler", "sqlalchemy", "alembic", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -2,7 +2,9 @@
 
 Features say *whom* to tell — a group (every channel it is linked to, on every platform), a
 channel, or a member (by direct message) — with an idempotency key; this module turns that
-into outbox rows. The delivery worker sends them later, exactly once per key.
+into outbox rows. The delivery worker sends them later, exactly once per key. A direct message
+to someone who must stay anonymous (an asker told of replies) is queued sealed: its address and
+content encrypted together, so the row names nobody.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
+from bot.anonymity import SEALED
 from bot.replies import Reply
 from bot.reply_codec import encode_reply
 from storage import directory, groups
@@ -36,7 +39,7 @@ class Outbox:
         self,
         *,
         key: str,
-        reply: Reply,
+        payload: str,
         purpose: str,
         platform: str,
         workspace: str,
@@ -55,7 +58,7 @@ class Outbox:
             channel=channel,
             user_id=user_id,
             thread_of=thread_of,
-            payload=encode_reply(reply),
+            payload=payload,
             due_at=due_at or self._now,
             expires_at=expires_at,
         )
@@ -76,7 +79,7 @@ class Outbox:
     ) -> bool:
         return self._queue(
             key=key,
-            reply=reply,
+            payload=encode_reply(reply),
             purpose=purpose,
             platform=channel.platform,
             workspace=channel.workspace,
@@ -135,13 +138,34 @@ class Outbox:
         identity = identities[0]
         return self._queue(
             key=key,
-            reply=reply,
+            payload=encode_reply(reply),
             purpose=purpose,
             platform=identity.platform,
             workspace=identity.workspace,
             user_id=identity.user_id,
             due_at=due_at,
             expires_at=expires_at,
+        )
+
+    def to_sealed(
+        self,
+        *,
+        platform: str,
+        payload: str,
+        key: str,
+        purpose: str,
+    ) -> bool:
+        """Send a direct message whose address and content are sealed together
+        (`bot.anonymity.seal_message`): the row names no person and says nothing readable; the
+        delivery worker opens it just before sending. Only the platform is in clear, so that a
+        process without that platform leaves the row alone."""
+        return self._queue(
+            key=key,
+            payload=payload,
+            purpose=purpose,
+            platform=platform,
+            workspace=SEALED,
+            user_id=SEALED,
         )
 
     def edit(self, *, key: str, reply: Reply, purpose: str) -> None:

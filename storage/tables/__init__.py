@@ -23,6 +23,15 @@ from storage.tables.directory import (
 )
 from storage.tables.groups import GroupChannel, Membership, SubjectGroup
 from storage.tables.outbox import OutboxMessage
+from storage.tables.questions import (
+    Question,
+    QuestionDraft,
+    QuestionFollowup,
+    QuestionMeToo,
+    QuestionQuota,
+    QuestionReply,
+    QuestionSettings,
+)
 from storage.tables.timers import Timer
 
 __all__ = [
@@ -41,6 +50,13 @@ __all__ = [
     "Membership",
     "Network",
     "OutboxMessage",
+    "Question",
+    "QuestionDraft",
+    "QuestionFollowup",
+    "QuestionMeToo",
+    "QuestionQuota",
+    "QuestionReply",
+    "QuestionSettings",
     "School",
     "SubjectGroup",
     "Timer",

@@ -1,0 +1,120 @@
+"""Anonymous questions ("has anyone else seen this exam dip?"): asking without a name, similar
+questions first, the asker in control by keyed hash, "me too" counted by school, replies,
+moderation without unmasking, and the facilitators' alert when a pattern spans schools.
+
+Every command, button and form of the anonymous flow is registered `private`: nothing about
+who used it may be logged.
+"""
+
+from __future__ import annotations
+
+from bot.questions import (
+    asking,
+    browsing,
+    followups,
+    metoo,
+    moderation,
+    render,
+    replying,
+    retention,
+    settings,
+)
+from bot.questions.form import ASK_FORM
+from bot.registry import Audience, ButtonSpec, CommandSpec, FormSpec, Registry
+
+TOPIC = "Anonymous questions"
+
+
+def register(registry: Registry) -> None:
+    add = registry.command
+    add(
+        CommandSpec(
+            ("ask",),
+            asking.ask,
+            "Ask your group a question anonymously (a form opens)",
+            topic=TOPIC,
+            examples=("ask",),
+            private=True,
+        )
+    )
+    add(
+        CommandSpec(
+            ("ask", "followup"),
+            followups.ask_followup,
+            "Add to a question you asked, still anonymously",
+            usage="#N <text>",
+            topic=TOPIC,
+            examples=("ask followup #12 It was Paper 2 only, not Paper 1",),
+            private=True,
+        )
+    )
+    add(
+        CommandSpec(
+            ("ask", "resolve"),
+            followups.ask_resolve,
+            "Mark a question you asked as answered",
+            usage="#N [summary]",
+            topic=TOPIC,
+            examples=("ask resolve #12 The grade boundaries moved nationally",),
+            private=True,
+        )
+    )
+    add(
+        CommandSpec(
+            ("questions", "mine"),
+            followups.my_questions,
+            "Your open anonymous questions (only you see them)",
+            topic=TOPIC,
+            private=True,
+        )
+    )
+    add(
+        CommandSpec(
+            ("questions",),
+            browsing.list_questions,
+            "The newest anonymous questions (of a group, or the network)",
+            usage="[group]",
+            topic=TOPIC,
+            examples=("questions A-level Chemistry",),
+        )
+    )
+    add(
+        CommandSpec(
+            ("question",),
+            browsing.show_question,
+            "Read one question with its follow-ups and replies",
+            usage="#N",
+            topic=TOPIC,
+            examples=("question #12",),
+        )
+    )
+    add(
+        CommandSpec(
+            ("question", "hide"),
+            moderation.hide,
+            "Hide a question, giving the reason (nobody can see who asked)",
+            usage="#N <reason>",
+            topic=TOPIC,
+            audience=Audience.LEADER,
+            examples=("question hide #12 it names a colleague",),
+        )
+    )
+    add(
+        CommandSpec(
+            ("network", "questions"),
+            settings.network_questions,
+            "Settings for anonymous questions: the facilitators' alert, the daily limit",
+            usage="[alert <schools> | limit <per day>]",
+            topic="Network (facilitators)",
+            audience=Audience.FACILITATOR,
+            examples=("network questions alert 3", "network questions limit 5"),
+        )
+    )
+    registry.form(FormSpec(ASK_FORM, asking.ask_submitted, private=True))
+    registry.button(ButtonSpec(render.CONFIRM, asking.press_confirm, private=True))
+    registry.button(ButtonSpec(render.DISCARD, asking.press_discard, private=True))
+    registry.button(ButtonSpec(render.METOO, metoo.press_metoo, private=True))
+    registry.button(ButtonSpec(render.READ, browsing.press_read))
+    registry.button(ButtonSpec(render.REPLY, replying.press_reply))
+    registry.form(FormSpec(replying.REPLY_FORM, replying.reply_submitted))
+    retention.register(registry)

@@ -1,0 +1,53 @@
+"""The question's post in its group's channels and its thread: the idempotency keys, queuing
+things under the post, and refreshing the post in place when it changes (me-too counts,
+resolved, hidden)."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.questions import render
+from bot.replies import Reply
+from storage import metoo as metoo_store
+from storage import questions as store
+from storage.questions import QuestionRecord
+
+PURPOSE = "question.post"
+
+
+def post_key(question_id: int) -> str:
+    return f"question:{question_id}"
+
+
+def publish(ctx: Context, question: QuestionRecord) -> None:
+    """Queue the first post of a question to every channel of its group."""
+    ctx.outbox.to_group(
+        question.group_id,
+        key=post_key(question.id),
+        reply=render.post(question, schools=0, k=ctx.require_network().k_threshold),
+        purpose=PURPOSE,
+    )
+
+
+def refresh(ctx: Context, question_id: int) -> QuestionRecord:
+    """Re-render the post from the database and replace every channel's copy."""
+    question = store.get_question(ctx.connection, question_id=question_id)
+    assert question is not None
+    schools = metoo_store.schools_seen(ctx.connection, question_id=question.id)
+    ctx.outbox.edit_group_post(
+        question.group_id,
+        key=post_key(question.id),
+        reply=render.post(question, schools=schools, k=ctx.require_network().k_threshold),
+        purpose=PURPOSE,
+    )
+    return question
+
+
+def under_post(ctx: Context, question: QuestionRecord, *, key: str, reply: Reply) -> None:
+    """Queue a message in the post's thread, in every channel of the group."""
+    ctx.outbox.to_group(
+        question.group_id,
+        key=f"{post_key(question.id)}:{key}",
+        reply=reply,
+        purpose="question.thread",
+        thread_of=post_key(question.id),
+    )

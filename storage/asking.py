@@ -1,0 +1,131 @@
+"""Queries around asking anonymously: drafts waiting for the asker to confirm them, the
+per-day count behind the rate limit (under a keyed hash that changes daily), and each
+network's settings for questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Connection, bindparam, delete, insert, select
+
+from storage.questions import QuestionDetails, details_values
+from storage.tables import table
+from storage.upsert import insert_or_update
+
+DRAFT = table("question_draft")
+QUOTA = table("question_quota")
+SETTINGS = table("question_settings")
+
+DEFAULT_ALERT_SCHOOLS = 3
+DEFAULT_DAILY_LIMIT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    id: int
+    network_id: int
+    details: QuestionDetails
+    notify: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AskingSettings:
+    """A network's settings: facilitators are alerted when a question is seen at
+    `alert_schools` schools; a person may ask `daily_limit` anonymous questions a day."""
+
+    alert_schools: int = DEFAULT_ALERT_SCHOOLS
+    daily_limit: int = DEFAULT_DAILY_LIMIT
+
+
+# --- drafts --------------------------------------------------------------------------------
+
+
+def add_draft(
+    connection: Connection,
+    *,
+    network_id: int,
+    token_hash: str,
+    details: QuestionDetails,
+    notify: bool,
+    expires_at: datetime,
+) -> int:
+    key = connection.execute(
+        insert(DRAFT).values(
+            network_id=network_id,
+            token_hash=token_hash,
+            **details_values(details),
+            notify=notify,
+            expires_at=expires_at,
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def take_draft(connection: Connection, *, token_hash: str, now: datetime) -> Draft | None:
+    """The draft for a token, deleted as it is taken; None if unknown or expired."""
+    row = connection.execute(select(DRAFT).where(DRAFT.c.token_hash == token_hash)).first()
+    if row is None:
+        return None
+    connection.execute(delete(DRAFT).where(DRAFT.c.id == row.id))
+    if row.expires_at <= now:
+        return None
+    details = QuestionDetails(
+        row.group_id, row.text, row.category, row.board, row.qualification, row.paper
+    )
+    return Draft(row.id, row.network_id, details, bool(row.notify))
+
+
+def delete_draft(connection: Connection, *, draft_id: int) -> None:
+    connection.execute(delete(DRAFT).where(DRAFT.c.id == draft_id))
+
+
+# --- the daily quota -----------------------------------------------------------------------
+
+_asked = select(QUOTA.c.asked).where(
+    QUOTA.c.day == bindparam("day"), QUOTA.c.person_hash == bindparam("person_hash")
+)
+
+
+def asked_on(connection: Connection, *, day: date, person_hash: str) -> int:
+    value = connection.execute(_asked, {"day": day, "person_hash": person_hash}).scalar()
+    return int(value or 0)
+
+
+def count_ask(connection: Connection, *, network_id: int, day: date, person_hash: str) -> None:
+    insert_or_update(
+        connection,
+        QUOTA,
+        {"day": day, "person_hash": person_hash, "network_id": network_id, "asked": 1},
+        conflict=("day", "person_hash"),
+        update={"asked": QUOTA.c.asked + 1},
+    )
+
+
+def forget_quota_before(connection: Connection, *, day: date) -> None:
+    """Delete the counts of days before `day` (they matter only on their own day)."""
+    connection.execute(delete(QUOTA).where(QUOTA.c.day < day))
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+def settings(connection: Connection, *, network_id: int) -> AskingSettings:
+    row = connection.execute(
+        select(SETTINGS.c.alert_schools, SETTINGS.c.daily_limit).where(
+            SETTINGS.c.network_id == network_id
+        )
+    ).first()
+    return AskingSettings(row.alert_schools, row.daily_limit) if row else AskingSettings()
+
+
+def save_settings(connection: Connection, *, network_id: int, value: AskingSettings) -> None:
+    values = {"alert_schools": value.alert_schools, "daily_limit": value.daily_limit}
+    insert_or_update(
+        connection,
+        SETTINGS,
+        {"network_id": network_id, **values},
+        conflict=("network_id",),
+        update=values,
+    )

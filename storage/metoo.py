@@ -1,0 +1,43 @@
+"""Queries for "me too" on anonymous questions: one row per person (a keyed hash) with their
+school's keyed hash, counted as distinct schools. No member or school id is stored."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, bindparam, func, select
+
+from storage.tables import table
+from storage.upsert import insert_ignore
+
+METOO = table("question_metoo")
+
+
+_count_schools = select(func.count(func.distinct(METOO.c.school_hash))).where(
+    METOO.c.question_id == bindparam("question_id")
+)
+
+
+def add_metoo(
+    connection: Connection, *, question_id: int, person_hash: str, school_hash: str
+) -> bool:
+    """Count a person's "me too" once; True if it was new."""
+    return insert_ignore(
+        connection,
+        METOO,
+        {"question_id": question_id, "person_hash": person_hash, "school_hash": school_hash},
+        conflict=("question_id", "person_hash"),
+    )
+
+
+def schools_seen(connection: Connection, *, question_id: int) -> int:
+    return int(connection.execute(_count_schools, {"question_id": question_id}).scalar_one())
+
+
+def schools_seen_by_question(connection: Connection, *, question_ids: list[int]) -> dict[int, int]:
+    if not question_ids:
+        return {}
+    rows = connection.execute(
+        select(METOO.c.question_id, func.count(func.distinct(METOO.c.school_hash)))
+        .where(METOO.c.question_id.in_(question_ids))
+        .group_by(METOO.c.question_id)
+    )
+    return {row[0]: row[1] for row in rows}

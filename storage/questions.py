@@ -1,0 +1,348 @@
+"""Queries for anonymous questions: numbering and storing them, the asker's keyed hash and
+sealed address, resolving and hiding, the asker's follow-ups and members' named replies.
+
+Nothing here takes a member id for a question or a follow-up; the keyed hash and the sealed
+address arrive already computed (see `bot.anonymity`). Me-toos are in `storage.metoo`, drafts,
+the daily limit and settings in `storage.asking`, search in `storage.question_search`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from storage.directory import MEMBER, SCHOOL
+from storage.groups import GROUP
+from storage.outbox import OUTBOX
+from storage.tables import table
+
+QUESTION = table("question")
+FOLLOWUP = table("question_followup")
+REPLY = table("question_reply")
+
+NOTIFY_KEY = "question-notify"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    id: int
+    network_id: int
+    group_id: int
+    group_name: str
+    number: int
+    text: str
+    category: str
+    board: str
+    qualification: str
+    paper: str
+    asker_hash: str | None
+    notify_sealed: str | None
+    notify_until: datetime | None
+    resolved_at: datetime | None
+    resolution: str
+    hidden_at: datetime | None
+    hidden_reason: str
+    alerted_at: datetime | None
+    created_at: datetime
+
+    @property
+    def hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionDetails:
+    """What a new question (or a draft) says."""
+
+    group_id: int
+    text: str
+    category: str
+    board: str = ""
+    qualification: str = ""
+    paper: str = ""
+
+
+def details_values(details: QuestionDetails) -> dict[str, object]:
+    """The columns a question and a draft share."""
+    return {
+        "group_id": details.group_id,
+        "text": details.text,
+        "category": details.category,
+        "board": details.board,
+        "qualification": details.qualification,
+        "paper": details.paper,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Followup:
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRecord:
+    id: int
+    question_id: int
+    member_id: int
+    display_name: str
+    school_name: str | None
+    text: str
+    created_at: datetime
+
+
+# --- questions ---------------------------------------------------------------------------
+
+_QUESTION_COLUMNS = (*QUESTION.c, GROUP.c.name.label("group_name"))
+_QUESTION_FROM = QUESTION.join(GROUP, GROUP.c.id == QUESTION.c.group_id)
+_find_question = (
+    select(*_QUESTION_COLUMNS)
+    .select_from(_QUESTION_FROM)
+    .where(QUESTION.c.network_id == bindparam("network_id"), QUESTION.c.number == bindparam("n"))
+)
+_get_question = (
+    select(*_QUESTION_COLUMNS)
+    .select_from(_QUESTION_FROM)
+    .where(QUESTION.c.id == bindparam("question_id"))
+)
+
+
+def _question(row: Any) -> QuestionRecord:
+    return QuestionRecord(**row._mapping)
+
+
+def add_question(
+    connection: Connection,
+    *,
+    network_id: int,
+    details: QuestionDetails,
+    notify_sealed: str | None,
+    notify_until: datetime | None,
+    now: datetime,
+) -> tuple[int, int]:
+    """Store a question under the network's next number; returns (id, number).
+
+    Two questions racing for one number violate the unique constraint and the dispatcher
+    retries the second, which then takes the next number.
+    """
+    number = 1 + (
+        connection.execute(
+            select(func.coalesce(func.max(QUESTION.c.number), 0)).where(
+                QUESTION.c.network_id == network_id
+            )
+        ).scalar_one()
+    )
+    key = connection.execute(
+        insert(QUESTION).values(
+            network_id=network_id,
+            number=number,
+            **details_values(details),
+            notify_sealed=notify_sealed,
+            notify_until=notify_until,
+            resolution="",
+            hidden_reason="",
+            created_at=now,
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return int(key[0]), number
+
+
+def set_asker_hash(connection: Connection, *, question_id: int, asker_hash: str) -> None:
+    connection.execute(
+        update(QUESTION).where(QUESTION.c.id == question_id).values(asker_hash=asker_hash)
+    )
+
+
+def find_question(connection: Connection, *, network_id: int, number: int) -> QuestionRecord | None:
+    row = connection.execute(_find_question, {"network_id": network_id, "n": number}).first()
+    return _question(row) if row else None
+
+
+def get_question(connection: Connection, *, question_id: int) -> QuestionRecord | None:
+    row = connection.execute(_get_question, {"question_id": question_id}).first()
+    return _question(row) if row else None
+
+
+def recent_questions(
+    connection: Connection, *, network_id: int, group_id: int | None = None, limit: int = 15
+) -> list[QuestionRecord]:
+    """The newest questions of a network (or of one group), newest first."""
+    query = (
+        select(*_QUESTION_COLUMNS)
+        .select_from(_QUESTION_FROM)
+        .where(QUESTION.c.network_id == network_id)
+        .order_by(QUESTION.c.number.desc())
+        .limit(limit)
+    )
+    if group_id is not None:
+        query = query.where(QUESTION.c.group_id == group_id)
+    return [_question(row) for row in connection.execute(query)]
+
+
+def asker_hashes(connection: Connection, *, network_id: int) -> list[tuple[int, str]]:
+    """(question id, asker hash) of every question whose asker still has control."""
+    rows = connection.execute(
+        select(QUESTION.c.id, QUESTION.c.asker_hash).where(
+            QUESTION.c.network_id == network_id, QUESTION.c.asker_hash.is_not(None)
+        )
+    )
+    return [(row.id, row.asker_hash) for row in rows]
+
+
+def resolve_question(
+    connection: Connection, *, question_id: int, resolution: str, now: datetime
+) -> None:
+    """Mark answered; the asker's hash and notification address go for good."""
+    connection.execute(
+        update(QUESTION)
+        .where(QUESTION.c.id == question_id)
+        .values(
+            resolved_at=now,
+            resolution=resolution,
+            asker_hash=None,
+            notify_sealed=None,
+            notify_until=None,
+        )
+    )
+
+
+def hide_question(connection: Connection, *, question_id: int, reason: str, now: datetime) -> None:
+    connection.execute(
+        update(QUESTION)
+        .where(QUESTION.c.id == question_id)
+        .values(hidden_at=now, hidden_reason=reason, notify_sealed=None, notify_until=None)
+    )
+
+
+def forget_notify_address(connection: Connection, *, question_id: int) -> None:
+    connection.execute(
+        update(QUESTION)
+        .where(QUESTION.c.id == question_id)
+        .values(notify_sealed=None, notify_until=None)
+    )
+
+
+def notification_key(question_id: int, reply_id: int) -> str:
+    return f"{NOTIFY_KEY}:{question_id}:{reply_id}"
+
+
+def delete_notifications(connection: Connection, *, question_id: int) -> None:
+    """Delete the (sealed) reply notifications queued for the asker of a question, sent or
+    not, so no copy of their encrypted address outlives the address itself."""
+    connection.execute(
+        delete(OUTBOX).where(OUTBOX.c.key.startswith(f"{NOTIFY_KEY}:{question_id}:"))
+    )
+
+
+_mark_alerted = (
+    update(QUESTION)
+    .where(QUESTION.c.id == bindparam("question_id"), QUESTION.c.alerted_at.is_(None))
+    .values(alerted_at=bindparam("now"))
+)
+
+
+def mark_alerted(connection: Connection, *, question_id: int, now: datetime) -> bool:
+    """Record that the facilitators were alerted; False if they already were."""
+    result = connection.execute(_mark_alerted, {"question_id": question_id, "now": now})
+    return bool(result.rowcount)
+
+
+# --- follow-ups and replies --------------------------------------------------------------
+
+
+def add_followup(connection: Connection, *, question_id: int, text: str, now: datetime) -> int:
+    key = connection.execute(
+        insert(FOLLOWUP).values(question_id=question_id, text=text, created_at=now)
+    ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def followups(connection: Connection, *, question_id: int) -> list[Followup]:
+    rows = connection.execute(
+        select(FOLLOWUP.c.text, FOLLOWUP.c.created_at)
+        .where(FOLLOWUP.c.question_id == question_id)
+        .order_by(FOLLOWUP.c.id)
+    )
+    return [Followup(row.text, row.created_at) for row in rows]
+
+
+def add_reply(
+    connection: Connection, *, question_id: int, member_id: int, text: str, now: datetime
+) -> int:
+    key = connection.execute(
+        insert(REPLY).values(
+            question_id=question_id, member_id=member_id, text=text, created_at=now
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+_REPLY_COLUMNS = (
+    REPLY.c.id,
+    REPLY.c.question_id,
+    REPLY.c.member_id,
+    MEMBER.c.display_name,
+    SCHOOL.c.name.label("school_name"),
+    REPLY.c.text,
+    REPLY.c.created_at,
+)
+_REPLY_FROM = REPLY.join(MEMBER, MEMBER.c.id == REPLY.c.member_id).outerjoin(
+    SCHOOL, SCHOOL.c.id == MEMBER.c.school_id
+)
+
+
+def replies(connection: Connection, *, question_id: int) -> list[ReplyRecord]:
+    rows = connection.execute(
+        select(*_REPLY_COLUMNS)
+        .select_from(_REPLY_FROM)
+        .where(REPLY.c.question_id == question_id)
+        .order_by(REPLY.c.id)
+    )
+    return [ReplyRecord(**row._mapping) for row in rows]
+
+
+def reply_counts(connection: Connection, *, question_ids: list[int]) -> dict[int, int]:
+    if not question_ids:
+        return {}
+    rows = connection.execute(
+        select(REPLY.c.question_id, func.count())
+        .where(REPLY.c.question_id.in_(question_ids))
+        .group_by(REPLY.c.question_id)
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def replies_by_member(connection: Connection, *, member_id: int) -> list[tuple[int, ReplyRecord]]:
+    """(question number, reply) for every reply the member wrote."""
+    rows = connection.execute(
+        select(*_REPLY_COLUMNS, QUESTION.c.number)
+        .select_from(_REPLY_FROM.join(QUESTION, QUESTION.c.id == REPLY.c.question_id))
+        .where(REPLY.c.member_id == member_id)
+        .order_by(REPLY.c.id)
+    )
+    return [
+        (row.number, ReplyRecord(**{k: v for k, v in row._mapping.items() if k != "number"}))
+        for row in rows
+    ]
+
+
+def delete_replies_by_member(connection: Connection, *, member_id: int) -> None:
+    connection.execute(delete(REPLY).where(REPLY.c.member_id == member_id))
