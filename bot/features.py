@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot import groups, help, home, network
+from bot import groups, help, home, meetings, network, reflections, term
 from bot.registry import Registry
 
-FEATURES = (help, network, groups, home)
+FEATURES = (help, network, groups, home, meetings, reflections, term)
 
 
 def build_registry() -> Registry:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import console, database, network, run
+from bot.cli import calendar, console, database, network, run
 
 app = typer.Typer(
     help="Staffroom: a chat bot for networks of schools.",
@@ -20,6 +20,7 @@ app.command("console")(console.console)
 app.add_typer(database.app, name="db")
 app.add_typer(network.app, name="network")
 app.command("import")(network.import_roster_file)
+app.command("calendar")(calendar.calendar)
 
 
 def main() -> None:

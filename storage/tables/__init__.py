@@ -14,6 +14,7 @@ from storage.tables.directory import (
     WorkspaceInvite,
 )
 from storage.tables.groups import GroupChannel, Membership, SubjectGroup
+from storage.tables.meetings import Meeting, MeetingReflection, MeetingRsvp, MeetingSession
 from storage.tables.outbox import OutboxMessage
 from storage.tables.timers import Timer
 
@@ -22,6 +23,10 @@ __all__ = [
     "CalendarPeriod",
     "GroupChannel",
     "Identity",
+    "Meeting",
+    "MeetingReflection",
+    "MeetingRsvp",
+    "MeetingSession",
     "Member",
     "Membership",
     "Network",
