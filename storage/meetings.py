@@ -234,7 +234,9 @@ def get_session(
 
 def sessions_of(connection: Connection, *, meeting_id: int) -> list[SessionRecord]:
     rows = connection.execute(
-        select(*_SESSION_COLUMNS).where(SESSION.c.meeting_id == meeting_id).order_by(SESSION.c.number)
+        select(*_SESSION_COLUMNS)
+        .where(SESSION.c.meeting_id == meeting_id)
+        .order_by(SESSION.c.number)
     )
     return [_session(row) for row in rows]
 
@@ -316,12 +318,12 @@ def update_session(
 def bump_sequence(connection: Connection, *, meeting_id: int) -> int:
     """Increase the calendar SEQUENCE (a session moved or was cancelled); returns the new one."""
     connection.execute(
-        update(MEETING)
-        .where(MEETING.c.id == meeting_id)
-        .values(sequence=MEETING.c.sequence + 1)
+        update(MEETING).where(MEETING.c.id == meeting_id).values(sequence=MEETING.c.sequence + 1)
     )
     return int(
-        connection.execute(select(MEETING.c.sequence).where(MEETING.c.id == meeting_id)).scalar_one()
+        connection.execute(
+            select(MEETING.c.sequence).where(MEETING.c.id == meeting_id)
+        ).scalar_one()
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, delete, distinct, func, select
 
@@ -112,31 +113,45 @@ _FROM = REFLECTION.join(MEMBER, MEMBER.c.id == REFLECTION.c.member_id).outerjoin
 
 def _reflection(row: object) -> Reflection:
     mapping = row._mapping  # type: ignore[attr-defined]
-    return Reflection(**{**mapping, "shared": bool(mapping["shared"]), "attended": bool(mapping["attended"])})
+    return Reflection(
+        **{**mapping, "shared": bool(mapping["shared"]), "attended": bool(mapping["attended"])}
+    )
+
+
+_SELECT = select(*_COLUMNS).select_from(_FROM).order_by(REFLECTION.c.written_at)
 
 
 def reflection_of(connection: Connection, *, session_id: int, member_id: int) -> Reflection | None:
     row = connection.execute(
-        select(*_COLUMNS)
-        .select_from(_FROM)
-        .where(REFLECTION.c.session_id == session_id, REFLECTION.c.member_id == member_id)
+        _SELECT.where(REFLECTION.c.session_id == session_id, REFLECTION.c.member_id == member_id)
     ).first()
     return _reflection(row) if row else None
 
 
 def reflections_of(connection: Connection, *, session_id: int) -> list[Reflection]:
-    rows = connection.execute(
-        select(*_COLUMNS)
-        .select_from(_FROM)
-        .where(REFLECTION.c.session_id == session_id)
-        .order_by(REFLECTION.c.written_at)
-    )
+    rows = connection.execute(_SELECT.where(REFLECTION.c.session_id == session_id))
     return [_reflection(row) for row in rows]
 
 
 _SESSION_FROM = SESSION.join(MEETING, MEETING.c.id == SESSION.c.meeting_id).join(
     GROUP, GROUP.c.id == MEETING.c.group_id
 )
+# Which session a figure is about, as both digest queries report it.
+_SESSION_IDENTITY = (
+    GROUP.c.id.label("group_id"),
+    GROUP.c.name.label("group_name"),
+    MEETING.c.title.label("meeting_title"),
+    SESSION.c.id.label("session_id"),
+    SESSION.c.starts_at,
+)
+
+
+def _in_period(network_id: int, since: datetime, until: datetime) -> tuple[Any, ...]:
+    return (
+        MEETING.c.network_id == network_id,
+        SESSION.c.starts_at >= since,
+        SESSION.c.starts_at < until,
+    )
 
 
 def highlights(
@@ -144,22 +159,9 @@ def highlights(
 ) -> list[Highlight]:
     """Shared highlights from sessions that started in [since, until), oldest first."""
     rows = connection.execute(
-        select(
-            GROUP.c.id.label("group_id"),
-            GROUP.c.name.label("group_name"),
-            MEETING.c.title.label("meeting_title"),
-            SESSION.c.id.label("session_id"),
-            SESSION.c.starts_at,
-            REFLECTION.c.achieved,
-            REFLECTION.c.benefit,
-        )
+        select(*_SESSION_IDENTITY, REFLECTION.c.achieved, REFLECTION.c.benefit)
         .select_from(REFLECTION.join(_SESSION_FROM, SESSION.c.id == REFLECTION.c.session_id))
-        .where(
-            MEETING.c.network_id == network_id,
-            REFLECTION.c.shared.is_(True),
-            SESSION.c.starts_at >= since,
-            SESSION.c.starts_at < until,
-        )
+        .where(REFLECTION.c.shared.is_(True), *_in_period(network_id, since, until))
         .order_by(SESSION.c.starts_at, REFLECTION.c.written_at)
     )
     return [Highlight(**row._mapping) for row in rows]
@@ -177,11 +179,7 @@ def attendance(
     attended = REFLECTION.c.attended.is_(True)
     rows = connection.execute(
         select(
-            GROUP.c.id.label("group_id"),
-            GROUP.c.name.label("group_name"),
-            MEETING.c.title.label("meeting_title"),
-            SESSION.c.id.label("session_id"),
-            SESSION.c.starts_at,
+            *_SESSION_IDENTITY,
             going.label("going"),
             func.count(REFLECTION.c.member_id).filter(attended).label("attended"),
             func.count(distinct(MEMBER.c.school_id)).filter(attended).label("attended_schools"),
@@ -192,15 +190,8 @@ def attendance(
                 MEMBER, MEMBER.c.id == REFLECTION.c.member_id
             )
         )
-        .where(
-            MEETING.c.network_id == network_id,
-            SESSION.c.status == SCHEDULED,
-            SESSION.c.starts_at >= since,
-            SESSION.c.starts_at < until,
-        )
-        .group_by(
-            GROUP.c.id, GROUP.c.name, MEETING.c.title, SESSION.c.id, SESSION.c.starts_at
-        )
+        .where(SESSION.c.status == SCHEDULED, *_in_period(network_id, since, until))
+        .group_by(GROUP.c.id, GROUP.c.name, MEETING.c.title, SESSION.c.id, SESSION.c.starts_at)
         .order_by(SESSION.c.starts_at)
     )
     return [SessionAttendance(**row._mapping) for row in rows]

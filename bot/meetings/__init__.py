@@ -46,9 +46,9 @@ def register(registry: Registry) -> None:
         CommandSpec(
             ("meeting", "schedule"),
             schedule_input.schedule_command,
-            "Schedule a meeting or a series (alone, it opens a form)",
-            usage='["Title" <date> <time> [for 90m] [every week|every 2 weeks|monthly] '
-            '[until <date>|N times] [at "Place"] [online <link>] [remind 1d,1h]]',
+            "Schedule a meeting or a series; alone, it opens a form (`help meeting schedule` "
+            "has the whole one-line form)",
+            usage='["Title" <date> <time> [for 90m] [every week…] [until <date>] [at "Place"] …]',
             topic=TOPIC,
             audience=Audience.LEADER,
             examples=(

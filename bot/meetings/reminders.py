@@ -10,12 +10,14 @@ come, and otherwise recorded as missed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
 from bot.durations import describe
 from bot.meetings import render
+from bot.registry import TimerHandler
 from bot.replies import Context as ContextLine
 from bot.replies import Fields, Heading, Reply
 from bot.times import wall_clock_to_utc
@@ -97,7 +99,7 @@ def unschedule_session(ctx: Context, session: SessionRecord) -> None:
         timers.cancel_timers(ctx.connection, kind=kind, ref=str(session.id))
 
 
-def session_for_timer(
+def _session_for_timer(
     ctx: Context, timer: TimerRecord
 ) -> tuple[MeetingRecord, SessionRecord] | None:
     """The timer's session, if it is still going ahead as it was when the timer was set."""
@@ -111,11 +113,24 @@ def session_for_timer(
     return meeting, session
 
 
-def send_reminder(timer: TimerRecord, ctx: Context) -> None:
-    found = session_for_timer(ctx, timer)
-    if found is None:
-        return
-    meeting, session = found
+SessionWork = Callable[[Context, TimerRecord, MeetingRecord, SessionRecord], None]
+
+
+def for_session(work: SessionWork) -> TimerHandler:
+    """A timer handler that does `work` only while the timer's session goes ahead as planned."""
+
+    def handle(timer: TimerRecord, ctx: Context) -> None:
+        found = _session_for_timer(ctx, timer)
+        if found is not None:
+            work(ctx, timer, *found)
+
+    return handle
+
+
+@for_session
+def send_reminder(
+    ctx: Context, timer: TimerRecord, meeting: MeetingRecord, session: SessionRecord
+) -> None:
     network = ctx.require_network()
     offset = int(timer.key.split(":")[2])
     reply = render.session_card(
@@ -135,12 +150,11 @@ def send_reminder(timer: TimerRecord, ctx: Context) -> None:
     )
 
 
-def send_soon(timer: TimerRecord, ctx: Context) -> None:
+@for_session
+def send_soon(
+    ctx: Context, timer: TimerRecord, meeting: MeetingRecord, session: SessionRecord
+) -> None:
     """An hour before: a direct message to each person who said they're going."""
-    found = session_for_timer(ctx, timer)
-    if found is None:
-        return
-    meeting, session = found
     network = ctx.require_network()
     for person in rsvps.recipients(ctx.connection, session_ids=[session.id], answers=[rsvps.GOING]):
         zone = ZoneInfo(person.timezone or network.timezone)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from bot.context import Context
 from bot.events import ButtonPress, Command, FormSubmit
 from bot.meetings.lookup import find_target, group_of
-from bot.meetings.reminders import session_for_timer
+from bot.meetings.reminders import for_session
 from bot.permissions import require_membership
 from bot.refusals import Refusal
 from bot.replies import (
@@ -38,11 +38,10 @@ PROMPT_LIFETIME = timedelta(days=7)
 LOOK_BACK = timedelta(days=180)
 
 
-def send_prompt(timer: TimerRecord, ctx: Context) -> None:
-    found = session_for_timer(ctx, timer)
-    if found is None:
-        return
-    meeting, session = found
+@for_session
+def send_prompt(
+    ctx: Context, timer: TimerRecord, meeting: MeetingRecord, session: SessionRecord
+) -> None:
     reply = Reply(
         (
             Heading(f"How did {meeting.title} go?"),

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.context import Context
 from bot.events import Command
 from bot.meetings.lookup import find_target, group_of
-from bot.meetings.reminders import session_for_timer
+from bot.meetings.reminders import for_session
 from bot.permissions import require_leader
 from bot.refusals import Refusal
 from bot.replies import Block, Heading, Reply, Text
@@ -85,11 +85,10 @@ def summary_reply(
     return Reply(tuple(blocks))
 
 
-def send_summary(timer: TimerRecord, ctx: Context) -> None:
-    found = session_for_timer(ctx, timer)
-    if found is None:
-        return
-    meeting, session = found
+@for_session
+def send_summary(
+    ctx: Context, timer: TimerRecord, meeting: MeetingRecord, session: SessionRecord
+) -> None:
     network = ctx.require_network()
     written = reflections.reflections_of(ctx.connection, session_id=session.id)
     ctx.outbox.to_group(

@@ -4,14 +4,30 @@ and moving with people told, and the home view."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import Table, func, select
 
 from adapters.console.session import ConsoleSession
+from bot.app import Staffroom
+from bot.clock import ManualClock
+from bot.meetings.render import RSVP_ACTION
 from storage.meetings import MEETING
 from storage.outbox import OUTBOX
 from storage.timers import TIMER
 from storage.uow import unit_of_work
+from tests.meeting_world import (
+    AISHA,
+    TOM,
+    TimeMachine,
+    press,
+    say,
+    sessions,
+    set_up_chemistry,
+    text_of,
+)
 
 SETUP = (
     ":as Fran Hughes@Harbour College admin",
@@ -211,3 +227,18 @@ async def test_home_shows_my_next_meetings_with_buttons(chem: ConsoleSession) ->
     assert "Your next meetings" in out and "1.1 Twilight — Thu 3 Dec, 16:00–17:00" in out
     await chem.send(":click Maybe")
     assert "you: Maybe" in await chem.send("/staffroom home")
+
+
+async def test_times_are_read_in_the_networks_zone_and_shown_in_each_persons(
+    app: Staffroom, clock: ManualClock
+) -> None:
+    set_up_chemistry(app)
+    say(app, TOM, 'meeting schedule "Twilight" 2026-12-03 16:00 remind none')
+    in_new_york = replace(AISHA, timezone="America/New_York")
+    assert "**Twilight** — Thu 3 Dec, 11:00–12:00 ·" in text_of(say(app, in_new_york, "meetings"))
+    [session] = sessions(app, 1)
+    press(app, in_new_york, RSVP_ACTION, f"{session.id}:going")
+    machine = TimeMachine(app, clock)
+    await machine.until(datetime(2026, 12, 3, 15, 30, tzinfo=UTC))
+    [reminder] = [d for d in machine.log if d.to == "@aisha-khan"]
+    assert "When: Thu 3 Dec, 11:00–12:00 EST" in reminder.text

@@ -13,7 +13,6 @@ from alembic import op
 
 import storage.types
 
-
 revision: str = "132124834716"
 down_revision: str | None = "35bda41eca8e"
 branch_labels: str | Sequence[str] | None = None
