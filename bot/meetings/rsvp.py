@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from bot.context import Context
 from bot.events import ButtonPress
 from bot.meetings import reminders, render
+from bot.meetings.lookup import group_of, id_in
 from bot.permissions import require_membership
 from bot.refusals import Refusal
 from bot.replies import Reply, Tone
-from storage import groups, meetings, rsvps
+from storage import meetings, rsvps
 from storage.meetings import CANCELLED, SKIPPED, MeetingRecord, SessionRecord
 
 COUNTS = "meeting.counts"
@@ -21,9 +22,7 @@ COUNTS = "meeting.counts"
 def press_rsvp(press: ButtonPress, ctx: Context) -> Reply:
     network = ctx.require_network()
     session_id, _, answer = press.value.partition(":")
-    found = meetings.get_session(
-        ctx.connection, session_id=int(session_id) if session_id.isdigit() else -1
-    )
+    found = meetings.get_session(ctx.connection, session_id=id_in(session_id))
     if found is None or found[0].network_id != network.id or answer not in rsvps.ANSWERS:
         raise Refusal("That meeting no longer exists.")
     meeting, session = found
@@ -36,9 +35,7 @@ def press_rsvp(press: ButtonPress, ctx: Context) -> Reply:
             f"**{meeting.title}** has finished. If you were there, `/staffroom reflect` records "
             "what you took from it."
         )
-    group = groups.get_group(ctx.connection, group_id=meeting.group_id)
-    assert group is not None
-    member = require_membership(ctx, group, doing="reply to its meetings")
+    member = require_membership(ctx, group_of(ctx, meeting), doing="reply to its meetings")
     before = rsvps.answer_of(ctx.connection, session_id=session.id, member_id=member.id)
     label = render.ANSWER_LABELS[answer]
     if before == answer:

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 from bot.context import Context
 from bot.dates import parse_date
 from bot.events import Command, FormSubmit
-from bot.meetings.grammar import (
+from bot.meetings.grammar import parse_schedule
+from bot.meetings.recurrence import Rule, nth_of
+from bot.meetings.request import (
     DEFAULT_REMINDERS,
     MAX_SESSIONS,
     MeetingRequest,
@@ -22,9 +24,7 @@ from bot.meetings.grammar import (
     parse_length,
     parse_link,
     parse_reminders,
-    parse_schedule,
 )
-from bot.meetings.recurrence import Rule, nth_of
 from bot.meetings.scheduling import commit, group_for, prepare
 from bot.refusals import Refusal
 from bot.replies import Choice, FieldKind, Form, FormField, Reply
@@ -184,6 +184,6 @@ def _repeat(value: str) -> Rule:
 def _count(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or not 1 <= int(value) <= MAX_SESSIONS:
+    if not value.isdecimal() or not 1 <= int(value) <= MAX_SESSIONS:
         raise Refusal(f"A whole number of sessions from 1 to {MAX_SESSIONS}, please.")
     return int(value)

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from bot.context import Context
 from bot.groups.lookup import find_group, group_here
 from bot.meetings import reminders, render
-from bot.meetings.grammar import MeetingRequest, to_line
+from bot.meetings.grammar import to_line
 from bot.meetings.planning import Plan, plan_sessions
 from bot.meetings.recurrence import describe
+from bot.meetings.request import MeetingRequest
 from bot.permissions import require_leader
 from bot.refusals import Refusal
 from bot.replies import Button, Buttons, Fields, Heading, Reply, Text, Tone

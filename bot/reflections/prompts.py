@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.context import Context
 from bot.events import ButtonPress, Command, FormSubmit
-from bot.meetings.lookup import find_target, group_of
+from bot.meetings.lookup import find_target, group_of, id_in
 from bot.meetings.reminders import for_session
 from bot.permissions import require_membership
 from bot.refusals import Refusal
@@ -67,9 +67,7 @@ def send_prompt(
 
 def _checked_session(ctx: Context, session_id: str) -> tuple[MeetingRecord, SessionRecord]:
     network = ctx.require_network()
-    found = meetings.get_session(
-        ctx.connection, session_id=int(session_id) if session_id.isdigit() else -1
-    )
+    found = meetings.get_session(ctx.connection, session_id=id_in(session_id))
     if found is None or found[0].network_id != network.id:
         raise Refusal("That meeting no longer exists.")
     meeting, session = found
