@@ -32,13 +32,6 @@ def times_of(sessions: Sequence[SessionRecord], zone: ZoneInfo) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def told_text(told: int) -> str:
-    if not told:
-        return "I've told the group (nobody had said they were coming yet)."
-    people = "person" if told == 1 else "people"
-    return f"I've told the group, and the {told} {people} who said they might come."
-
-
 def _targets(
     ctx: Context,
     meeting: MeetingRecord,
@@ -90,7 +83,7 @@ def cancel_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
         sequence=sequence,
     )
     return Reply.say(
-        f"Cancelled **{meeting.title}**: {times_of(targets, ctx.zone)}. {told_text(told)}",
+        f"Cancelled **{meeting.title}**: {times_of(targets, ctx.zone)}. {told}",
         tone=Tone.SUCCESS,
     )
 
@@ -157,7 +150,7 @@ def move_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     }
     warning = f" Note: that falls in {', '.join(sorted(holidays))}." if holidays else ""
     return Reply.say(
-        f"Moved **{meeting.title}** to {times_of(moved, ctx.zone)}. {told_text(told)}{warning}",
+        f"Moved **{meeting.title}** to {times_of(moved, ctx.zone)}. {told}{warning}",
         tone=Tone.SUCCESS,
     )
 

@@ -26,8 +26,8 @@ def tell_people(
     describe: Describe,
     sequence: int,
     ask_again: SessionRecord | None = None,
-) -> int:
-    """Tell the group and everyone who said they might come; returns how many people were told.
+) -> str:
+    """Tell the group and everyone who said they might come; returns who was told, in words.
 
     `describe(zone)` writes what changed with times in that zone; `ask_again` adds RSVP buttons
     for a session whose new time people should confirm.
@@ -47,10 +47,18 @@ def tell_people(
             reply=Reply((Heading(heading), Text(describe(zone)), *buttons)),
             purpose=CHANGE,
         )
-    ctx.outbox.to_group(
+    channels = ctx.outbox.to_group(
         meeting.group_id,
         key=f"{CHANGE}:{meeting.id}:{sequence}",
         reply=Reply((Heading(heading), Text(describe(ZoneInfo(network.timezone))), *buttons)),
         purpose=CHANGE,
     )
-    return len(people)
+    return told_text(len(people), bool(channels))
+
+
+def told_text(people: int, in_channels: bool) -> str:
+    group = "the group" if in_channels else "nobody in a channel (the group has none linked)"
+    if not people:
+        return f"I've told {group}; nobody had said they were coming yet."
+    who = "person" if people == 1 else "people"
+    return f"I've told {group}, and the {people} {who} who said they might come."
