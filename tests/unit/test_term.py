@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapters.console.session import ConsoleSession
+from bot.refusals import Refusal
 from bot.roster import RosterError, import_roster, parse_roster
+from bot.term import read_period
 from storage import calendar, directory
 from storage.uow import unit_of_work
 
@@ -88,3 +92,20 @@ def test_the_roster_imports_terms_and_holidays(network: ConsoleSession) -> None:
         )
     assert bad.value.errors[0].startswith("line 2: a term needs starts_on and ends_on")
     assert "February 2027 has 28 days" in bad.value.errors[1]
+
+
+_WORDS = ["Half", "term", "2026-10-26", "26", "Oct", "2026", "to", "-", "2026-02-30", "03/04/2027"]
+_WORDS += ["31/12/2026", "Dec", "1st", "٣", "2027-01-05", "until"]
+
+
+@given(
+    st.one_of(st.text(max_size=80), st.lists(st.sampled_from(_WORDS), max_size=8).map(" ".join)),
+    st.sampled_from([calendar.TERM, calendar.HOLIDAY]),
+)
+def test_any_text_is_read_as_a_period_or_refused_kindly(text: str, kind: str) -> None:
+    try:
+        name, starts, ends = read_period(text, kind=kind, today=date(2026, 11, 23))
+    except Refusal as refusal:
+        assert refusal.message
+    else:
+        assert name and starts <= ends
