@@ -5,6 +5,7 @@ file), and the "your next meetings" part of the home view, with RSVP buttons."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from bot.context import Context
 from bot.events import ButtonPress, Command
@@ -56,11 +57,14 @@ def list_meetings(cmd: Command, ctx: Context, arguments: str) -> Reply:
 def show_meeting(cmd: Command, ctx: Context, arguments: str) -> Reply:
     meeting, chosen = find_target(ctx, arguments, usage="meeting 12")
     sessions = meetings.sessions_of(ctx.connection, meeting_id=meeting.id)
-    first_day = sessions[0].original_start.astimezone(ctx.zone).date()
-    repeats = describe(rule_of(meeting), first_day)
+    # The rule is the meeting's own, in its zone; the dates are the reader's.
+    first, last = sessions[0].original_start, sessions[-1].original_start
+    repeats = describe(rule_of(meeting), first.astimezone(ZoneInfo(meeting.timezone)).date())
     if len(sessions) > 1:
-        last_day = sessions[-1].original_start.astimezone(ctx.zone).date()
-        repeats += f", {show_date(first_day)} to {show_date(last_day)}"
+        repeats += (
+            f", {show_date(first.astimezone(ctx.zone).date())} to "
+            f"{show_date(last.astimezone(ctx.zone).date())}"
+        )
     blocks: list[Block] = [
         Heading(
             f"{meeting.title} (meeting {meeting.id})"

@@ -7,6 +7,7 @@ sessions, their timers and an announcement to the group together, and confirm to
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
@@ -22,8 +23,8 @@ from bot.replies import Button, Buttons, Fields, Heading, Reply, Text, Tone
 from bot.replies import Context as ContextLine
 from bot.times import show_date
 from storage import calendar, groups, meetings
-from storage.groups import GroupRecord
-from storage.meetings import SCHEDULED
+from storage.groups import ChannelRecord, GroupRecord
+from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord
 
 NEW = "meeting.new"
 ICS_BUTTON = "meeting.ics"
@@ -111,7 +112,22 @@ def commit(
         purpose=NEW,
         expires_at=first.starts_at,
     )
+    line = to_line(replace(request, group=group.name)) if from_form else ""
+    return _confirmation(ctx, group, meeting, sessions, request, plan, channels, line)
+
+
+def _confirmation(
+    ctx: Context,
+    group: GroupRecord,
+    meeting: MeetingRecord,
+    sessions: list[SessionRecord],
+    request: MeetingRequest,
+    plan: Plan,
+    channels: list[ChannelRecord],
+    line: str,
+) -> Reply:
     zone = ctx.zone
+    first = next(s for s in sessions if s.status == SCHEDULED)
     last = sessions[-1].starts_at.astimezone(ZoneInfo(meeting.timezone)).date()
     repeats = describe(request.rule, request.day)
     if request.rule.repeats:
@@ -123,11 +139,9 @@ def commit(
         f"`/staffroom group link {group.name}` for reminders to appear"
     )
     notes = [ContextLine(plan.capped)] if plan.capped else []
-    if from_form:
+    if line:
         notes.append(
-            ContextLine(
-                f"Next time, one line does the same: `/staffroom meeting schedule {to_line(request)}`"
-            )
+            ContextLine(f"Next time, one line does the same: `/staffroom meeting schedule {line}`")
         )
     return Reply(
         (

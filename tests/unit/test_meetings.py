@@ -183,7 +183,8 @@ async def test_the_form_reports_each_problem_on_its_field(chem: ConsoleSession) 
     assert "Scheduled: Twilight (meeting 1, A-level Chemistry)" in out
     assert (
         'Next time, one line does the same: /staffroom meeting schedule "Twilight" 2026-12-03 '
-        "16:00 for 60m every 2 weeks 3 times online https://meet.example/x remind 1d,1h"
+        "16:00 for 60m every 2 weeks 3 times online https://meet.example/x remind 1d,1h "
+        'group "A-level Chemistry"'
     ) in out
 
 
