@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
-from bot import checkins, digests, groups, help, home, network, privacy, questions
+from bot import (
+    checkins,
+    digests,
+    groups,
+    help,
+    home,
+    meetings,
+    network,
+    privacy,
+    questions,
+    reflections,
+    term,
+)
 from bot.registry import Registry
 
-FEATURES = (help, network, groups, home, checkins, questions, digests, privacy)
+FEATURES = (
+    help,
+    network,
+    groups,
+    home,
+    term,
+    checkins,
+    questions,
+    meetings,
+    reflections,
+    digests,
+    privacy,
+)
 
 
 def build_registry() -> Registry:

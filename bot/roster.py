@@ -11,11 +11,12 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection
 
 from bot.core import Core, first_contact
+from bot.dates import parse_date
 from bot.events import Actor
 from bot.names import (
     GROUP_NAME_LIMIT,
@@ -25,11 +26,23 @@ from bot.names import (
     name_key,
 )
 from bot.refusals import Refusal
-from storage import directory, groups
+from bot.term import PERIOD_NAME_LIMIT
+from storage import calendar, directory, groups
 from storage.directory import MemberRecord, NetworkRecord
 
-KINDS = ("school", "group", "facilitator", "leader", "member")
-COLUMNS = ("kind", "name", "school", "group", "description", "platform", "user_id")
+KINDS = ("school", "group", "facilitator", "leader", "member", "term", "holiday")
+COLUMNS = (
+    "kind",
+    "name",
+    "school",
+    "group",
+    "description",
+    "platform",
+    "user_id",
+    "starts_on",
+    "ends_on",
+)
+PERIODS = (calendar.TERM, calendar.HOLIDAY)
 PLATFORMS = ("slack", "discord", "console")
 
 
@@ -43,6 +56,8 @@ class RosterRow:
     description: str = ""
     platform: str = ""
     user_id: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
 
 
 @dataclass
@@ -52,11 +67,12 @@ class ImportReport:
     groups: int = 0
     people: int = 0
     memberships: int = 0
+    periods: int = 0
 
     def summary(self) -> str:
         return (
             f"{self.schools} new schools, {self.groups} new groups, {self.people} new people, "
-            f"{self.memberships} new group memberships"
+            f"{self.memberships} new group memberships, {self.periods} new terms and holidays"
         )
 
 
@@ -107,12 +123,16 @@ def _row(line: int, values: dict[str, str]) -> RosterRow:
     limit, example = {
         "school": (SCHOOL_NAME_LIMIT, "Ridgeway School"),
         "group": (GROUP_NAME_LIMIT, "A-level Chemistry"),
+        "term": (PERIOD_NAME_LIMIT, "Autumn term"),
+        "holiday": (PERIOD_NAME_LIMIT, "Half term"),
     }.get(kind, (PERSON_NAME_LIMIT, "Sam Jones"))
     name = clean_name(values.get("name", ""), what=f"{kind} name", limit=limit, example=example)
     school = values.get("school", "")
     group_names = tuple(g.strip() for g in values.get("group", "").split(";") if g.strip())
     platform = values.get("platform", "").lower()
     user_id = values.get("user_id", "")
+    if kind in PERIODS:
+        return _period_row(line, kind, name, values)
     if kind in ("facilitator", "leader", "member"):
         if platform not in PLATFORMS or not user_id:
             raise Refusal(
@@ -126,6 +146,36 @@ def _row(line: int, values: dict[str, str]) -> RosterRow:
     return RosterRow(
         line, kind, name, school, group_names, values.get("description", ""), platform, user_id
     )
+
+
+def _period_row(line: int, kind: str, name: str, values: dict[str, str]) -> RosterRow:
+    """A term or holiday: `starts_on` and (for a term; a holiday may be one day) `ends_on`."""
+    if not values.get("starts_on") or (kind == calendar.TERM and not values.get("ends_on")):
+        raise Refusal(f"a {kind} needs starts_on and ends_on dates, written like 2026-09-02")
+    starts = parse_date(values["starts_on"])
+    ends = parse_date(values["ends_on"]) if values.get("ends_on") else starts
+    if ends < starts:
+        raise Refusal(f"the {kind} ends before it starts")
+    return RosterRow(line, kind, name, starts_on=starts, ends_on=ends)
+
+
+def _import_period(
+    connection: Connection, network: NetworkRecord, row: RosterRow, now: datetime
+) -> bool:
+    existing = calendar.periods(connection, network_id=network.id)
+    if any(p.kind == row.kind and name_key(p.name) == name_key(row.name) for p in existing):
+        return False
+    assert row.starts_on is not None and row.ends_on is not None
+    calendar.add_period(
+        connection,
+        network_id=network.id,
+        kind=row.kind,
+        name=row.name,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        now=now,
+    )
+    return True
 
 
 def import_roster(
@@ -153,6 +203,8 @@ def import_roster(
                 now=now,
             )
             report.groups += 1
+        elif row.kind in PERIODS and _import_period(connection, network, row, now):
+            report.periods += 1
     workspaces = dict(directory.workspaces_of_network(connection, network_id=network.id))
     for row in rows:
         if row.kind in ("facilitator", "leader", "member"):

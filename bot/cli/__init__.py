@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import console, database, demo, digest, doctor, member, network, run
+from bot.cli import calendar, console, database, demo, digest, doctor, member, network, run
 
 app = typer.Typer(
     help="Staffroom: a chat bot for networks of schools.",
@@ -24,6 +24,7 @@ app.command("digest")(digest.digest)
 app.add_typer(demo.app, name="demo")
 app.add_typer(member.app, name="member")
 app.command("doctor")(doctor.doctor)
+app.command("calendar")(calendar.calendar)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ makes sure every network — including new ones — has one scheduled."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
@@ -21,6 +21,8 @@ from storage.timers import TimerRecord
 
 log = logging.getLogger("staffroom.digests")
 KIND = "digest.weekly"
+# A digest that could not go out (the bot was down) is still worth sending for a few days.
+STILL_USEFUL_FOR = timedelta(days=3)
 
 
 def next_delivery(ctx: Context, network: NetworkRecord, after: datetime) -> datetime | None:
@@ -62,6 +64,10 @@ def deliver_weekly(timer: TimerRecord, ctx: Context) -> None:
     if holiday is not None:
         log.info("weekly digest skipped for network %s: %s", network.id, holiday)
         return
+    expires_at = timer.due_at + STILL_USEFUL_FOR
+    if ctx.now > expires_at:
+        log.info("weekly digest for network %s missed: the bot was away until too late", network.id)
+        return
     week = last_full_week(today)
     sources = ctx.registry.digest_sources
     whole = build_digest(ctx.connection, network, week, sources=sources)
@@ -72,6 +78,7 @@ def deliver_weekly(timer: TimerRecord, ctx: Context) -> None:
             key=f"digest:{network.id}:{week.label}:facilitator:{facilitator.id}",
             reply=digest_reply(whole, chart=chart, leader_view=False),
             purpose="digest",
+            expires_at=expires_at,
         )
     for leader_id, group_ids in groups.leaders_by_member(
         ctx.connection, network_id=network.id
@@ -89,4 +96,5 @@ def deliver_weekly(timer: TimerRecord, ctx: Context) -> None:
             key=f"digest:{network.id}:{week.label}:leader:{leader_id}",
             reply=digest_reply(mine, chart=engagement_chart(mine), leader_view=True),
             purpose="digest",
+            expires_at=expires_at,
         )

@@ -22,6 +22,7 @@ from storage.tables.directory import (
     WorkspaceInvite,
 )
 from storage.tables.groups import GroupChannel, Membership, SubjectGroup
+from storage.tables.meetings import Meeting, MeetingReflection, MeetingRsvp, MeetingSession
 from storage.tables.outbox import OutboxMessage
 from storage.tables.questions import (
     Question,
@@ -46,6 +47,10 @@ __all__ = [
     "DigestSetting",
     "GroupChannel",
     "Identity",
+    "Meeting",
+    "MeetingReflection",
+    "MeetingRsvp",
+    "MeetingSession",
     "Member",
     "Membership",
     "Network",

@@ -1,0 +1,53 @@
+"""`staffroom calendar <group>`: a group's meetings as one calendar feed (RFC 5545), printed or
+written to a file, so an operator can publish it where calendar apps subscribe to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from bot.cli.common import err, load_settings, operator_errors
+from bot.clock import SystemClock
+from bot.meetings.calendar_files import build_calendar
+from bot.names import name_key
+from storage import directory, groups, meetings
+from storage.uow import unit_of_work
+
+
+def calendar(
+    group: str = typer.Argument(..., help='The group\'s name, e.g. "A-level Chemistry".'),
+    network: str = typer.Option(
+        "", "--network", "-n", help="The network (needed when the deployment has several)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the feed to this file instead of printing it."
+    ),
+) -> None:
+    """Print (or write) a subject group's meetings as an .ics calendar feed."""
+    from bot.app import open_database
+
+    with operator_errors():
+        engine = open_database(load_settings())
+    with unit_of_work(engine) as connection:
+        networks = directory.list_networks(connection)
+        if network:
+            networks = [n for n in networks if name_key(n.name) == name_key(network)]
+        if len(networks) != 1:
+            problem = "Which network? Add --network NAME" if networks else "No such network"
+            err.print(f"[red]{problem} (see `staffroom network list`).[/red]")
+            raise typer.Exit(2)
+        found = groups.find_group(connection, network_id=networks[0].id, name_key=name_key(group))
+        if found is None:
+            err.print(f"[red]{networks[0].name} has no group called {group!r}.[/red]")
+            raise typer.Exit(1)
+        feed = [
+            (meeting, meetings.sessions_of(connection, meeting_id=meeting.id))
+            for meeting in meetings.meetings_of_group(connection, group_id=found.id)
+        ]
+    data = build_calendar(feed, name=f"{found.name} — {networks[0].name}", now=SystemClock().now())
+    if output is None:
+        typer.echo(data.decode(), nl=False)
+        return
+    output.write_bytes(data)
+    err.print(f"Wrote {len(feed)} meeting(s) of {found.name} to {output}.")
