@@ -48,6 +48,19 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(
         default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias="SLACK_API_URL",
+        description="Base URL of Slack's Web API (a proxy, or a local fake in tests).",
+    )
+    slack_http_host: str = Field(default="0.0.0.0", validation_alias="SLACK_HTTP_HOST")
+    slack_http_port: int = Field(default=3000, ge=0, le=65535, validation_alias="SLACK_HTTP_PORT")
+    slack_http_path: str = Field(
+        default="/slack/events",
+        pattern=r"^/",
+        validation_alias="SLACK_HTTP_PATH",
+        description="Where Slack sends events, commands and interactions in HTTP mode.",
+    )
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
 
     def slack_configured(self) -> bool:
