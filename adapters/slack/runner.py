@@ -73,26 +73,24 @@ async def start(app: Staffroom) -> RunningSlack:
     settings = app.settings
     if settings.slack_bot_token is None:
         raise StartupError("SLACK_BOT_TOKEN is not set.")
+    app_token, secret = settings.slack_app_token, settings.slack_signing_secret
+    if app_token is None and secret is None:
+        raise StartupError("Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).")
     session = aiohttp.ClientSession()
     app.worker.add_sender(SlackSender(web_client(settings, session, patient=False)))
     interactive = web_client(settings, session, patient=True)
-    if settings.slack_app_token is not None:
+    if app_token is not None:
         adapter = SlackAdapter(
             app.core, client=interactive, signing_secret="", verify_requests=False
         )
         socket = AsyncSocketModeHandler(
-            adapter.bolt, settings.slack_app_token.get_secret_value(), web_client=interactive
+            adapter.bolt, app_token.get_secret_value(), web_client=interactive
         )
         await socket.connect_async()
         log.info("Slack: connected in Socket Mode")
         return RunningSlack(adapter, session, socket=socket)
-    if settings.slack_signing_secret is None:
-        raise StartupError("Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).")
-    adapter = SlackAdapter(
-        app.core,
-        client=interactive,
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
-    )
+    assert secret is not None
+    adapter = SlackAdapter(app.core, client=interactive, signing_secret=secret.get_secret_value())
     server = web.AppRunner(
         adapter.bolt.web_app(path=settings.slack_http_path, port=settings.slack_http_port),
         access_log=None,

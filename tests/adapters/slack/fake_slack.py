@@ -87,7 +87,7 @@ class FakeSlack:
         return [call.params for call in self.calls if call.method == method]
 
     def successful(self, method: str) -> list[dict[str, Any]]:
-        """Calls that Slack accepted (each is recorded with `_ok`)."""
+        """Calls that Slack accepted (recorded with `_ok` and what the fake answered, `_answer`)."""
         return [params for params in self.calls_to(method) if params.get("_ok")]
 
     # --- serving ----------------------------------------------------------------------
@@ -126,6 +126,7 @@ class FakeSlack:
     async def _web_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._params(request)
+        params["_token"] = request.headers.get("Authorization", "").removeprefix("Bearer ")
         call = Call(method, params)
         self.calls.append(call)
         queued = self.failures.get(method)
@@ -139,8 +140,9 @@ class FakeSlack:
             if failure.status >= 500:
                 return web.Response(status=failure.status, text="upstream failure")
             return web.json_response({"ok": False, "error": failure.error})
-        params["_ok"] = True
-        return web.json_response({"ok": True, **self._answer(method, params)})
+        answer = self._answer(method, params)
+        params["_ok"], params["_answer"] = True, answer
+        return web.json_response({"ok": True, **answer})
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         number = next(self._numbers)

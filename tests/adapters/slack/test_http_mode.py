@@ -380,3 +380,14 @@ async def test_the_text_of_a_message_is_stored_nowhere(slack_bot: SlackBot) -> N
         for table in tables:
             for row in connection.execute(text(f'SELECT * FROM "{table}"')):
                 assert "dipped" not in str(row)
+
+
+async def test_slack_can_verify_the_request_url(slack_bot: SlackBot) -> None:
+    """What Slack sends when an admin pastes the Request URL into the app's settings."""
+    challenge = {
+        "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
+        "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+        "type": "url_verification",
+    }
+    status, body = await slack_bot.slack.event(challenge)
+    assert status == 200 and body == {"challenge": challenge["challenge"]}

@@ -1,0 +1,62 @@
+"""Slack settings: the Web API base URL, HTTP port and path come from the environment, and
+the adapter starts in the mode its credentials allow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import aiohttp
+import pytest
+
+from adapters.slack import runner
+from bot.app import StartupError, build
+from bot.clock import ManualClock
+from bot.config import Settings
+from storage.engine import make_engine
+from tests.adapters.slack.conftest import SlackRequests, command_form
+from tests.adapters.slack.fake_slack import FakeSlack
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_API_URL", "http://proxy.internal:8080/api/")
+    monkeypatch.setenv("SLACK_HTTP_PORT", "8443")
+    monkeypatch.setenv("SLACK_HTTP_PATH", "/hooks/slack")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.slack_api_url == "http://proxy.internal:8080/api/"
+    assert (settings.slack_http_port, settings.slack_http_path) == (8443, "/hooks/slack")
+    monkeypatch.delenv("SLACK_API_URL")
+    assert Settings(_env_file=None).slack_api_url == "https://slack.com/api/"  # type: ignore[call-arg]
+
+
+async def test_http_mode_serves_the_configured_path_only(
+    slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
+) -> None:
+    settings = slack_settings(slack_http_path="/hooks/slack")
+    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
+    running = await runner.start(app)
+    try:
+        async with aiohttp.ClientSession() as session:
+            root = f"http://127.0.0.1:{running.port}"
+            status, body = await SlackRequests(session, f"{root}/hooks/slack").command(
+                command_form("help")
+            )
+            assert status == 200 and "what I can do" in str(body)
+            status, _ = await SlackRequests(session, f"{root}/slack/events").command(
+                command_form("help")
+            )
+            assert status == 404
+        [auth] = fake_slack.calls_to("auth.test")
+        assert auth["_token"] == "xoxb-0000-test"
+    finally:
+        await running.stop()
+        app.core.close()
+
+
+async def test_slack_needs_a_signing_secret_or_an_app_token(
+    slack_settings: Callable[..., Settings], clock: ManualClock
+) -> None:
+    settings = slack_settings(slack_signing_secret=None)
+    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
+    with pytest.raises(StartupError, match="SLACK_APP_TOKEN"):
+        await runner.start(app)
+    app.core.close()
