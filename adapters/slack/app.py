@@ -30,7 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks, translate
 from adapters.slack.answers import Answers, form_origin
 from adapters.slack.forms import FORM_CALLBACK, field_errors, form_view
-from adapters.slack.identity import ProfileCache
+from adapters.slack.identity import ProfileCache, actor_of
 from adapters.slack.recent import Recent
 from adapters.slack.sender import SlackSender
 from adapters.slack.translate import Origin, Speaker
@@ -106,6 +106,9 @@ class SlackAdapter:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
     async def _actor(self, speaker: Speaker) -> Actor:
+        known = self.profiles.cached(speaker)
+        if known is not None:
+            return actor_of(speaker, known)
         try:
             return await asyncio.wait_for(self.profiles.actor(speaker), PROFILE_BUDGET)
         except TimeoutError:

@@ -67,6 +67,17 @@ def profile_of(user: dict[str, object], fallback_name: str) -> Profile:
     return Profile(name, _zone(user.get("tz")), admin)
 
 
+def actor_of(speaker: Speaker, profile: Profile) -> Actor:
+    return Actor(
+        PLATFORM,
+        speaker.workspace,
+        speaker.user_id,
+        profile.display_name,
+        is_workspace_admin=profile.is_admin,
+        timezone=profile.timezone,
+    )
+
+
 class ProfileCache:
     """`users.info` results by (workspace, user), with expiry and a size bound."""
 
@@ -82,22 +93,19 @@ class ProfileCache:
         self._profiles: Recent[tuple[str, str], tuple[float, Profile]] = Recent(size)
         self._pending: dict[tuple[str, str], asyncio.Future[Profile]] = {}
 
+    def cached(self, speaker: Speaker) -> Profile | None:
+        """The profile if it is known and fresh (no call, no waiting)."""
+        cached = self._profiles.get((speaker.workspace, speaker.user_id))
+        return cached[1] if cached is not None and cached[0] > self._clock() else None
+
     async def actor(self, speaker: Speaker) -> Actor:
-        profile = await self.profile(speaker)
-        return Actor(
-            PLATFORM,
-            speaker.workspace,
-            speaker.user_id,
-            profile.display_name,
-            is_workspace_admin=profile.is_admin,
-            timezone=profile.timezone,
-        )
+        return actor_of(speaker, await self.profile(speaker))
 
     async def profile(self, speaker: Speaker) -> Profile:
+        fresh = self.cached(speaker)
+        if fresh is not None:
+            return fresh
         key = (speaker.workspace, speaker.user_id)
-        cached = self._profiles.get(key)
-        if cached is not None and cached[0] > self._clock():
-            return cached[1]
         pending = self._pending.get(key)
         if pending is None:
             pending = asyncio.ensure_future(self._fetch(key, speaker))

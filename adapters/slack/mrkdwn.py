@@ -10,33 +10,46 @@ it would show `&lt;` to people).
 
 from __future__ import annotations
 
-from bot.markup import Span, spans, without_markup
+import re
+
+from bot.markup import MARKUP, without_markup
 
 ELLIPSIS = "…"
 
 
+_CONTROL = frozenset("&<>")
+_MARKUP_SIGNS = frozenset("*`_[")
+
+
 def escape(text: str) -> str:
     """Slack's three control characters as entities (`&` first, so entities stay intact)."""
+    if _CONTROL.isdisjoint(text):
+        return text
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _render(span: Span) -> str:
-    text = escape(span.text)
-    if span.kind == "bold":
-        return f"*{text}*"
-    if span.kind == "italic":
-        return f"_{text}_"
-    if span.kind == "code":
-        return f"`{text}`"
-    if span.kind == "link":
-        # `|` would end the address early; `<>&` are already entities.
-        return f"<{escape(span.url).replace('|', '%7C')}|{text}>"
-    return text
+def _render(match: re.Match[str]) -> str:
+    bold, code, italic, label, url = match.group("bold", "code", "italic", "label", "url")
+    if bold is not None:
+        return f"*{bold}*"
+    if code is not None:
+        return f"`{code}`"
+    if italic is not None:
+        return f"_{italic}_"
+    # `|` would end the address early.
+    return f"<{url.replace('|', '%7C')}|{label}>"
 
 
 def mrkdwn(text: str) -> str:
-    """Neutral markup as mrkdwn, everything else escaped."""
-    return "".join(_render(span) for span in spans(text))
+    """Neutral markup as mrkdwn, everything else escaped.
+
+    Escaping first is safe: entities contain none of the markup's signs and keep word
+    boundaries as they were, so the markup matches exactly where it did before.
+    """
+    escaped = escape(text)
+    if _MARKUP_SIGNS.isdisjoint(escaped):
+        return escaped
+    return MARKUP.sub(_render, escaped)
 
 
 def plain(text: str, limit: int) -> str:

@@ -4,6 +4,7 @@ the adapter starts in the mode its credentials allow."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -60,3 +61,35 @@ async def test_slack_needs_a_signing_secret_or_an_app_token(
     with pytest.raises(StartupError, match="SLACK_APP_TOKEN"):
         await runner.start(app)
     app.core.close()
+
+
+def _manifest_list(lines: list[str], key: str) -> set[str]:
+    """The items of a YAML list under `key:` (the manifest is plain enough to read by line)."""
+    start = next(n for n, line in enumerate(lines) if line.strip() == f"{key}:")
+    items = set()
+    for line in lines[start + 1 :]:
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            continue
+        if not stripped.startswith("- "):
+            break
+        items.add(stripped[2:].split("#")[0].strip())
+    return items
+
+
+def test_the_manifest_subscribes_to_what_the_adapter_handles() -> None:
+    lines = (
+        (Path(__file__).parents[3] / "deploy" / "slack" / "manifest.yaml").read_text().splitlines()
+    )
+    assert _manifest_list(lines, "bot_events") == {
+        "app_home_opened",
+        "message.channels",
+        "message.groups",
+        "message.im",
+        "member_joined_channel",
+    }
+    scopes = _manifest_list(lines, "bot")
+    assert {"commands", "chat:write", "users:read", "im:write", "files:write"} <= scopes
+    assert not any(
+        scope.endswith(":write.public") or scope.startswith("users:read.email") for scope in scopes
+    )
