@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, translate
@@ -63,6 +64,7 @@ class SlackAdapter:
         core: Core,
         *,
         client: AsyncWebClient,
+        bot: AuthorizeResult,
         signing_secret: str,
         verify_requests: bool = True,
         answer_budget: float = ANSWER_BUDGET,
@@ -73,8 +75,14 @@ class SlackAdapter:
         self.answers = Answers(SlackSender(client))
         self.seen_events: Recent[str, bool] = Recent(SEEN_EVENTS)
         self.tasks: set[asyncio.Task[None]] = set()
+
+        async def authorize() -> AuthorizeResult:
+            return bot  # one workspace, checked once at start-up (bolt would call auth.test)
+
         self.bolt = AsyncApp(
-            client=client,
+            # bolt makes a client per request with the token `authorize` gives it.
+            client=AsyncWebClient(base_url=client.base_url, session=client.session),
+            authorize=authorize,
             signing_secret=signing_secret,
             request_verification_enabled=verify_requests,
             process_before_response=True,

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
@@ -22,7 +24,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackAdapter
-from adapters.slack.sender import SlackSender
+from adapters.slack.sender import SlackSender, slack_error
 from bot.app import Staffroom, StartupError
 from bot.config import Settings
 
@@ -47,6 +49,22 @@ def web_client(
             ]
         )
     return client
+
+
+async def who_we_are(client: AsyncWebClient) -> AuthorizeResult:
+    """The bot's identity from `auth.test`, once: a bad token stops the start-up, clearly."""
+    try:
+        response = await client.auth_test()
+    except SlackApiError as error:
+        raise StartupError(
+            f"Slack refused SLACK_BOT_TOKEN ({slack_error(error)}). Copy the Bot User OAuth "
+            "Token from your app's OAuth & Permissions page."
+        ) from error
+    except (aiohttp.ClientError, OSError) as error:
+        raise StartupError(f"Could not reach Slack at SLACK_API_URL: {error}") from error
+    return AuthorizeResult.from_auth_test_response(
+        auth_test_response=response, bot_token=client.token
+    )
 
 
 @dataclass
@@ -77,11 +95,16 @@ async def start(app: Staffroom) -> RunningSlack:
     if app_token is None and secret is None:
         raise StartupError("Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).")
     session = aiohttp.ClientSession()
-    app.worker.add_sender(SlackSender(web_client(settings, session, patient=False)))
     interactive = web_client(settings, session, patient=True)
+    try:
+        bot = await who_we_are(interactive)
+    except StartupError:
+        await session.close()
+        raise
+    app.worker.add_sender(SlackSender(web_client(settings, session, patient=False)))
     if app_token is not None:
         adapter = SlackAdapter(
-            app.core, client=interactive, signing_secret="", verify_requests=False
+            app.core, client=interactive, bot=bot, signing_secret="", verify_requests=False
         )
         socket = AsyncSocketModeHandler(
             adapter.bolt, app_token.get_secret_value(), web_client=interactive
@@ -90,7 +113,9 @@ async def start(app: Staffroom) -> RunningSlack:
         log.info("Slack: connected in Socket Mode")
         return RunningSlack(adapter, session, socket=socket)
     assert secret is not None
-    adapter = SlackAdapter(app.core, client=interactive, signing_secret=secret.get_secret_value())
+    adapter = SlackAdapter(
+        app.core, client=interactive, bot=bot, signing_secret=secret.get_secret_value()
+    )
     server = web.AppRunner(
         adapter.bolt.web_app(path=settings.slack_http_path, port=settings.slack_http_port),
         access_log=None,

@@ -150,3 +150,18 @@ def command_form(
         team_id=TEAM,
         **extra,
     )
+
+
+async def linked_network(bot: SlackBot) -> None:
+    """Fran (a workspace admin) sets up a network with a group linked to #a-level-chemistry."""
+    for line in (
+        "setup Solent Network",
+        "school add Ridgeway School",
+        "group create A-level Chemistry — practicals",
+        "group link A-level Chemistry",
+    ):
+        status, _ = await bot.slack.command(command_form(line))
+        assert status == 200
+    await bot.slack.command(command_form("school Ridgeway School", user="U0TOM"))
+    await bot.slack.command(command_form("join A-level Chemistry", user="U0TOM"))
+    await bot.settle()

@@ -15,7 +15,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from storage.engine import make_engine
 from tests.adapters.slack.conftest import SlackRequests, command_form
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.fake_slack import Failure, FakeSlack
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,3 +93,14 @@ def test_the_manifest_subscribes_to_what_the_adapter_handles() -> None:
     assert not any(
         scope.endswith(":write.public") or scope.startswith("users:read.email") for scope in scopes
     )
+
+
+async def test_a_token_slack_refuses_stops_the_start_with_a_clear_message(
+    slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail("auth.test", Failure(error="invalid_auth"))
+    settings = slack_settings()
+    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
+    with pytest.raises(StartupError, match=r"Slack refused SLACK_BOT_TOKEN \(invalid_auth\)"):
+        await runner.start(app)
+    app.core.close()

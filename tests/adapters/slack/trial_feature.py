@@ -1,15 +1,17 @@
 """A feature that exists only in these tests, registered through the registry's public API like
 any other, to drive what the features merged so far do not yet use: a form, a slow command and
-a reply with a file."""
+a reply with a file; and the submission Slack sends for its form."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from bot.context import Context
-from bot.events import Command, FormSubmit
-from bot.registry import CommandSpec, FormSpec, Registry
+from bot.events import ButtonPress, Command, FormSubmit
+from bot.registry import ButtonSpec, CommandSpec, FormSpec, Registry
 from bot.replies import Attachment, Choice, FieldKind, Form, FormField, Reply, Text, Tone
+from tests.adapters.slack.payloads import payload
 
 MEETING_FORM = Form(
     "trial.meeting",
@@ -31,6 +33,10 @@ MEETING_FORM = Form(
 
 
 def open_meeting_form(cmd: Command, ctx: Context, arguments: str) -> Reply:
+    return Reply.open_form(MEETING_FORM)
+
+
+def press_open(press: ButtonPress, ctx: Context) -> Reply:
     return Reply.open_form(MEETING_FORM)
 
 
@@ -68,3 +74,18 @@ def register(registry: Registry) -> None:
     )
     registry.command(CommandSpec(("trial", "export"), export, "A file", needs_network=False))
     registry.form(FormSpec("trial.meeting", schedule))
+    registry.button(ButtonSpec("trial.open", press_open))
+
+
+def submission(view: dict[str, Any], *, day: str, title: str = "Moderation") -> dict[str, Any]:
+    """Fran's `view_submission` of the meeting form `view`, answered as given."""
+    body = payload("view_submission")
+    body["user"]["id"] = "U0FRAN"
+    values = {
+        "title": {"value": {"type": "plain_text_input", "value": title}},
+        "day": {"value": {"type": "datepicker", "selected_date": day}},
+        "at": {"value": {"type": "timepicker", "selected_time": "16:30"}},
+        "where": {"value": {"type": "static_select", "selected_option": {"value": "online"}}},
+    }
+    body["view"] = {**view, "id": "V0FORM", "state": {"values": values}}
+    return body
