@@ -14,7 +14,8 @@ import dataclasses
 import logging
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import blocks
@@ -58,7 +59,7 @@ class Answers:
             return
         try:
             await self._deliver(reply, origin)
-        except (SlackApiError, OSError) as error:
+        except (SlackClientError, aiohttp.ClientError, OSError, TimeoutError) as error:
             reason = (
                 slack_error(error) if isinstance(error, SlackApiError) else type(error).__name__
             )
