@@ -71,12 +71,20 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(
         default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
-    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
-    slack_api_url: str | None = Field(
-        default=None,
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
         validation_alias="SLACK_API_URL",
-        description="Slack Web API base URL (default Slack's own; tests point it at a fake).",
+        description="Base URL of Slack's Web API (a proxy, or a local fake in tests).",
     )
+    slack_http_host: str = Field(default="0.0.0.0", validation_alias="SLACK_HTTP_HOST")
+    slack_http_port: int = Field(default=3000, ge=0, le=65535, validation_alias="SLACK_HTTP_PORT")
+    slack_http_path: str = Field(
+        default="/slack/events",
+        pattern=r"^/",
+        validation_alias="SLACK_HTTP_PATH",
+        description="Where Slack sends events, commands and interactions in HTTP mode.",
+    )
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_api_url: str = Field(
         default="https://discord.com/api/v10",
         validation_alias="DISCORD_API_URL",

@@ -194,6 +194,8 @@ class Core:
     def _count_activity(self, event: ChannelActivity, ctx: Context) -> None:
         if ctx.network is None or event.place.channel is None or event.place.is_direct:
             return
+        if event.kind != "message":  # a join (say) is activity, but not a message to count
+            return
         activity.count_message_in_channel(
             ctx.connection,
             platform=event.actor.platform,

@@ -134,7 +134,7 @@ async def check_slack(settings: Settings) -> list[Finding]:
     from slack_sdk.web.async_client import AsyncWebClient
 
     assert settings.slack_bot_token is not None
-    base = (settings.slack_api_url or AsyncWebClient.BASE_URL).rstrip("/") + "/"
+    base = settings.slack_api_url.rstrip("/") + "/"
     client = AsyncWebClient(token=settings.slack_bot_token.get_secret_value(), base_url=base)
     try:
         answer = await client.auth_test()

@@ -1,0 +1,2 @@
+"""The Slack adapter: slack-bolt's `AsyncApp` in Socket Mode or HTTP mode, translating Slack
+payloads into the core's events and rendering its replies as Block Kit."""

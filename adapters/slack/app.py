@@ -1,0 +1,244 @@
+"""The Slack adapter's wiring on slack-bolt's `AsyncApp`, and how it acknowledges in time.
+
+Slack wants every request acknowledged within three seconds. The bolt app runs with
+`process_before_response=True`, so the HTTP response is sent as soon as a listener returns
+(bolt's other mode polls for the ack every 10 ms), and each listener decides:
+
+* a slash command or form submission gives the core `ANSWER_BUDGET` seconds; an answer ready
+  by then travels in the acknowledgement itself (an ephemeral message, field errors, the next
+  modal). A command registered as `slow`, or one the core has not answered in time, is
+  acknowledged with "Working on it…" and answered afterwards through its `response_url`;
+* button presses and events are acknowledged at once and handled in the background.
+
+Events API retries are de-duplicated on `event_id` in a bounded in-memory set: enough for one
+process (Slack retries within minutes); with several replicas a retry that reaches another
+replica may count one message twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks, translate
+from adapters.slack.answers import Answers, form_origin
+from adapters.slack.forms import FORM_CALLBACK, field_errors, form_view
+from adapters.slack.identity import ProfileCache, actor_of
+from adapters.slack.recent import Recent
+from adapters.slack.sender import SlackSender
+from adapters.slack.translate import Origin, Speaker
+from bot.core import Core
+from bot.events import Actor, Event
+from bot.replies import Reply, Visibility
+from bot.router import Resolved, resolve
+
+log = logging.getLogger("staffroom.slack")
+
+ANSWER_BUDGET = 2.0
+"""Seconds the core gets before an interaction is acknowledged without its answer."""
+PROFILE_BUDGET = 0.8
+"""Seconds a `users.info` look-up may take before the payload's name is used instead."""
+WORKING = "Working on it…"
+SEEN_EVENTS = 10_000
+HOME_WITHOUT_NETWORK = Reply.say(
+    "**Staffroom**\nThis workspace isn't part of a Staffroom network yet. A workspace admin can "
+    "create one with `/staffroom setup <network name>`; `/staffroom help` shows everything."
+)
+
+Ack = Callable[..., Awaitable[Any]]
+
+
+class SlackAdapter:
+    """The bolt app and its listeners: Slack payloads in, the core's answers out."""
+
+    def __init__(
+        self,
+        core: Core,
+        *,
+        client: AsyncWebClient,
+        bot: AuthorizeResult,
+        signing_secret: str,
+        verify_requests: bool = True,
+        answer_budget: float = ANSWER_BUDGET,
+    ) -> None:
+        self.core = core
+        self.answer_budget = answer_budget
+        self.profiles = ProfileCache(client)
+        self.answers = Answers(SlackSender(client))
+        self.seen_events: Recent[str, bool] = Recent(SEEN_EVENTS)
+        self.tasks: set[asyncio.Task[None]] = set()
+
+        async def authorize() -> AuthorizeResult:
+            return bot  # one workspace, checked once at start-up (bolt would call auth.test)
+
+        self.bolt = AsyncApp(
+            # bolt makes a client per request with the token `authorize` gives it.
+            client=AsyncWebClient(base_url=client.base_url, session=client.session),
+            authorize=authorize,
+            signing_secret=signing_secret,
+            request_verification_enabled=verify_requests,
+            process_before_response=True,
+            logger=logging.getLogger("staffroom.slack.bolt"),
+        )
+        anything = re.compile(".*")
+        self.bolt.command(anything)(self.on_command)
+        self.bolt.action(anything)(self.on_action)
+        self.bolt.view_submission(FORM_CALLBACK)(self.on_submission)
+        self.bolt.event("message")(self.on_message)
+        self.bolt.event("member_joined_channel")(self.on_member_joined)
+        self.bolt.event("app_home_opened")(self.on_home_opened)
+
+    # --- background work --------------------------------------------------------------
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self.tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background Slack work failed", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait for answers still being delivered (at shutdown, and in tests)."""
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+
+    async def _actor(self, speaker: Speaker) -> Actor:
+        known = self.profiles.cached(speaker)
+        if known is not None:
+            return actor_of(speaker, known)
+        try:
+            return await asyncio.wait_for(self.profiles.actor(speaker), PROFILE_BUDGET)
+        except TimeoutError:
+            return Actor(translate.PLATFORM, speaker.workspace, speaker.user_id, speaker.name)
+
+    async def _within(self, handling: asyncio.Future[Reply | None], deadline: float) -> bool:
+        """Wait for the core until `deadline` (monotonic); True if it answered by then."""
+        remaining = deadline - time.monotonic()
+        if remaining > 0:
+            await asyncio.wait({handling}, timeout=remaining)
+        return handling.done()
+
+    async def _answer_later(self, handling: asyncio.Future[Reply | None], origin: Origin) -> None:
+        await self.answers.deliver(await handling, origin)
+
+    # --- interactions -----------------------------------------------------------------
+
+    async def on_command(self, ack: Ack, body: dict[str, Any]) -> None:
+        deadline = time.monotonic() + self.answer_budget
+        actor = await self._actor(translate.command_speaker(body))
+        command, origin = translate.command(body, actor)
+        handling = asyncio.ensure_future(self.core.handle(command))
+        if self._is_slow(command.text) or not await self._within(handling, deadline):
+            await ack(text=WORKING, response_type=Visibility.EPHEMERAL.value)
+            self.spawn(self._answer_later(handling, origin))
+            return
+        reply = handling.result()
+        if _fits_in_ack(reply):
+            assert reply is not None
+            await ack(response_type=Visibility.EPHEMERAL.value, **blocks.message(reply))
+            return
+        await ack()
+        self.spawn(self.answers.deliver(reply, origin))
+
+    def _is_slow(self, text: str) -> bool:
+        resolved = resolve(self.core.registry, text)
+        return isinstance(resolved, Resolved) and resolved.spec.slow
+
+    async def on_action(self, ack: Ack, body: dict[str, Any]) -> None:
+        await ack()
+        if body.get("type") == "block_actions" and body.get("actions"):
+            self.spawn(self._press(body))
+
+    async def _press(self, body: dict[str, Any]) -> None:
+        actor = await self._actor(translate.interaction_speaker(body))
+        press, origin = translate.button_press(body, actor)
+        await self.answers.deliver(await self.core.handle(press), origin)
+        if origin.surface == "home":
+            await self._publish_home(actor)
+
+    async def on_submission(self, ack: Ack, body: dict[str, Any]) -> None:
+        deadline = time.monotonic() + self.answer_budget
+        actor = await self._actor(translate.interaction_speaker(body))
+        submit, origin = translate.form_submit(body, actor)
+        handling = asyncio.ensure_future(self.core.handle(submit))
+        spec = self.core.registry.forms.get(submit.form_id)
+        if (spec is not None and spec.slow) or not await self._within(handling, deadline):
+            await ack()
+            self.spawn(self._answer_later(handling, origin))
+            return
+        reply = handling.result()
+        if reply is not None and reply.field_errors:
+            await ack(**field_errors(reply.field_errors, body["view"].get("blocks") or []))
+        elif reply is not None and reply.form is not None:
+            opened = form_origin(reply.form.form_id, reply.form.context, origin)
+            await ack(response_action="update", view=form_view(reply.form, opened, reply.blocks))
+        elif reply is not None and reply.blocks and origin.channel is None:
+            # Opened where there is no channel (the App Home): show the answer in the modal.
+            await ack(response_action="update", view=blocks.result_view(reply))
+            await self._publish_home(actor)
+        else:
+            await ack()
+            self.spawn(self.answers.deliver(reply, origin))
+
+    # --- events -----------------------------------------------------------------------
+
+    def _first_delivery(self, body: dict[str, Any]) -> bool:
+        event_id = body.get("event_id")
+        return event_id is None or self.seen_events.first_time(str(event_id), True)
+
+    async def on_message(self, body: dict[str, Any]) -> None:
+        if not self._first_delivery(body):
+            return
+        activity = translate.channel_activity(body)
+        if activity is not None:
+            self.spawn(self._handle_quietly(activity))
+        elif body["event"].get("channel_type") == "im":
+            self.spawn(self._direct_message(body))
+
+    async def on_member_joined(self, body: dict[str, Any]) -> None:
+        if self._first_delivery(body):
+            self.spawn(self._handle_quietly(translate.member_joined(body)))
+
+    async def _handle_quietly(self, event: Event) -> None:
+        await self.core.handle(event)
+
+    async def _direct_message(self, body: dict[str, Any]) -> None:
+        actor = await self._actor(translate.event_speaker(body))
+        translated = translate.direct_command(body, actor)
+        if translated is not None:
+            command, origin = translated
+            await self.answers.deliver(await self.core.handle(command), origin)
+
+    async def on_home_opened(self, body: dict[str, Any]) -> None:
+        if self._first_delivery(body) and translate.wants_home(body):
+            self.spawn(self._home_of(translate.event_speaker(body)))
+
+    async def _home_of(self, speaker: Speaker) -> None:
+        await self._publish_home(await self._actor(speaker))
+
+    async def _publish_home(self, actor: Actor) -> None:
+        reply = await self.core.handle(translate.home(actor))
+        await self.answers.publish_home(actor.user_id, reply or HOME_WITHOUT_NETWORK)
+
+
+def _fits_in_ack(reply: Reply | None) -> bool:
+    """An answer the acknowledgement itself can carry: private, no form, no files."""
+    return (
+        reply is not None
+        and bool(reply.blocks)
+        and not reply.public
+        and reply.form is None
+        and not reply.field_errors
+        and not blocks.files_of(reply)
+    )

@@ -1,0 +1,190 @@
+"""Posting to Slack with slack_sdk's `AsyncWebClient`: the outbox's `ChatSender`, and the
+calls interactive answers share with it (post, direct message, file upload).
+
+Slack's refusals are mapped onto the delivery worker's vocabulary: HTTP 429 becomes
+`RateLimited(Retry-After)`, errors that will never succeed (channel gone, archived, bot
+removed, account deactivated, bad blocks) become `PermanentFailure`, anything else is raised
+as it is and retried with backoff. A bot that is not in a public channel joins it and tries
+once more. Files go with `files_upload_v2` after the message, in the same place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from adapters.slack.mrkdwn import escape
+from adapters.slack.recent import Recent
+from adapters.slack.translate import PLATFORM
+from bot.ports import Destination, PermanentFailure, RateLimited
+from bot.replies import Attachment, Image, Reply
+
+log = logging.getLogger("staffroom.slack.sender")
+
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "channel_is_archived",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "restricted_action",
+        "restricted_action_read_only_channel",
+        "team_access_not_granted",
+        "ekm_access_denied",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "msg_too_long",
+        "no_text",
+        "message_not_found",
+        "cant_update_message",
+        "edit_window_closed",
+        "invalid_arguments",
+    }
+)
+UPLOAD_PATIENCE = 3
+"""Rate-limited file uploads wait and retry this often: the message is already posted, so
+retrying the whole send would post it twice."""
+
+
+def slack_error(error: SlackApiError) -> str:
+    return str(error.response.get("error") or f"http_{error.response.status_code}")
+
+
+def retry_after(error: SlackApiError) -> float | None:
+    """Seconds Slack asked us to wait, if this was HTTP 429."""
+    if error.response.status_code != 429:
+        return None
+    headers = {key.lower(): value for key, value in (error.response.headers or {}).items()}
+    value = headers.get("retry-after", "1")
+    try:
+        return float(value[0] if isinstance(value, list) else value)
+    except ValueError:
+        return 1.0
+
+
+@contextmanager
+def delivery_errors() -> Iterator[None]:
+    """Slack's errors as `RateLimited` / `PermanentFailure`; others pass through."""
+    try:
+        yield
+    except SlackApiError as error:
+        wait = retry_after(error)
+        if wait is not None:
+            raise RateLimited(wait) from error
+        reason = slack_error(error)
+        if reason in PERMANENT_ERRORS:
+            raise PermanentFailure(reason) from error
+        raise
+
+
+def split_ref(message_ref: str) -> tuple[str, str]:
+    channel, _, ts = message_ref.partition(":")
+    return channel, ts
+
+
+class SlackSender:
+    """Implements `bot.ports.ChatSender` for Slack (one workspace, one bot token)."""
+
+    platform = PLATFORM
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+        self._direct_channels: Recent[str, str] = Recent(10_000)
+
+    # --- the port ----------------------------------------------------------------------
+
+    async def send(self, destination: Destination, reply: Reply) -> str:
+        with delivery_errors():
+            if destination.user_id is not None:
+                channel = await self.direct_channel(destination.user_id)
+            elif destination.channel is not None:
+                channel = destination.channel
+            else:
+                raise PermanentFailure("no channel or person to send to")
+            thread = split_ref(destination.thread_ref)[1] if destination.thread_ref else None
+            return await self.post(channel, reply, thread=thread)
+
+    async def edit(self, message_ref: str, reply: Reply) -> None:
+        channel, ts = split_ref(message_ref)
+        with delivery_errors():
+            await self.client.chat_update(channel=channel, ts=ts, **blocks.message(reply))
+
+    # --- shared with interactive answers -----------------------------------------------
+
+    async def direct_channel(self, user_id: str) -> str:
+        """The bot's conversation with a person (opened once, then remembered)."""
+        channel = self._direct_channels.get(user_id)
+        if channel is None:
+            response = await self.client.conversations_open(users=user_id)
+            channel = str(response["channel"]["id"])
+            self._direct_channels.put(user_id, channel)
+        return channel
+
+    async def post(self, channel: str, reply: Reply, *, thread: str | None = None) -> str:
+        """Post a reply as the bot, then its files; returns "channel:ts"."""
+        payload = blocks.message(reply)
+        files = blocks.files_of(reply)
+        if not payload["blocks"] and files:
+            payload["text"] = "📎 " + ", ".join(escape(blocks.file_title(f)) for f in files)
+        try:
+            response = await self.client.chat_postMessage(
+                channel=channel, thread_ts=thread, **payload
+            )
+        except SlackApiError as error:
+            if slack_error(error) != "not_in_channel" or not await self._join(channel):
+                raise
+            response = await self.client.chat_postMessage(
+                channel=channel, thread_ts=thread, **payload
+            )
+        posted_channel = str(response.get("channel") or channel)
+        ts = str(response["ts"])
+        if files:
+            await self.upload(posted_channel, files, thread=thread)
+        return f"{posted_channel}:{ts}"
+
+    async def _join(self, channel: str) -> bool:
+        """Join a public channel we were not in (private ones need an invitation)."""
+        try:
+            await self.client.conversations_join(channel=channel)
+        except SlackApiError as error:
+            log.info("could not join channel %s: %s", channel, slack_error(error))
+            return False
+        return True
+
+    async def upload(
+        self, channel: str, files: list[Image | Attachment], *, thread: str | None = None
+    ) -> None:
+        """Upload files to a channel; a failure is logged, not raised (the message is out)."""
+        for file in files:
+            for attempt in range(1, UPLOAD_PATIENCE + 1):
+                try:
+                    await self.client.files_upload_v2(
+                        channel=channel,
+                        thread_ts=thread,
+                        content=file.data,
+                        filename=file.filename,
+                        title=blocks.file_title(file),
+                        alt_txt=file.alt if isinstance(file, Image) else None,
+                    )
+                    break
+                except SlackApiError as error:
+                    wait = retry_after(error)
+                    if wait is None or attempt == UPLOAD_PATIENCE:
+                        log.warning("file upload failed: %s", slack_error(error))
+                        break
+                    await asyncio.sleep(wait)

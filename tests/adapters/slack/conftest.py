@@ -1,0 +1,167 @@
+"""Fixtures for the Slack adapter: the fake Slack server, the whole bot started in HTTP mode
+(real aiohttp server, real bolt app, real slack_sdk client pointed at the fake), and a client
+that signs requests the way Slack does (v0 HMAC-SHA256 over `v0:<timestamp>:<body>`)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+
+from adapters.slack import runner
+from adapters.slack.runner import RunningSlack
+from bot.app import Staffroom, build
+from bot.clock import ManualClock
+from bot.config import Settings
+from storage.engine import make_engine
+from tests.adapters.slack.fake_slack import TEAM, FakeSlack
+from tests.adapters.slack.payloads import payload
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+def signature(secret: str, timestamp: str, body: str) -> str:
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class SlackRequests:
+    """Sends what Slack sends: signed slash commands, interactions and Events API callbacks."""
+
+    session: aiohttp.ClientSession
+    url: str
+    secret: str = SIGNING_SECRET
+
+    async def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: float | None = None,
+        secret: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        stamp = str(int(timestamp if timestamp is not None else time.time()))
+        signed = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature(secret or self.secret, stamp, body),
+            **(headers or {}),
+        }
+        async with self.session.post(self.url, data=body.encode(), headers=signed) as response:
+            text = await response.text()
+            try:
+                return response.status, json.loads(text) if text else None
+            except json.JSONDecodeError:
+                return response.status, text
+
+    async def command(self, form: dict[str, Any], **options: Any) -> tuple[int, Any]:
+        return await self.post(urlencode(form), "application/x-www-form-urlencoded", **options)
+
+    async def interaction(self, payload: dict[str, Any], **options: Any) -> tuple[int, Any]:
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.post(body, "application/x-www-form-urlencoded", **options)
+
+    async def event(self, envelope: dict[str, Any], **options: Any) -> tuple[int, Any]:
+        return await self.post(json.dumps(envelope), "application/json", **options)
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    fake.add_user("U0FRAN", "Fran Hughes", admin=True)
+    fake.add_user("U0TOM", "Tom Patel", tz="Europe/Paris")
+    fake.add_user("U0AISHA", "Aisha Khan")
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def slack_settings(
+    sqlite_url: str, tmp_path: Any, fake_slack: FakeSlack
+) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": sqlite_url,
+            "secret": "test-secret-for-staffroom-0123456789",
+            "secret_file": tmp_path / "unused.secret",
+            "channel_interval": 0.0,
+            "slack_bot_token": "xoxb-0000-test",
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": fake_slack.base_url,
+            "slack_http_host": "127.0.0.1",
+            "slack_http_port": 0,
+            **overrides,
+        }
+        return Settings(**values)
+
+    return make
+
+
+@dataclass
+class SlackBot:
+    """The running bot with Slack started, and a way to talk to it as Slack would."""
+
+    app: Staffroom
+    running: RunningSlack
+    slack: SlackRequests
+    fake: FakeSlack
+
+    async def settle(self) -> None:
+        """Let answers being delivered in the background finish."""
+        await self.running.adapter.drain()
+
+
+@pytest.fixture
+async def slack_bot(
+    slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
+) -> AsyncIterator[SlackBot]:
+    settings = slack_settings()
+    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
+    running = await runner.start(app)
+    async with aiohttp.ClientSession() as session:
+        url = f"http://127.0.0.1:{running.port}{settings.slack_http_path}"
+        yield SlackBot(app, running, SlackRequests(session, url), fake_slack)
+    await running.stop()
+    app.core.close()
+    app.core.engine.dispose()
+
+
+def command_form(
+    text: str, user: str = "U0FRAN", channel: str = "C0CHEM", **extra: str
+) -> dict[str, str]:
+    """A slash command's form fields, in the documented shape."""
+    return payload(
+        "slash_command",
+        text=text,
+        user_id=user,
+        user_name=user.lower(),
+        channel_id=channel,
+        team_id=TEAM,
+        **extra,
+    )
+
+
+async def linked_network(bot: SlackBot) -> None:
+    """Fran (a workspace admin) sets up a network with a group linked to #a-level-chemistry."""
+    for line in (
+        "setup Solent Network",
+        "school add Ridgeway School",
+        "group create A-level Chemistry — practicals",
+        "group link A-level Chemistry",
+    ):
+        status, _ = await bot.slack.command(command_form(line))
+        assert status == 200
+    await bot.slack.command(command_form("school Ridgeway School", user="U0TOM"))
+    await bot.slack.command(command_form("join A-level Chemistry", user="U0TOM"))
+    await bot.settle()

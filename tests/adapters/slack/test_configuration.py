@@ -1,0 +1,106 @@
+"""Slack settings: the Web API base URL, HTTP port and path come from the environment, and
+the adapter starts in the mode its credentials allow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from adapters.slack import runner
+from bot.app import StartupError, build
+from bot.clock import ManualClock
+from bot.config import Settings
+from storage.engine import make_engine
+from tests.adapters.slack.conftest import SlackRequests, command_form
+from tests.adapters.slack.fake_slack import Failure, FakeSlack
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_API_URL", "http://proxy.internal:8080/api/")
+    monkeypatch.setenv("SLACK_HTTP_PORT", "8443")
+    monkeypatch.setenv("SLACK_HTTP_PATH", "/hooks/slack")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.slack_api_url == "http://proxy.internal:8080/api/"
+    assert (settings.slack_http_port, settings.slack_http_path) == (8443, "/hooks/slack")
+    monkeypatch.delenv("SLACK_API_URL")
+    assert Settings(_env_file=None).slack_api_url == "https://slack.com/api/"  # type: ignore[call-arg]
+
+
+async def test_http_mode_serves_the_configured_path_only(
+    slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
+) -> None:
+    settings = slack_settings(slack_http_path="/hooks/slack")
+    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
+    running = await runner.start(app)
+    try:
+        async with aiohttp.ClientSession() as session:
+            root = f"http://127.0.0.1:{running.port}"
+            status, body = await SlackRequests(session, f"{root}/hooks/slack").command(
+                command_form("help")
+            )
+            assert status == 200 and "what I can do" in str(body)
+            status, _ = await SlackRequests(session, f"{root}/slack/events").command(
+                command_form("help")
+            )
+            assert status == 404
+        [auth] = fake_slack.calls_to("auth.test")
+        assert auth["_token"] == "xoxb-0000-test"
+    finally:
+        await running.stop()
+        app.core.close()
+
+
+async def test_slack_needs_a_signing_secret_or_an_app_token(
+    slack_settings: Callable[..., Settings], clock: ManualClock
+) -> None:
+    settings = slack_settings(slack_signing_secret=None)
+    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
+    with pytest.raises(StartupError, match="SLACK_APP_TOKEN"):
+        await runner.start(app)
+    app.core.close()
+
+
+def _manifest_list(lines: list[str], key: str) -> set[str]:
+    """The items of a YAML list under `key:` (the manifest is plain enough to read by line)."""
+    start = next(n for n, line in enumerate(lines) if line.strip() == f"{key}:")
+    items = set()
+    for line in lines[start + 1 :]:
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            continue
+        if not stripped.startswith("- "):
+            break
+        items.add(stripped[2:].split("#")[0].strip())
+    return items
+
+
+def test_the_manifest_subscribes_to_what_the_adapter_handles() -> None:
+    lines = (
+        (Path(__file__).parents[3] / "deploy" / "slack" / "manifest.yaml").read_text().splitlines()
+    )
+    assert _manifest_list(lines, "bot_events") == {
+        "app_home_opened",
+        "message.channels",
+        "message.groups",
+        "message.im",
+        "member_joined_channel",
+    }
+    scopes = _manifest_list(lines, "bot")
+    assert {"commands", "chat:write", "users:read", "im:write", "files:write"} <= scopes
+    assert not any(
+        scope.endswith(":write.public") or scope.startswith("users:read.email") for scope in scopes
+    )
+
+
+async def test_a_token_slack_refuses_stops_the_start_with_a_clear_message(
+    slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail("auth.test", Failure(error="invalid_auth"))
+    settings = slack_settings()
+    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
+    with pytest.raises(StartupError, match=r"Slack refused SLACK_BOT_TOKEN \(invalid_auth\)"):
+        await runner.start(app)
+    app.core.close()

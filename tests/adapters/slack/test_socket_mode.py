@@ -1,0 +1,70 @@
+"""Socket Mode: with SLACK_APP_TOKEN set the bot opens a websocket (to the fake Slack here),
+answers a slash command in its acknowledgement, and acknowledges events."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from adapters.slack import runner
+from adapters.slack.runner import RunningSlack
+from bot.app import build
+from bot.clock import ManualClock
+from bot.config import Settings
+from storage.engine import make_engine
+from tests.adapters.slack.block_kit import check_message
+from tests.adapters.slack.conftest import command_form
+from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.payloads import payload
+
+
+@pytest.fixture
+async def socket_bot(
+    slack_settings: Callable[..., Settings], clock: ManualClock
+) -> AsyncIterator[RunningSlack]:
+    settings = slack_settings(slack_app_token="xapp-1-A0STAFFROOM-test", slack_signing_secret=None)
+    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
+    running = await runner.start(app)
+    yield running
+    await running.stop()
+    app.core.close()
+    app.core.engine.dispose()
+
+
+async def test_a_command_over_the_socket_is_answered_in_its_acknowledgement(
+    socket_bot: RunningSlack, fake_slack: FakeSlack
+) -> None:
+    assert socket_bot.port is None  # no HTTP server in Socket Mode
+    [opened] = fake_slack.calls_to("apps.connections.open")
+    assert opened["_token"] == "xapp-1-A0STAFFROOM-test"  # the app token opens the socket
+    ack = await fake_slack.push(
+        {
+            "envelope_id": "57d6a792-4d35-4d0b-b6aa-3361493e1caf",
+            "type": "slash_commands",
+            "accepts_response_payload": True,
+            "payload": command_form("help"),
+        }
+    )
+    assert ack["envelope_id"] == "57d6a792-4d35-4d0b-b6aa-3361493e1caf"
+    check_message(ack["payload"])
+    assert "what I can do" in str(ack["payload"]["blocks"])
+
+
+async def test_an_event_over_the_socket_is_acknowledged(
+    socket_bot: RunningSlack, fake_slack: FakeSlack
+) -> None:
+    ack = await fake_slack.push(
+        {
+            "envelope_id": "dbdd0ef3-1543-4f94-bfb4-133d0e6c1545",
+            "type": "events_api",
+            "accepts_response_payload": False,
+            "retry_attempt": 0,
+            "retry_reason": "",
+            "payload": payload("app_home_opened"),
+        }
+    )
+    assert ack["envelope_id"] == "dbdd0ef3-1543-4f94-bfb4-133d0e6c1545"
+    await socket_bot.adapter.drain()
+    [published] = fake_slack.calls_to("views.publish")
+    assert published["user_id"] == "U0TOM"
