@@ -3,12 +3,12 @@ are numbered, forms become prompts, ephemeral replies are marked as only-you."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from rich.text import Text as RichText
 
+from bot.markup import SpanKind, spans
 from bot.replies import (
     Attachment,
     Buttons,
@@ -24,10 +24,7 @@ from bot.replies import (
     Tone,
 )
 
-_MARKUP = re.compile(
-    r"\*\*(?P<bold>.+?)\*\*|`(?P<code>[^`]+)`|(?<!\w)_(?P<italic>[^_]+)_(?!\w)"
-    r"|\[(?P<label>[^\]]+)\]\((?P<url>https?://[^)\s]+)\)"
-)
+_SPAN_STYLE = {SpanKind.BOLD: "bold", SpanKind.CODE: "cyan", SpanKind.ITALIC: "italic"}
 _TONE_STYLE = {
     Tone.SUCCESS: "green",
     Tone.WARNING: "yellow",
@@ -41,20 +38,12 @@ _TONE_STYLE = {
 def markup(text: str, base: str = "") -> RichText:
     """The neutral markup as rich text (member text can't inject rich markup: no parsing of it)."""
     out = RichText(style=base)
-    position = 0
-    for match in _MARKUP.finditer(text):
-        out.append(text[position : match.start()])
-        if match.group("bold") is not None:
-            out.append(match.group("bold"), style="bold")
-        elif match.group("code") is not None:
-            out.append(match.group("code"), style="cyan")
-        elif match.group("italic") is not None:
-            out.append(match.group("italic"), style="italic")
+    for span in spans(text):
+        if span.kind is SpanKind.LINK:
+            out.append(span.text, style="underline")
+            out.append(f" ({span.url})", style="dim")
         else:
-            out.append(match.group("label"), style="underline")
-            out.append(f" ({match.group('url')})", style="dim")
-        position = match.end()
-    out.append(text[position:])
+            out.append(span.text, style=_SPAN_STYLE.get(span.kind, ""))
     return out
 
 
