@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     discord_shard_count: int | None = Field(
         default=None, ge=1, validation_alias="DISCORD_SHARD_COUNT"
     )
-    discord_shard_ids: IdList | None = Field(
+    discord_shard_ids: Annotated[list[int] | None, NoDecode] = Field(
         default=None,
         validation_alias="DISCORD_SHARD_IDS",
         description="The shards this replica runs (comma-separated); needs DISCORD_SHARD_COUNT.",

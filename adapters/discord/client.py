@@ -35,6 +35,29 @@ def intents() -> discord.Intents:
     return wanted
 
 
+def invite_permissions() -> discord.Permissions:
+    """What the bot needs in a server, and nothing more. Notably not "Mention Everyone"
+    (it never pings), not "Manage Messages" (it edits only its own), not Administrator."""
+    return discord.Permissions(
+        view_channel=True,
+        send_messages=True,
+        embed_links=True,  # replies are embeds
+        attach_files=True,  # charts, CSV, .ics
+        read_message_history=True,  # to name a thread after the post it starts from
+        create_public_threads=True,  # replies under a post (meeting, question) go in a thread
+        send_messages_in_threads=True,
+    )
+
+
+def invite_url(application_id: int) -> str:
+    """The link a server admin opens to add the bot, with its commands and permissions."""
+    return discord.utils.oauth_url(
+        application_id,
+        permissions=invite_permissions(),
+        scopes=("bot", "applications.commands"),
+    )
+
+
 class StaffroomClient(discord.AutoShardedClient):
     """A discord.py client wired to Staffroom's interactions and channel activity.
 

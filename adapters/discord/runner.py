@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import logging
 
-from adapters.discord.client import StaffroomClient
+from adapters.discord.client import StaffroomClient, invite_url
 from adapters.discord.command_plan import plan_commands
 from adapters.discord.interactions import DEADLINE_SECONDS, Interactions
 from adapters.discord.sender import DiscordSender
@@ -52,6 +52,8 @@ class DiscordAdapter:
             raise ValueError("DISCORD_TOKEN is not set")
         await self.client.login(token.get_secret_value())
         self._app.worker.add_sender(self.sender)
+        if self.client.application_id is not None:
+            log.info("add Staffroom to a server with %s", invite_url(self.client.application_id))
 
     def connect(self) -> None:
         self._gateway = asyncio.create_task(self.client.connect(), name="discord-gateway")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
 
 import discord
 
@@ -24,6 +25,7 @@ from bot.replies import Reply
 
 UNKNOWN_CHANNEL = 10003
 THREAD_NAME_LIMIT = 100
+THREAD_ARCHIVE: Literal[10080] = 10080  # minutes: a week, as long as a question stays current
 DEFAULT_RETRY_AFTER = 5.0
 
 
@@ -67,11 +69,15 @@ class DiscordSender:
             raise PermanentFailure("the message has neither a channel nor a person to go to")
         return self._client.get_partial_messageable(int(destination.channel))
 
-    async def _start_thread(self, parent_ref: str) -> discord.Thread:
+    async def _start_thread(self, parent_ref: str) -> discord.abc.Messageable:
+        """Start the thread under a message: by plain HTTP, so it works whether or not the
+        server is in discord.py's cache."""
         _, channel_id, message_id = parse_message_ref(parent_ref)
-        channel = self._client.get_partial_messageable(channel_id)
-        parent = await channel.fetch_message(message_id)
-        return await parent.create_thread(name=_thread_name(parent))
+        parent = await self._client.get_partial_messageable(channel_id).fetch_message(message_id)
+        await self._client.http.start_thread_with_message(
+            channel_id, message_id, name=_thread_name(parent), auto_archive_duration=THREAD_ARCHIVE
+        )
+        return self._client.get_partial_messageable(message_id)
 
 
 def _thread_name(parent: discord.Message) -> str:

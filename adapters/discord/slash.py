@@ -18,7 +18,12 @@ from adapters.discord.interactions import Interactions
 def build_root(plan: CommandPlan, interactions: Interactions) -> app_commands.Group:
     """`/staffroom` with its groups and subcommands; usable in servers only (DMs have no
     server to tell which network is meant)."""
-    root = app_commands.Group(name=ROOT, description=ROOT_DESCRIPTION, guild_only=True)
+    root = app_commands.Group(
+        name=ROOT,
+        description=ROOT_DESCRIPTION,
+        guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
+    )
     groups: dict[str, app_commands.Group] = {}
     for name, description in plan.groups.items():
         groups[name] = app_commands.Group(name=name, description=description)

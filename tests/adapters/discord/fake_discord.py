@@ -214,7 +214,12 @@ class FakeDiscord:
 
     def _open_dm(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
         channel_id = str(next(self._ids))
-        recipient = {**BOT_USER, "id": body["recipient_id"], "bot": False, "username": "member"}
+        recipient = {
+            **BOT_USER,
+            "id": str(body["recipient_id"]),
+            "bot": False,
+            "username": "member",
+        }
         channel = {"id": channel_id, "type": 1, "recipients": [recipient], "last_message_id": None}
         self.channels[channel_id] = channel
         return channel
@@ -272,24 +277,34 @@ class FakeDiscord:
             }
             for name, data in files or []
         ]
-        return {
-            "id": message_id,
-            "channel_id": channel_id,
-            "author": BOT_USER,
-            "content": body.get("content") or "",
-            "timestamp": TIMESTAMP,
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": attachments,
-            "embeds": body.get("embeds") or [],
-            "components": body.get("components") or [],
-            "pinned": False,
-            "type": 0,
-            "flags": body.get("flags") or 0,
-        }
+        return message_payload(message_id, channel_id, body, attachments)
+
+
+def message_payload(
+    message_id: str,
+    channel_id: str,
+    body: dict[str, Any],
+    attachments: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A message of the bot's as Discord returns it, with the embeds and components sent."""
+    return {
+        "id": message_id,
+        "channel_id": channel_id,
+        "author": BOT_USER,
+        "content": body.get("content") or "",
+        "timestamp": TIMESTAMP,
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": attachments or [],
+        "embeds": body.get("embeds") or [],
+        "components": body.get("components") or [],
+        "pinned": False,
+        "type": 0,
+        "flags": body.get("flags") or 0,
+    }
 
 
 def _application() -> dict[str, Any]:

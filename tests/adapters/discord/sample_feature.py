@@ -117,6 +117,9 @@ class SampleFeature:
     def press_reflect(self, press: ButtonPress, ctx: Context) -> Reply:
         return Reply.open_form(SHORT_FORM)
 
+    def press_tally(self, press: ButtonPress, ctx: Context) -> Reply:
+        return Reply.say(f"Tallied {press.value} for everyone to see.", public=True)
+
     def register(self, registry: Registry) -> None:
         add = registry.command
         add(
@@ -132,3 +135,4 @@ class SampleFeature:
         add(CommandSpec(("remind",), self.remind, "Send me a reminder by DM"))
         registry.form(FormSpec("sample.reflection", self.save_reflection))
         registry.button(ButtonSpec("sample.reflect", self.press_reflect))
+        registry.button(ButtonSpec("sample.tally", self.press_tally, slow=True))

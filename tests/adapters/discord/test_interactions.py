@@ -23,7 +23,7 @@ from tests.adapters.discord.conftest import (
     settle,
     shown_text,
 )
-from tests.adapters.discord.fake_discord import APP_ID, EPHEMERAL, Recorded
+from tests.adapters.discord.fake_discord import APP_ID, EPHEMERAL, Recorded, message_payload
 from tests.adapters.discord.sample_feature import SampleFeature
 from tests.adapters.discord.test_render import pings
 
@@ -175,21 +175,33 @@ async def test_a_button_sent_before_a_restart_works_after_it(
     assert "Welcome to **A-level Chemistry**" in shown_text(callback["data"])
 
 
+def message_with_button(custom_id: str) -> dict[str, Any]:
+    """A message of the bot's carrying one button, as a component interaction includes it."""
+    button = {"type": 2, "style": 2, "label": "Press", "custom_id": custom_id}
+    components = [{"type": 1, "components": [button]}]
+    return message_payload("1500000000000009999", payloads.CHANNEL, {"components": components})
+
+
+async def test_a_slow_button_is_deferred_without_a_trace_then_answered(
+    discord_bot: DiscordBot, network_ready: Any
+) -> None:
+    await network_ready()
+    custom_id = "sr:sample.tally:12"
+    message = message_with_button(custom_id)
+    requests = await discord_bot.interact(
+        payloads.interaction(3, payloads.button(custom_id), who=TEACHER, message=message)
+    )
+    assert [c["type"] for c in callbacks(requests)] == [6]
+    (followup,) = discord_bot.fake.followups()
+    assert not is_private(followup)  # the core made this reply public
+    assert "Tallied 12 for everyone to see." in shown_text(followup)
+
+
 async def test_a_button_on_an_unknown_action_is_answered_kindly(
     discord_bot: DiscordBot, network_ready: Any
 ) -> None:
     await network_ready()
-    message = {
-        **discord_bot.fake._message(payloads.CHANNEL, {}),
-        "components": [
-            {
-                "type": 1,
-                "components": [
-                    {"type": 2, "style": 2, "label": "Old", "custom_id": "sr:gone.away:1"}
-                ],
-            }
-        ],
-    }
+    message = message_with_button("sr:gone.away:1")
     requests = await discord_bot.interact(
         payloads.interaction(3, payloads.button("sr:gone.away:1"), who=TEACHER, message=message)
     )
