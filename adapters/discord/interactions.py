@@ -45,6 +45,10 @@ FORM_LOST = (
     "Please start again."
 )
 FORM_EXPIRED = "That form has expired — please start again."
+COMMAND_FAILED = (
+    "Sorry — that command didn't work. If Staffroom was just updated, Discord may still be "
+    "showing old commands for a minute; `/staffroom help` lists the current ones."
+)
 
 
 class Interactions:
@@ -63,7 +67,7 @@ class Interactions:
         """`/staffroom …`: the leaf and its text option stand for one line of command text."""
         workspace = workspace_of(interaction)
         if workspace is None:
-            await _say(interaction, NO_SERVER)
+            await say(interaction, NO_SERVER)
             return
         text = leaf.text(typed)
         resolved = resolve(self.core.registry, text)
@@ -77,7 +81,7 @@ class Interactions:
         """A core button: its action and value come from its custom id."""
         workspace = workspace_of(interaction, guild)
         if workspace is None:
-            await _say(interaction, NO_SERVER)
+            await say(interaction, NO_SERVER)
             return
         message = interaction.message
         ref = message_ref(workspace, message.channel.id, message.id) if message else None
@@ -109,10 +113,10 @@ class Interactions:
             form_id, context = ref.form_id, ref.context
             workspace = workspace_of(interaction, ref.guild)
         else:
-            await _say(interaction, FORM_LOST)
+            await say(interaction, FORM_LOST)
             return
         if workspace is None:
-            await _say(interaction, NO_SERVER)
+            await say(interaction, NO_SERVER)
             return
         actor, place = actor_of(interaction, workspace), place_of(interaction, workspace)
         event = FormSubmit(actor, place, form_id, values, context)
@@ -125,7 +129,7 @@ class Interactions:
         """ "Continue" or "Fix my answers": the next modal of a form in progress."""
         parked = self.parked.get(token, str(interaction.user.id))
         if parked is None:
-            await _say(interaction, FORM_EXPIRED)
+            await say(interaction, FORM_EXPIRED)
             return
         await self._open_modal(interaction, parked, token)
 
@@ -192,7 +196,7 @@ class Interactions:
             return
         if reply.field_errors:
             problems = "\n".join(f"• {problem}" for problem in reply.field_errors.values())
-            await _say(interaction, f"{problems}\n{FORM_LOST}")
+            await say(interaction, f"{problems}\n{FORM_LOST}")
             return
         dm_guild = workspace if interaction.guild_id is None else None
         await _send(interaction, render(reply, dm_guild=dm_guild), ephemeral=not reply.public)
@@ -281,7 +285,8 @@ async def _defer(interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)  # type 5
 
 
-async def _say(interaction: discord.Interaction, text: str) -> None:
+async def say(interaction: discord.Interaction, text: str) -> None:
+    """A short private answer of the adapter's own."""
     await _send(interaction, render(Reply.say(text)), ephemeral=True)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from tests.adapters.discord.fake_discord import APP_ID, TIMESTAMP
+from tests.adapters.discord.fake_discord import APP_ID, TIMESTAMP, message_payload
 
 GUILD = "1100000000000000001"
 OTHER_GUILD = "1100000000000000002"
@@ -190,23 +190,8 @@ def message_create(
 ) -> dict[str, Any]:
     """MESSAGE_CREATE as a bot without the message-content intent receives it: no text."""
     who = {**author["user"], "bot": bot}
-    return {
-        "id": str(next(_ids)),
-        "channel_id": channel,
+    return message_payload(str(next(_ids)), channel, {}) | {
         "guild_id": guild,
         "author": who,
         "member": {k: v for k, v in author.items() if k not in ("user", "permissions")},
-        "content": "",
-        "timestamp": TIMESTAMP,
-        "edited_timestamp": None,
-        "tts": False,
-        "mention_everyone": False,
-        "mentions": [],
-        "mention_roles": [],
-        "attachments": [],
-        "embeds": [],
-        "components": [],
-        "pinned": False,
-        "type": 0,
-        "flags": 0,
     }

@@ -4,10 +4,12 @@ from gateway payloads, answered through discord.py's HTTP client to the fake Dis
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from sqlalchemy import select
 
+from bot.app import Staffroom
 from bot.ports import Destination
 from bot.replies import Button, Buttons, Reply, Text
 from storage import groups
@@ -23,7 +25,13 @@ from tests.adapters.discord.conftest import (
     settle,
     shown_text,
 )
-from tests.adapters.discord.fake_discord import APP_ID, EPHEMERAL, Recorded, message_payload
+from tests.adapters.discord.fake_discord import (
+    APP_ID,
+    EPHEMERAL,
+    FakeDiscord,
+    Recorded,
+    message_payload,
+)
 from tests.adapters.discord.sample_feature import SampleFeature
 from tests.adapters.discord.test_render import pings
 
@@ -91,6 +99,39 @@ async def test_an_anonymous_question_is_answered_privately_and_posted_by_the_bot
     assert "Has anyone seen a dip in Paper 2?" in shown
     assert not pings(shown)
     assert "Tom" not in shown and "Patel" not in shown
+
+
+async def test_nothing_logged_names_the_asker_or_repeats_the_question(
+    app: Staffroom,
+    fake: FakeDiscord,
+    discord_settings: dict[str, Any],
+    sample: SampleFeature,
+    caplog: Any,
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        app.settings = app.settings.model_copy(update=discord_settings)
+        bot = DiscordBot(app, fake)
+        await bot.start()
+        await bot.command(("setup",), ("details", "Solent Network"), who=FACILITATOR)
+        await bot.command(("group", "create"), ("details", "Physics"), who=FACILITATOR)
+        await bot.command(("group", "link"), ("group", "Physics"), who=FACILITATOR)
+        caplog.clear()
+        await bot.command(("whisper",), ("question", "Is Paper 2 harder this year?"), who=TEACHER)
+        await bot.deliver()
+        assert bot.adapter is not None
+        await bot.adapter.stop()
+    assert fake.posts()  # the question went out…
+    assert caplog.records  # …and DEBUG logging was on
+    assert "Paper 2" not in caplog.text
+    assert TEACHER["user"]["id"] not in caplog.text and "Tom" not in caplog.text
+
+
+async def test_a_command_discord_still_offers_but_the_bot_no_longer_has_is_explained(
+    discord_bot: DiscordBot,
+) -> None:
+    requests = await discord_bot.command(("retired",))
+    message = last_response(requests)
+    assert is_private(message) and "/staffroom help" in shown_text(message)
 
 
 async def test_a_public_reply_is_a_visible_response_that_still_cannot_ping(

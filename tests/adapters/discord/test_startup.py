@@ -116,3 +116,11 @@ def test_the_invitation_asks_for_the_documented_minimal_permissions() -> None:
     assert "permissions=309237763072" in url and "scope=bot+applications.commands" in url
     guide = (Path(__file__).parents[3] / "deploy" / "discord" / "README.md").read_text()
     assert "permissions=309237763072" in guide
+
+
+def test_a_replica_runs_only_its_own_shards(app: Staffroom) -> None:
+    app.settings = app.settings.model_copy(
+        update={"discord_shard_count": 4, "discord_shard_ids": [1, 3]}
+    )
+    client = runner.DiscordAdapter(app).client
+    assert (client.shard_count, client.shard_ids) == (4, [1, 3])
