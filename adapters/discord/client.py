@@ -23,6 +23,7 @@ from adapters.discord.inbound import activity_of
 from adapters.discord.interactions import COMMAND_FAILED, Interactions, say
 from adapters.discord.render import NO_MENTIONS
 from adapters.discord.slash import build_root
+from adapters.discord.suggestions import Suggestions
 
 log = logging.getLogger("staffroom.discord")
 
@@ -92,7 +93,7 @@ class StaffroomClient(discord.AutoShardedClient):
         self.guild_ids = guild_ids
         self.sync_globally = sync_globally
         self.tree = app_commands.CommandTree(self)
-        self.tree.add_command(build_root(plan, interactions))
+        self.tree.add_command(build_root(plan, interactions, Suggestions(interactions.core)))
         self.tree.on_error = self._command_failed  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:

@@ -1,5 +1,5 @@
-"""Answering Discord interactions — commands, button presses, modal answers, autocomplete —
-inside Discord's three seconds.
+"""Answering Discord interactions — commands, button presses, modal answers — inside
+Discord's three seconds.
 
 Each interaction becomes one core event. The core runs on its database threads while the
 interaction waits: a reply ready before the deadline is the response itself (callback type 4,
@@ -18,15 +18,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import discord
-from discord import app_commands
 
 from adapters.discord import custom_ids, forms
-from adapters.discord.command_plan import Completion, Leaf, argument_of
+from adapters.discord.command_plan import Leaf
 from adapters.discord.inbound import actor_of, message_ref, place_of, workspace_of
 from adapters.discord.parked import ParkedForm, ParkedForms
 from adapters.discord.render import Rendered, render
 from bot.events import ButtonPress, Command, Event, FormSubmit
-from bot.name_suggestions import NameKind, suggest_names
 from bot.replies import Form, Reply
 from bot.router import Resolved, resolve
 
@@ -37,8 +35,6 @@ log = logging.getLogger("staffroom.discord")
 
 DEADLINE_SECONDS = 2.0
 """How long the core may take before the interaction is deferred (Discord allows 3 s in all)."""
-COMPLETION_SECONDS = 2.5
-MAX_CHOICES = 25
 NO_SERVER = "Please use Staffroom from a channel of your server."
 FORM_LOST = (
     "Sorry — this form was open while Staffroom restarted, and its answers could not be kept. "
@@ -133,15 +129,6 @@ class Interactions:
             return
         await self._open_modal(interaction, parked, token)
 
-    async def complete(
-        self, interaction: discord.Interaction, completion: Completion, typed: str
-    ) -> list[app_commands.Choice[str]]:
-        """Suggestions while an option is typed: group or school names, or commands."""
-        if completion is Completion.COMMAND:
-            return await self._complete_command(interaction, typed)
-        names = await self._names(interaction, NameKind(completion.value), typed)
-        return [app_commands.Choice(name=name[:100], value=name[:100]) for name in names]
-
     # --- running the core and responding ---------------------------------------------------
 
     async def _answer(
@@ -231,49 +218,6 @@ class Interactions:
         # restart too; discord.py must not also keep the modal waiting in its view store.
         modal.stop()
         await interaction.response.send_modal(modal)
-
-    # --- suggestions ---------------------------------------------------------------------
-
-    async def _names(
-        self, interaction: discord.Interaction, kind: NameKind, typed: str
-    ) -> list[str]:
-        workspace = workspace_of(interaction)
-        if workspace is None:
-            return []
-        lookup = self.core.run_in_db(
-            lambda: suggest_names(
-                self.core, platform="discord", workspace=workspace, kind=kind, typed=typed
-            )
-        )
-        try:
-            return await asyncio.wait_for(lookup, COMPLETION_SECONDS)
-        except TimeoutError:
-            return []
-
-    async def _complete_command(
-        self, interaction: discord.Interaction, typed: str
-    ) -> list[app_commands.Choice[str]]:
-        """Commands whose name matches; once a command is typed, names for its argument."""
-        registry = self.core.registry
-        wanted = " ".join(typed.lower().split())
-        resolved = resolve(registry, typed) if wanted else None
-        if isinstance(resolved, Resolved) and f"{wanted} ".startswith(resolved.spec.name + " "):
-            argument = argument_of(resolved.spec)
-            kind = argument.completes if argument else None
-            typing_argument = typed.endswith(" ") or wanted != resolved.spec.name
-            if kind in (Completion.GROUP, Completion.SCHOOL) and typing_argument:
-                names = await self._names(interaction, NameKind(kind.value), resolved.arguments)
-                return [_choice(f"{resolved.spec.name} {name}") for name in names]
-        specs = [spec for spec in registry if spec.name.startswith(wanted)]
-        specs += [s for s in registry if wanted in s.name and s not in specs]
-        return [
-            app_commands.Choice(name=f"{s.synopsis} — {s.summary}"[:100], value=s.name)
-            for s in specs[:MAX_CHOICES]
-        ]
-
-
-def _choice(text: str) -> app_commands.Choice[str]:
-    return app_commands.Choice(name=text[:100], value=text[:100])
 
 
 async def _defer(interaction: discord.Interaction) -> None:

@@ -155,11 +155,15 @@ class _Embeds:
         if len(description) > MAX_DESCRIPTION and embed.description:
             embed = self._next()
             description = text
-        embed.description = description[:MAX_DESCRIPTION]
+        if len(description) > MAX_DESCRIPTION:
+            description = description[: MAX_DESCRIPTION - 1] + "…"
+        embed.description = description
 
     def fields(self, items: tuple[tuple[str, str], ...]) -> None:
         for label, value in items:
             embed = self._next() if len(self._current.fields) >= MAX_FIELDS else self._current
+            if len(embed.fields) >= MAX_FIELDS:
+                return  # ten embeds of 25 fields: Discord shows no more
             shown = to_markdown(value)
             embed.add_field(
                 name=shorten(to_markdown(label), 256),
@@ -175,12 +179,19 @@ class _Embeds:
         embed.set_image(url=url)
 
     def finish(self) -> list[discord.Embed]:
+        """The embeds, cut to Discord's 6,000 characters per message."""
         embeds = [*self._done, self._current] if not self._is_empty() else list(self._done)
+        kept: list[discord.Embed] = []
         total = 0
-        for number, embed in enumerate(embeds):
-            total += len(embed)
-            if total > MAX_TOTAL:
-                overflow = total - MAX_TOTAL + 1
-                embed.description = (embed.description or "")[:-overflow] + "…"
-                return embeds[: number + 1]
-        return embeds
+        for embed in embeds:
+            size = len(embed)
+            if total + size > MAX_TOTAL:
+                description = embed.description or ""
+                room = MAX_TOTAL - total - (size - len(description)) - 1
+                if room > 0 and description:
+                    embed.description = description[:room] + "…"
+                    kept.append(embed)
+                break
+            kept.append(embed)
+            total += size
+        return kept

@@ -17,7 +17,7 @@ from typing import Literal
 
 import discord
 
-from adapters.discord.inbound import message_ref, parse_message_ref
+from adapters.discord.inbound import PLATFORM, message_ref, parse_message_ref
 from adapters.discord.markup import shorten
 from adapters.discord.render import render
 from bot.ports import Destination, PermanentFailure, RateLimited
@@ -32,7 +32,7 @@ DEFAULT_RETRY_AFTER = 5.0
 class DiscordSender:
     """Sends the core's messages through the client's HTTP connection (no gateway needed)."""
 
-    platform = "discord"
+    platform = PLATFORM
 
     def __init__(self, client: discord.Client) -> None:
         self._client = client

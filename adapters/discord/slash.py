@@ -13,9 +13,12 @@ from discord import app_commands
 
 from adapters.discord.command_plan import ROOT, ROOT_DESCRIPTION, CommandPlan, Leaf
 from adapters.discord.interactions import Interactions
+from adapters.discord.suggestions import Suggestions
 
 
-def build_root(plan: CommandPlan, interactions: Interactions) -> app_commands.Group:
+def build_root(
+    plan: CommandPlan, interactions: Interactions, suggestions: Suggestions
+) -> app_commands.Group:
     """`/staffroom` with its groups and subcommands; usable in servers only (DMs have no
     server to tell which network is meant)."""
     root = app_commands.Group(
@@ -30,11 +33,13 @@ def build_root(plan: CommandPlan, interactions: Interactions) -> app_commands.Gr
         root.add_command(groups[name])
     for leaf in plan.leaves:
         parent = groups[leaf.path[0]] if len(leaf.path) > 1 else root
-        parent.add_command(_subcommand(leaf, interactions))
+        parent.add_command(_subcommand(leaf, interactions, suggestions))
     return root
 
 
-def _subcommand(leaf: Leaf, interactions: Interactions) -> app_commands.Command[Any, ..., Any]:
+def _subcommand(
+    leaf: Leaf, interactions: Interactions, suggestions: Suggestions
+) -> app_commands.Command[Any, ..., Any]:
     name = leaf.path[-1]
     argument = leaf.argument
     if argument is None:
@@ -58,7 +63,7 @@ def _subcommand(leaf: Leaf, interactions: Interactions) -> app_commands.Command[
         async def complete(
             interaction: discord.Interaction, current: str
         ) -> list[app_commands.Choice[str]]:
-            return await interactions.complete(interaction, completes, current)
+            return await suggestions.complete(interaction, completes, current)
 
         command.autocomplete("text")(complete)
     return command

@@ -21,6 +21,7 @@ from adapters.discord.command_plan import (
 )
 from adapters.discord.interactions import Interactions
 from adapters.discord.slash import build_root
+from adapters.discord.suggestions import Suggestions
 from bot.events import Command
 from bot.features import build_registry
 from bot.registry import Audience, CommandSpec, Registry
@@ -84,7 +85,7 @@ def limits_hold(plan: CommandPlan, payload: dict[str, Any]) -> None:
 def payload_of(plan: CommandPlan) -> dict[str, Any]:
     client = discord.Client(intents=discord.Intents.none())
     tree = app_commands.CommandTree(client)
-    root = build_root(plan, Interactions(core=None))  # type: ignore[arg-type]
+    root = build_root(plan, Interactions(core=None), Suggestions(core=None))  # type: ignore[arg-type]
     tree.add_command(root)
     return root.to_dict(tree)
 

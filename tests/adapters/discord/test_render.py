@@ -137,6 +137,32 @@ def test_no_member_text_can_ping_or_escape_its_paragraph(member_text: str) -> No
         assert not any(pings(text) for text in shown)
 
 
+BLOCKS = st.one_of(
+    st.builds(Heading, st.text(max_size=300)),
+    st.builds(Text, st.text(max_size=5000)),
+    st.builds(Context, st.text(max_size=300)),
+    st.builds(
+        Fields,
+        st.lists(st.tuples(st.text(max_size=300), st.text(max_size=1500)), max_size=30).map(tuple),
+    ),
+    st.just(Divider()),
+)
+
+
+@given(st.lists(BLOCKS, max_size=25))
+def test_any_reply_fits_discord_s_embed_limits(blocks: list[object]) -> None:
+    embeds = render(Reply(tuple(blocks))).embeds  # type: ignore[arg-type]
+    assert 1 <= len(embeds) <= 10
+    assert sum(len(embed) for embed in embeds) <= 6000
+    for embed in embeds:
+        data = embed.to_dict()
+        assert len(data.get("title", "")) <= 256
+        assert len(data.get("description", "")) <= 4096
+        assert len(data.get("fields", [])) <= 25
+        for field in data.get("fields", []):
+            assert 1 <= len(field["name"]) <= 256 and 1 <= len(field["value"]) <= 1024
+
+
 @given(
     st.text(alphabet=st.characters(blacklist_characters=":"), min_size=1, max_size=30),
     st.text(max_size=40),
