@@ -7,10 +7,12 @@ DISCORD_TOKEN…); Staffroom's own settings start with STAFFROOM_, except DATABA
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+IdList = Annotated[list[int], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -90,6 +92,47 @@ class Settings(BaseSettings):
         validation_alias="DISCORD_API_URL",
         description="Discord REST API base URL (tests point it at a fake).",
     )
+
+    discord_guild_ids: IdList = Field(
+        default_factory=list,
+        validation_alias="DISCORD_GUILD_IDS",
+        description="Servers (comma-separated ids) that get /staffroom directly at start-up.",
+    )
+    discord_global_sync: bool = Field(
+        default=False,
+        validation_alias="DISCORD_GLOBAL_SYNC",
+        description="Also register /staffroom globally, for every server the bot is in.",
+    )
+    discord_shard_count: int | None = Field(
+        default=None, ge=1, validation_alias="DISCORD_SHARD_COUNT"
+    )
+    discord_shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None,
+        validation_alias="DISCORD_SHARD_IDS",
+        description="The shards this replica runs (comma-separated); needs DISCORD_SHARD_COUNT.",
+    )
+
+    @field_validator("discord_guild_ids", "discord_shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        ids = self.discord_shard_ids
+        if ids is not None:
+            count = self.discord_shard_count
+            if count is None:
+                raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total shards)")
+            if not ids or any(not 0 <= shard < count for shard in ids):
+                raise ValueError(f"DISCORD_SHARD_IDS must be shard numbers from 0 to {count - 1}")
+        return self
+
+    def discord_syncs_globally(self) -> bool:
+        """Global registration: asked for, or the only way when no server is named."""
+        return self.discord_global_sync or not self.discord_guild_ids
 
     @classmethod
     def environment_variables(cls) -> dict[str, tuple[str, ...]]:

@@ -1,8 +1,7 @@
-"""The core's neutral text markup, read once for every adapter: `**bold**`, `_italic_`,
-`` `code` `` and `[label](https://link)`.
+"""The neutral text markup of replies, read once for every adapter.
 
-Adapters walk the spans this module yields and render each in their platform's own syntax,
-escaping the plain parts themselves; nothing else in a text is markup.
+`**bold**`, `_italic_`, `` `code` `` and `[label](https://link)`; everything else is plain text
+that each adapter must escape for its platform, because it may contain text members wrote.
 """
 
 from __future__ import annotations
@@ -10,9 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
-
-SpanKind = Literal["plain", "bold", "italic", "code", "link"]
+from enum import StrEnum
 
 MARKUP = re.compile(
     r"\*\*(?P<bold>.+?)\*\*|`(?P<code>[^`]+)`|(?<!\w)_(?P<italic>[^_]+)_(?!\w)"
@@ -20,9 +17,17 @@ MARKUP = re.compile(
 )
 
 
+class SpanKind(StrEnum):
+    PLAIN = "plain"
+    BOLD = "bold"
+    ITALIC = "italic"
+    CODE = "code"
+    LINK = "link"
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A run of text with one style; `url` is set only for links (whose `text` is the label)."""
+    """A run of text in one style; `url` is set for links only."""
 
     kind: SpanKind
     text: str
@@ -30,24 +35,22 @@ class Span:
 
 
 def spans(text: str) -> Iterator[Span]:
-    """The text as styled runs, in order; plain runs are never empty."""
+    """The runs of `text`, in order; markup that does not close is plain text."""
     position = 0
     for match in MARKUP.finditer(text):
         if match.start() > position:
-            yield Span("plain", text[position : match.start()])
-        if match.group("bold") is not None:
-            yield Span("bold", match.group("bold"))
-        elif match.group("code") is not None:
-            yield Span("code", match.group("code"))
-        elif match.group("italic") is not None:
-            yield Span("italic", match.group("italic"))
+            yield Span(SpanKind.PLAIN, text[position : match.start()])
+        for kind in (SpanKind.BOLD, SpanKind.CODE, SpanKind.ITALIC):
+            if match.group(kind.value) is not None:
+                yield Span(kind, match.group(kind.value))
+                break
         else:
-            yield Span("link", match.group("label"), match.group("url"))
+            yield Span(SpanKind.LINK, match.group("label"), match.group("url"))
         position = match.end()
     if position < len(text):
-        yield Span("plain", text[position:])
+        yield Span(SpanKind.PLAIN, text[position:])
 
 
-def without_markup(text: str) -> str:
-    """The text as a person would read it aloud: styles dropped, links as their labels."""
+def plain(text: str) -> str:
+    """The text without its markup (links keep their label)."""
     return "".join(span.text for span in spans(text))

@@ -325,7 +325,7 @@ def register(registry: Registry) -> None:
             ("school",),
             school_set,
             "Set your school",
-            usage="<name>",
+            usage="<school>",
             topic=topic,
             examples=("school Ridgeway School",),
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.text import Text as RichText
 
-from bot.markup import spans
+from bot.markup import SpanKind, spans
 from bot.replies import (
     Attachment,
     Buttons,
@@ -24,7 +24,7 @@ from bot.replies import (
     Tone,
 )
 
-_SPAN_STYLE = {"plain": "", "bold": "bold", "code": "cyan", "italic": "italic"}
+_SPAN_STYLE = {SpanKind.BOLD: "bold", SpanKind.CODE: "cyan", SpanKind.ITALIC: "italic"}
 _TONE_STYLE = {
     Tone.SUCCESS: "green",
     Tone.WARNING: "yellow",
@@ -39,11 +39,11 @@ def markup(text: str, base: str = "") -> RichText:
     """The neutral markup as rich text (member text can't inject rich markup: no parsing of it)."""
     out = RichText(style=base)
     for span in spans(text):
-        if span.kind == "link":
+        if span.kind is SpanKind.LINK:
             out.append(span.text, style="underline")
             out.append(f" ({span.url})", style="dim")
         else:
-            out.append(span.text, style=_SPAN_STYLE[span.kind])
+            out.append(span.text, style=_SPAN_STYLE.get(span.kind, ""))
     return out
 
 

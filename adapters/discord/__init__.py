@@ -1,0 +1,3 @@
+"""The Discord adapter: `/staffroom` as a slash command, replies as embeds with persistent
+buttons, forms as modals, channel activity without reading messages, and outbound delivery
+for the core's outbox — all through discord.py."""

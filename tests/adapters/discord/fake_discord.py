@@ -1,0 +1,331 @@
+"""A local stand-in for Discord's REST API, served by aiohttp inside the test process.
+
+discord.py's real HTTP client talks to it (its base URL is pointed here). It records every
+request — JSON bodies and multipart files alike — answers the routes the adapter uses the way
+Discord documents them (messages, DMs, threads, interaction callbacks and follow-ups, command
+registration), answers unknown channels with 404 / code 10003, and can be told to answer a
+route with 429 (with `retry_after`), 403 or 404.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+APP_ID = "1300000000000000001"
+BOT_USER = {
+    "id": APP_ID,
+    "username": "Staffroom",
+    "global_name": "Staffroom",
+    "discriminator": "0000",
+    "avatar": None,
+    "bot": True,
+}
+EPHEMERAL = 1 << 6
+TIMESTAMP = "2026-11-23T08:00:00+00:00"
+
+
+@dataclass
+class Recorded:
+    """One request the fake received."""
+
+    method: str
+    path: str
+    json: Any = None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+@dataclass
+class _Failure:
+    method: str
+    path: re.Pattern[str]
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+    times: int
+
+
+class FakeDiscord:
+    """The fake API. `await start()` gives the base URL to point discord.py at."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.messages: dict[str, dict[str, Any]] = {}
+        self._failures: list[_Failure] = []
+        self._ids = itertools.count(1500000000000000001)
+        self._runner: web.AppRunner | None = None
+        self._arrived = asyncio.Condition()
+
+    # --- running ------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{port}/api/v10"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- arranging ----------------------------------------------------------------------
+
+    def add_channel(self, channel_id: str, guild_id: str, name: str, kind: int = 0) -> None:
+        self.channels[channel_id] = {
+            "id": channel_id,
+            "type": kind,
+            "guild_id": guild_id,
+            "name": name,
+        }
+
+    def fail(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        *,
+        code: int = 0,
+        message: str = "",
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` matching requests with an error."""
+        body = {"code": code, "message": message or f"fake error {status}"}
+        self._failures.append(_Failure(method, re.compile(path), status, body, {}, times))
+
+    def rate_limit(self, method: str, path: str, retry_after: float, *, times: int = 1) -> None:
+        """Answer the next `times` matching requests with 429, as Discord does."""
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": False,
+        }
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(retry_after),
+            "X-RateLimit-Scope": "user",
+        }
+        self._failures.append(_Failure(method, re.compile(path), 429, body, headers, times))
+
+    # --- reading --------------------------------------------------------------------------
+
+    def find(self, method: str, path: str) -> list[Recorded]:
+        pattern = re.compile(path)
+        return [r for r in self.requests if r.method == method and pattern.fullmatch(r.path)]
+
+    def callbacks(self) -> list[dict[str, Any]]:
+        """Interaction responses (type and data), in order."""
+        return [r.json for r in self.find("POST", r"/interactions/\d+/[^/]+/callback")]
+
+    def followups(self) -> list[dict[str, Any]]:
+        return [r.json for r in self.find("POST", r"/webhooks/\d+/[^/]+")]
+
+    def posts(self) -> list[Recorded]:
+        """Messages the bot posted itself (not interaction responses)."""
+        return self.find("POST", r"/channels/\d+/messages")
+
+    async def wait_for(self, method: str, path: str, count: int = 1) -> list[Recorded]:
+        """Wait until `count` matching requests have arrived (the test's own timeout applies)."""
+        async with self._arrived:
+            await self._arrived.wait_for(lambda: len(self.find(method, path)) >= count)
+        return self.find(method, path)
+
+    # --- answering ----------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        recorded = Recorded(request.method, path)
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            async for part in reader:
+                if part.name == "payload_json":
+                    recorded.json = json.loads(await part.text())  # type: ignore[union-attr]
+                else:
+                    data = await part.read()  # type: ignore[union-attr]
+                    recorded.files.append((part.filename or "", bytes(data)))  # type: ignore[union-attr]
+        elif request.can_read_body:
+            recorded.json = await request.json()
+        self.requests.append(recorded)
+        async with self._arrived:
+            self._arrived.notify_all()
+        failure = self._failure_for(recorded)
+        if failure is not None:
+            return _json(failure.body, failure.status, failure.headers)
+        return self._answer(recorded)
+
+    def _failure_for(self, recorded: Recorded) -> _Failure | None:
+        for failure in self._failures:
+            matches = failure.method == recorded.method and failure.path.fullmatch(recorded.path)
+            if failure.times and matches:
+                failure.times -= 1
+                return failure
+        return None
+
+    def _answer(self, recorded: Recorded) -> web.StreamResponse:
+        path, method, body = recorded.path, recorded.method, recorded.json or {}
+        routes: list[tuple[str, str, Any]] = [
+            ("GET", r"/users/@me", lambda match, body, recorded: BOT_USER),
+            ("GET", r"/oauth2/applications/@me", lambda match, body, recorded: _application()),
+            ("PUT", r"/applications/\d+(?:/guilds/\d+)?/commands", self._commands),
+            ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
+            ("POST", r"/webhooks/\d+/([^/]+)", self._followup),
+            ("PATCH", r"/webhooks/\d+/([^/]+)/messages/@original", self._followup),
+            ("DELETE", r"/webhooks/\d+/([^/]+)/messages/@original", None),
+            ("POST", r"/users/@me/channels", self._open_dm),
+            ("POST", r"/channels/(\d+)/messages", self._post),
+            ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit),
+            ("GET", r"/channels/(\d+)/messages/(\d+)", self._fetch),
+            ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._thread),
+        ]
+        for route_method, pattern, answer in routes:
+            match = re.fullmatch(pattern, path)
+            if match and route_method == method:
+                if answer is None:
+                    return web.Response(status=204)
+                result = answer(match, body, recorded)
+                if isinstance(result, web.StreamResponse):
+                    return result
+                return _json(result)
+        return _error(404, 0, f"the fake has no route {method} {path}")
+
+    def _commands(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
+        return [
+            {**command, "id": str(next(self._ids)), "application_id": APP_ID, "version": "1"}
+            for command in body
+        ]
+
+    def _callback(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
+        if body.get("type") == 4:
+            self.messages[f"original:{match[2]}"] = self._message("0", body.get("data", {}))
+        return {"interaction": {"id": match[1], "type": 2}}
+
+    def _followup(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
+        return self._message("0", body)
+
+    def _open_dm(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
+        channel_id = str(next(self._ids))
+        recipient = {
+            **BOT_USER,
+            "id": str(body["recipient_id"]),
+            "bot": False,
+            "username": "member",
+        }
+        channel = {"id": channel_id, "type": 1, "recipients": [recipient], "last_message_id": None}
+        self.channels[channel_id] = channel
+        return channel
+
+    def _post(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
+        if match[1] not in self.channels:
+            return _error(404, 10003, "Unknown Channel")
+        message = self._message(match[1], body, recorded.files)
+        self.messages[message["id"]] = message
+        return message
+
+    def _edit(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
+        if match[2] not in self.messages:
+            return _error(404, 10008, "Unknown Message")
+        message = {**self.messages[match[2]], **self._message(match[1], body, recorded.files)}
+        message["id"] = match[2]
+        self.messages[match[2]] = message
+        return message
+
+    def _fetch(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
+        if match[2] not in self.messages:
+            return _error(404, 10008, "Unknown Message")
+        return self.messages[match[2]]
+
+    def _thread(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
+        parent = self.channels.get(match[1], {})
+        thread = {
+            "id": match[2],
+            "type": 11,
+            "guild_id": parent.get("guild_id"),
+            "parent_id": match[1],
+            "name": body["name"],
+            "owner_id": APP_ID,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": TIMESTAMP,
+                "locked": False,
+            },
+        }
+        self.channels[match[2]] = thread
+        return thread
+
+    def _message(
+        self, channel_id: str, body: dict[str, Any], files: list[tuple[str, bytes]] | None = None
+    ) -> dict[str, Any]:
+        message_id = str(next(self._ids))
+        attachments = [
+            {
+                "id": str(next(self._ids)),
+                "filename": name,
+                "size": len(data),
+                "url": f"https://cdn.example/{name}",
+                "proxy_url": f"https://cdn.example/{name}",
+            }
+            for name, data in files or []
+        ]
+        return message_payload(message_id, channel_id, body, attachments)
+
+
+def message_payload(
+    message_id: str,
+    channel_id: str,
+    body: dict[str, Any],
+    attachments: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A message of the bot's as Discord returns it, with the embeds and components sent."""
+    return {
+        "id": message_id,
+        "channel_id": channel_id,
+        "author": BOT_USER,
+        "content": body.get("content") or "",
+        "timestamp": TIMESTAMP,
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": attachments or [],
+        "embeds": body.get("embeds") or [],
+        "components": body.get("components") or [],
+        "pinned": False,
+        "type": 0,
+        "flags": body.get("flags") or 0,
+    }
+
+
+def _application() -> dict[str, Any]:
+    return {
+        "id": APP_ID,
+        "name": "Staffroom",
+        "description": "",
+        "icon": None,
+        "bot_public": False,
+        "bot_require_code_grant": False,
+        "owner": {**BOT_USER, "id": "1400000000000000001", "bot": False, "username": "owner"},
+        "verify_key": "0" * 64,
+        "flags": 0,
+    }
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # Exactly Discord's content type: discord.py decodes JSON only for this one.
+    headers = {**(headers or {}), "Content-Type": "application/json"}
+    return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
+
+
+def _error(status: int, code: int, message: str) -> web.Response:
+    return _json({"code": code, "message": message}, status)
