@@ -14,16 +14,20 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    and_,
     bindparam,
     delete,
+    distinct,
     func,
     insert,
+    or_,
     select,
     update,
 )
 
 from storage.directory import MEMBER, SCHOOL
 from storage.groups import GROUP
+from storage.metoo import METOO
 from storage.outbox import OUTBOX
 from storage.tables import table
 
@@ -346,3 +350,58 @@ def replies_by_member(connection: Connection, *, member_id: int) -> list[tuple[i
 
 def delete_replies_by_member(connection: Connection, *, member_id: int) -> None:
     connection.execute(delete(REPLY).where(REPLY.c.member_id == member_id))
+
+
+# --- the weekly digest ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTally:
+    """A question as the digest counts it: when it was asked, resolved or hidden, and at how
+    many schools people said "me too" (distinct keyed school hashes — no school is known)."""
+
+    group_id: int
+    created_at: datetime
+    resolved_at: datetime | None
+    hidden_at: datetime | None
+    schools: int
+
+
+def digest_tallies(
+    connection: Connection, *, network_id: int, since: datetime
+) -> list[QuestionTally]:
+    """Questions asked since `since`, resolved since then, or still open."""
+    schools = (
+        select(func.count(distinct(METOO.c.school_hash)))
+        .where(METOO.c.question_id == QUESTION.c.id)
+        .scalar_subquery()
+    )
+    rows = connection.execute(
+        select(
+            QUESTION.c.group_id,
+            QUESTION.c.created_at,
+            QUESTION.c.resolved_at,
+            QUESTION.c.hidden_at,
+            schools.label("schools"),
+        ).where(
+            QUESTION.c.network_id == network_id,
+            or_(
+                QUESTION.c.created_at >= since,
+                QUESTION.c.resolved_at >= since,
+                and_(QUESTION.c.resolved_at.is_(None), QUESTION.c.hidden_at.is_(None)),
+            ),
+        )
+    )
+    return [QuestionTally(**row._mapping) for row in rows]
+
+
+def reply_times(
+    connection: Connection, *, network_id: int, since: datetime
+) -> list[tuple[int, datetime]]:
+    """(group id, when) of every reply since `since`, for engagement."""
+    rows = connection.execute(
+        select(QUESTION.c.group_id, REPLY.c.created_at)
+        .join(QUESTION, QUESTION.c.id == REPLY.c.question_id)
+        .where(QUESTION.c.network_id == network_id, REPLY.c.created_at >= since)
+    )
+    return [(row.group_id, row.created_at) for row in rows]

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 
-from bot.digests.model import HISTORY_WEEKS, DigestRequest, DigestSource, Figure
-from bot.digests.weeks import Week
+from bot.digests.model import DigestRequest, DigestSource, Figure
 from bot.suppression import suppress_small_counts
 from storage import checkins
 
@@ -16,31 +15,26 @@ COLOURS = ("green", "amber", "red")
 
 
 def _tallies(request: DigestRequest) -> list[checkins.RoundTally]:
-    since, _ = Week.containing(request.history_first).bounds(request.zone)
-    _, until = request.week.bounds(request.zone)
+    since, until = request.history_bounds()
     return checkins.tallies_opened_between(
         request.connection, network_id=request.network.id, since=since, until=until
     )
 
 
-def _week_of(tally: checkins.RoundTally, request: DigestRequest) -> Week:
-    return Week.containing(tally.opened_at.astimezone(request.zone).date())
-
-
 def figures(request: DigestRequest) -> Mapping[int, list[Figure]]:
-    weekly: dict[tuple[int, Week], Counter[str]] = defaultdict(Counter)
+    this_week, week_before = len(request.weeks) - 1, len(request.weeks) - 2
+    weekly: dict[tuple[int, int | None], Counter[str]] = defaultdict(Counter)
     rounds: Counter[int] = Counter()
     for tally in _tallies(request):
-        week = _week_of(tally, request)
-        weekly[(tally.group_id, week)].update(tally.counts)
-        if week == request.week:
-            rounds[tally.group_id] += 1
+        index = request.week_index(tally.opened_at)
+        weekly[(tally.group_id, index)].update(tally.counts)
+        rounds[tally.group_id] += index == this_week
     found: dict[int, list[Figure]] = {}
     for group_id in request.group_ids:
         if not rounds[group_id]:
             continue
-        this = suppress_small_counts(weekly[(group_id, request.week)], k=request.k)
-        before = suppress_small_counts(weekly[(group_id, request.week.shifted(-1))], k=request.k)
+        this = suppress_small_counts(weekly[(group_id, this_week)], k=request.k)
+        before = suppress_small_counts(weekly[(group_id, week_before)], k=request.k)
         change = None
         if this.counts is not None and before.counts is not None:
             red_now, red_before = this.counts.get("red", 0), before.counts.get("red", 0)
@@ -66,14 +60,12 @@ def figures(request: DigestRequest) -> Mapping[int, list[Figure]]:
 
 
 def engagement(request: DigestRequest) -> Mapping[int, list[int]]:
-    weeks = [request.week.shifted(offset) for offset in range(-(HISTORY_WEEKS - 1), 1)]
-    position = {week: index for index, week in enumerate(weeks)}
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * HISTORY_WEEKS)
-    for tally in _tallies(request):
-        week = _week_of(tally, request)
-        if week in position and tally.group_id in request.group_ids:
-            counts[tally.group_id][position[week]] += sum(tally.counts.values())
-    return counts
+    """Each answer is one engagement, in the week its round opened."""
+    return request.weekly_counts(
+        (tally.group_id, tally.opened_at)
+        for tally in _tallies(request)
+        for _ in range(sum(tally.counts.values()))
+    )
 
 
 SOURCE = DigestSource("check-ins", figures=figures, engagement=engagement)

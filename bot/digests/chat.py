@@ -20,6 +20,15 @@ BADGE = {
 
 
 def _group_line(group: GroupDigest, k: int) -> str:
+    """The group's ranked line, then its features' figures that are not zero, on one line."""
+    line = _activity_line(group, k)
+    extra = [
+        f"{figure.label.lower()} {figure.shown(k)}" for figure in group.figures if figure.value != 0
+    ]
+    return line + ("\n    " + " · ".join(extra) if extra else "")
+
+
+def _activity_line(group: GroupDigest, k: int) -> str:
     if group.active_members.value is None:
         return f"• **{group.name}** — {BADGE[group.health]} · fewer than {k} active this week, details hidden"
     return (

@@ -3,9 +3,9 @@ the network, and the sources features register to add their own figures."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
@@ -53,6 +53,30 @@ class DigestRequest:
     @property
     def history_first(self) -> date:
         return self.week.shifted(-(HISTORY_WEEKS - 1)).first
+
+    @property
+    def weeks(self) -> tuple[Week, ...]:
+        """The eight weeks a digest looks at, oldest first; the last is the digest's week."""
+        return tuple(self.week.shifted(offset) for offset in range(-(HISTORY_WEEKS - 1), 1))
+
+    def history_bounds(self) -> tuple[datetime, datetime]:
+        """The UTC instants the eight weeks start and end at (local midnights)."""
+        return self.weeks[0].bounds(self.zone)[0], self.week.bounds(self.zone)[1]
+
+    def week_index(self, instant: datetime) -> int | None:
+        """Which of the eight weeks an instant falls in (by local date), or None."""
+        week = Week.containing(instant.astimezone(self.zone).date())
+        weeks = self.weeks
+        return weeks.index(week) if week in weeks else None
+
+    def weekly_counts(self, events: Iterable[tuple[int, datetime]]) -> dict[int, list[int]]:
+        """(group id, instant) events counted per group and week, for the health rule."""
+        counts: dict[int, list[int]] = {}
+        for group_id, instant in events:
+            index = self.week_index(instant)
+            if index is not None and group_id in self.group_ids:
+                counts.setdefault(group_id, [0] * HISTORY_WEEKS)[index] += 1
+        return counts
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ before, and offers calendar files. Timed work is durable (timers and the outbox)
 
 from __future__ import annotations
 
-from bot.meetings import browse, changes, reminders, rsvp, schedule_input
+from bot.meetings import browse, changes, digest, reminders, rsvp, schedule_input
 from bot.meetings.browse import press_ics
 from bot.meetings.render import RSVP_ACTION
 from bot.meetings.scheduling import ICS_BUTTON
@@ -124,3 +124,4 @@ def register(registry: Registry) -> None:
             ),
         )
     )
+    registry.digest_source(digest.SOURCE)

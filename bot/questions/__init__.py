@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.questions import (
     asking,
     browsing,
+    digest,
     followups,
     metoo,
     moderation,
@@ -118,3 +119,4 @@ def register(registry: Registry) -> None:
     registry.button(ButtonSpec(render.REPLY, replying.press_reply))
     registry.form(FormSpec(replying.REPLY_FORM, replying.reply_submitted))
     retention.register(registry)
+    registry.digest_source(digest.SOURCE)
