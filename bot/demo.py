@@ -14,7 +14,6 @@ from bot.events import Actor
 from bot.names import name_key
 from bot.roster import ensure_member
 from storage import activity, checkins, directory, groups
-from storage.directory import NetworkRecord
 from storage.groups import ChannelRecord
 
 NETWORK_NAME = "Solent Schools Network"
@@ -161,14 +160,13 @@ def seed_demo(connection: Connection, today: datetime, timezone: str = "Europe/L
     directory.set_facilitator(connection, member_id=facilitator.id, is_facilitator=True)
     rng = random.Random(2026)
     chemistry: list[int] = []
-    for name, school, joined, leads in PEOPLE:
+    for name, school, roles in _cast(len(school_ids), len(group_ids)):
         member, _ = ensure_member(
             connection, network, _actor(name), now, school_id=school_ids[school]
         )
-        if 0 in joined:
-            chemistry.append(member.id)
-        for index in joined:
-            role = groups.LEADER if index in leads else groups.MEMBER_ROLE
+        for index, role in roles:
+            if index == 0:
+                chemistry.append(member.id)
             groups.add_membership(
                 connection, group_id=group_ids[index], member_id=member.id, role=role, now=now
             )
@@ -182,42 +180,24 @@ def seed_demo(connection: Connection, today: datetime, timezone: str = "Europe/L
                 today,
                 drifting=index == 9,
             )
-    _more_teachers(connection, network, rng, school_ids, group_ids, now, today)
     _checkin_history(connection, network.id, group_ids[0], chemistry, today)
 
 
-def _more_teachers(
-    connection: Connection,
-    network: NetworkRecord,
-    rng: random.Random,
-    school_ids: list[int],
-    group_ids: list[int],
-    now: datetime,
-    today: datetime,
-) -> None:
-    for number, name in enumerate(MORE_TEACHERS):
-        school = number % len(school_ids)
-        member, _ = ensure_member(
-            connection, network, _actor(name), now, school_id=school_ids[school]
+def _cast(schools: int, group_count: int) -> list[tuple[str, int, list[tuple[int, str]]]]:
+    """Everyone but the facilitator: (name, school index, [(group index, role)])."""
+    named = [
+        (name, school, [(i, groups.LEADER if i in leads else groups.MEMBER_ROLE) for i in joined])
+        for name, school, joined, leads in PEOPLE
+    ]
+    more = [
+        (
+            name,
+            n % schools,
+            [(i, groups.MEMBER_ROLE) for i in sorted({n % group_count, (n * 5 + 3) % group_count})],
         )
-        for index in {number % len(group_ids), (number * 5 + 3) % len(group_ids)}:
-            groups.add_membership(
-                connection,
-                group_id=group_ids[index],
-                member_id=member.id,
-                role=groups.MEMBER_ROLE,
-                now=now,
-            )
-            _history(
-                connection,
-                rng,
-                network.id,
-                group_ids[index],
-                member.id,
-                school_ids[school],
-                today,
-                drifting=index == 9,
-            )
+        for n, name in enumerate(MORE_TEACHERS)
+    ]
+    return named + more
 
 
 CHECKIN_HISTORY = (
