@@ -1,0 +1,53 @@
+"""An anonymous question full of mentions, asked through the real core and queued for the
+group's channels, renders on Slack and on Discord without any way to ping anyone."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from sqlalchemy import select
+
+from adapters.console.session import ConsoleSession
+from adapters.discord.render import NO_MENTIONS, render
+from adapters.slack import blocks
+from bot.reply_codec import decode_reply
+from storage.outbox import OUTBOX
+from storage.uow import unit_of_work
+from tests.adapters.slack.block_kit import check_message
+
+EVIL = "Seen this? @everyone @here <!channel> <!here> <!everyone> <@U123ABC> <@&223456789012345678> <@123456789012345678>"
+DISCORD_PING = re.compile(r"(?<![\w\u200b])@(everyone|here)|<@[!&]?\d+>")
+
+
+async def test_an_anonymous_question_cannot_ping_on_either_platform(bot: ConsoleSession) -> None:
+    for line in (
+        ":as Fran Hughes@Harbour College admin",
+        "/staffroom setup Solent Network",
+        "/staffroom group create A-level Chemistry",
+        ":in #chem",
+        "/staffroom group link A-level Chemistry",
+        ":as Tom Patel@Ridgeway School",
+        "/staffroom join",
+        "/staffroom ask",
+        f":fill question={EVIL}; category=Exam results dip",
+        ":submit",
+    ):
+        await bot.send(line)
+    with unit_of_work(bot.core.engine) as connection:
+        payloads = (
+            connection.execute(select(OUTBOX.c.payload).where(OUTBOX.c.purpose.like("question%")))
+            .scalars()
+            .all()
+        )
+    posted = [decode_reply(p) for p in payloads if "@everyone" in p]
+    assert posted, "the question was queued for the channel"
+    for reply in posted:
+        slack = blocks.message(reply)
+        check_message(slack)  # raises on <!channel>, <!here>, <!everyone>, <@U…>, <!subteam^…>
+        shown = json.dumps(slack)
+        assert "<!channel>" not in shown and "<@U123ABC>" not in shown
+        discord = render(reply)
+        assert discord.send_kwargs()["allowed_mentions"] is NO_MENTIONS
+        text = json.dumps([embed.to_dict() for embed in discord.embeds], ensure_ascii=False)
+        assert not DISCORD_PING.search(text), text
