@@ -73,3 +73,16 @@ __all__ = [
 def table(name: str) -> Table:
     """The Core `Table` behind a model, for prebuilt statements in the query modules."""
     return SQLModel.metadata.tables[name]
+
+
+def _never_reuse_ids() -> None:
+    """SQLite hands a deleted row's id to the next row unless a table says AUTOINCREMENT.
+    Ids end up in idempotency keys and keyed hashes (an erased member's id reused would make
+    a newcomer the 'asker' of their anonymous questions), so no surrogate id is ever reused."""
+    for each in SQLModel.metadata.tables.values():
+        key = list(each.primary_key.columns)
+        if len(key) == 1 and key[0].name == "id":
+            each.dialect_options["sqlite"]["autoincrement"] = True
+
+
+_never_reuse_ids()

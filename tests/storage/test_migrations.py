@@ -48,3 +48,26 @@ def test_sqlite_is_configured_for_concurrent_use(sqlite_url: str) -> None:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     engine.dispose()
+
+
+def test_sqlite_never_reuses_an_erased_members_id(sqlite_url: str) -> None:
+    """A reused member id would make a newcomer the holder of an erased member's keyed hashes
+    (their anonymous questions); every surrogate id is AUTOINCREMENT on SQLite."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete
+
+    from storage import directory
+    from storage.directory import MEMBER
+
+    engine = make_engine(sqlite_url)
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with engine.begin() as connection:
+        network = directory.create_network(connection, name="N", timezone="Europe/London", now=now)
+        first = directory.create_member(connection, network_id=network.id, display_name="Aisha", now=now)
+        connection.execute(delete(MEMBER).where(MEMBER.c.id == first))
+        second = directory.create_member(connection, network_id=network.id, display_name="Zed", now=now)
+        tables = dict(connection.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all())
+    engine.dispose()
+    assert second > first
+    assert "AUTOINCREMENT" in tables["member"] and "AUTOINCREMENT" in tables["question_reply"]

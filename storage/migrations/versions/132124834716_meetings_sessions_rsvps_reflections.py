@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("uid"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("meeting", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_meeting_created_by"), ["created_by"], unique=False)
@@ -65,6 +66,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("meeting_id", "number"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("meeting_session", schema=None) as batch_op:
         batch_op.create_index(

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "calendar_period",
@@ -42,6 +43,7 @@ def upgrade() -> None:
         sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("calendar_period", schema=None) as batch_op:
         batch_op.create_index(
@@ -74,6 +76,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index("ix_outbox_due", ["status", "due_at"], unique=False)
@@ -89,6 +92,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("network_id", "name_key"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("school", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_school_network_id"), ["network_id"], unique=False)
@@ -105,6 +109,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("network_id", "name_key"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("subject_group", schema=None) as batch_op:
         batch_op.create_index(
@@ -126,6 +131,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("timer", schema=None) as batch_op:
         batch_op.create_index("ix_timer_due", ["status", "due_at"], unique=False)
@@ -141,6 +147,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("platform", "external_id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("workspace", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_workspace_network_id"), ["network_id"], unique=False)
@@ -155,6 +162,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("code_hash"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("workspace_invite", schema=None) as batch_op:
         batch_op.create_index(
@@ -173,6 +181,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["group_id"], ["subject_group.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("platform", "workspace", "channel_id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("group_channel", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_group_channel_group_id"), ["group_id"], unique=False)
@@ -189,6 +198,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["school_id"], ["school.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("member", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_member_network_id"), ["network_id"], unique=False)
@@ -222,6 +232,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["member_id"], ["member.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("platform", "workspace", "user_id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("identity", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_identity_member_id"), ["member_id"], unique=False)

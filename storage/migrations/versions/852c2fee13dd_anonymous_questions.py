@@ -73,6 +73,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("network_id", "number"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("question", schema=None) as batch_op:
         batch_op.create_index("ix_question_group", ["group_id", "number"], unique=False)
@@ -94,6 +95,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("token_hash"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("question_draft", schema=None) as batch_op:
         batch_op.create_index(
@@ -108,6 +110,7 @@ def upgrade() -> None:
         sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["question_id"], ["question.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("question_followup", schema=None) as batch_op:
         batch_op.create_index(
@@ -132,6 +135,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["member_id"], ["member.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["question_id"], ["question.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("question_reply", schema=None) as batch_op:
         batch_op.create_index(

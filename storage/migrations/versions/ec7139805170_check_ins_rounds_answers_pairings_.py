@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["group_id"], ["subject_group.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("checkin_cadence", schema=None) as batch_op:
         batch_op.create_index(
@@ -75,6 +76,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["opened_by"], ["member.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("open_group_id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("checkin_round", schema=None) as batch_op:
         batch_op.create_index(
@@ -102,6 +104,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["round_id"], ["checkin_round.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("round_id", "member_id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("checkin_answer", schema=None) as batch_op:
         batch_op.create_index(

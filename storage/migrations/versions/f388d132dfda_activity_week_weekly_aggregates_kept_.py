@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["network_id"], ["network.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["school_id"], ["school.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("activity_week", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_activity_week_group_id"), ["group_id"], unique=False)
