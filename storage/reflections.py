@@ -233,3 +233,70 @@ def export_reflections(connection: Connection, *, member_id: int) -> list[dict[s
 
 def erase_reflections(connection: Connection, *, member_id: int) -> None:
     connection.execute(delete(REFLECTION).where(REFLECTION.c.member_id == member_id))
+
+
+@dataclass(frozen=True, slots=True)
+class GroupAttendance:
+    """A group's held sessions in a period, counting each person and school once."""
+
+    group_id: int
+    sessions: int
+    going: int
+    attended: int
+    attended_schools: int
+    reflections: int
+
+
+def attendance_by_group(
+    connection: Connection, *, network_id: int, since: datetime, until: datetime
+) -> list[GroupAttendance]:
+    """Per group, for held sessions that started in [since, until): sessions, and the
+    distinct people who said Going, who said they attended (and their schools), and
+    reflections written — one person at three sessions is one person."""
+    held = (SESSION.c.status == SCHEDULED, *_in_period(network_id, since, until))
+    sessions: dict[int, int] = dict(
+        connection.execute(
+            select(GROUP.c.id, func.count(SESSION.c.id))
+            .select_from(_SESSION_FROM)
+            .where(*held)
+            .group_by(GROUP.c.id)
+        ).all()
+    )
+    going: dict[int, int] = dict(
+        connection.execute(
+            select(GROUP.c.id, func.count(distinct(RSVP.c.member_id)))
+            .select_from(_SESSION_FROM.join(RSVP, RSVP.c.session_id == SESSION.c.id))
+            .where(*held, RSVP.c.answer == GOING)
+            .group_by(GROUP.c.id)
+        ).all()
+    )
+    attended = REFLECTION.c.attended.is_(True)
+    written = {
+        row.group_id: row
+        for row in connection.execute(
+            select(
+                GROUP.c.id.label("group_id"),
+                func.count(distinct(REFLECTION.c.member_id)).filter(attended).label("attended"),
+                func.count(distinct(MEMBER.c.school_id)).filter(attended).label("schools"),
+                func.count(REFLECTION.c.member_id).label("reflections"),
+            )
+            .select_from(
+                _SESSION_FROM.join(REFLECTION, REFLECTION.c.session_id == SESSION.c.id).outerjoin(
+                    MEMBER, MEMBER.c.id == REFLECTION.c.member_id
+                )
+            )
+            .where(*held)
+            .group_by(GROUP.c.id)
+        )
+    }
+    return [
+        GroupAttendance(
+            group_id,
+            count,
+            going.get(group_id, 0),
+            written[group_id].attended if group_id in written else 0,
+            written[group_id].schools if group_id in written else 0,
+            written[group_id].reflections if group_id in written else 0,
+        )
+        for group_id, count in sessions.items()
+    ]

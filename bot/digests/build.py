@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
@@ -44,6 +44,7 @@ def build_digest(
     sources: Sequence[DigestSource] = (),
     group_ids: Iterable[int] | None = None,
     with_quieter_members: bool = False,
+    now: datetime | None = None,
 ) -> NetworkDigest:
     """The digest of `week` for the whole network, or only for `group_ids` (a leader's)."""
     k = network.k_threshold
@@ -66,7 +67,7 @@ def build_digest(
         by_week[Week.containing(row.day)].append(row)
     weekly = _weekly_engagement(history, weeks)
     request = DigestRequest(
-        connection, network, week, ZoneInfo(network.timezone), tuple(g.id for g in groups)
+        connection, network, week, ZoneInfo(network.timezone), tuple(g.id for g in groups), now
     )
     extra: dict[int, list[Figure]] = defaultdict(list)
     for source in sources:
@@ -170,9 +171,12 @@ def _people_figures(rows: Sequence[ActivityRow], k: int) -> tuple[Figure, Figure
         k=k,
         population=len(people),
     )
+    # A count of one school would say that all of it came from a single school.
     return (
         Figure("active_members", "Members active in channels", counts.get("active"), people=True),
-        Figure("schools", "Schools taking part", counts.get("schools")),
+        Figure(
+            "schools", "Schools taking part", counts.get("schools") if len(schools) > 1 else None
+        ),
         Figure("messages", "Messages", counts.get("messages")),
     )
 

@@ -49,10 +49,11 @@ def digest(cmd: Command, ctx: Context, arguments: str) -> Reply:
             sources=sources,
             group_ids=[group.id],
             with_quieter_members=True,
+            now=ctx.now,
         )
         return digest_reply(result, chart=engagement_chart(result), leader_view=True)
     if member.is_facilitator:
-        result = build_digest(ctx.connection, network, chosen, sources=sources)
+        result = build_digest(ctx.connection, network, chosen, sources=sources, now=ctx.now)
         return digest_reply(result, chart=engagement_chart(result), leader_view=False)
     led = [
         group.id
@@ -65,7 +66,13 @@ def digest(cmd: Command, ctx: Context, arguments: str) -> Reply:
             "group is, and `/staffroom home` what's coming up for you."
         )
     result = build_digest(
-        ctx.connection, network, chosen, sources=sources, group_ids=led, with_quieter_members=True
+        ctx.connection,
+        network,
+        chosen,
+        sources=sources,
+        group_ids=led,
+        with_quieter_members=True,
+        now=ctx.now,
     )
     return digest_reply(result, chart=engagement_chart(result), leader_view=True)
 

@@ -45,6 +45,7 @@ class DigestRequest:
     week: Week
     zone: ZoneInfo
     group_ids: tuple[int, ...]
+    now: datetime | None = None
 
     @property
     def k(self) -> int:

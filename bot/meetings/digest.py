@@ -4,7 +4,6 @@ highlights members chose to share, advertised without their names."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 
 from bot.digests.model import DigestRequest, DigestSource, Figure
@@ -14,32 +13,30 @@ from storage import reflections
 
 def figures(request: DigestRequest) -> Mapping[int, list[Figure]]:
     since, until = request.week.bounds(request.zone)
-    held: dict[int, list[reflections.SessionAttendance]] = defaultdict(list)
-    for session in reflections.attendance(
+    if request.now is not None:
+        until = min(until, request.now)  # sessions later this week have not been held yet
+    found: dict[int, list[Figure]] = {}
+    for group in reflections.attendance_by_group(
         request.connection, network_id=request.network.id, since=since, until=until
     ):
-        held[session.group_id].append(session)
-    found: dict[int, list[Figure]] = {}
-    for group_id, sessions in held.items():
-        if group_id not in request.group_ids:
+        if group.group_id not in request.group_ids:
             continue
-        attended = sum(s.attended for s in sessions)
-        going = suppress_small_counts({"going": sum(s.going for s in sessions)}, k=request.k)
-        counts = suppress_small_counts(
-            {
-                "attended": attended,
-                "schools": sum(s.attended_schools for s in sessions),
-                "reflections": sum(s.reflections for s in sessions),
-            },
+        going = suppress_small_counts({"going": group.going}, k=request.k)
+        came = suppress_small_counts(
+            {"attended": group.attended, "reflections": group.reflections},
             k=request.k,
-            population=attended,
+            population=group.attended,
         )
-        found[group_id] = [
-            Figure("meetings_held", "Meetings held", len(sessions)),
+        found[group.group_id] = [
+            Figure("meetings_held", "Meetings held", group.sessions),
             Figure("meetings_going", "Said they would come", going.get("going"), people=True),
-            Figure("meetings_attended", "Said they attended", counts.get("attended"), people=True),
-            Figure("meetings_schools", "Schools at meetings", counts.get("schools")),
-            Figure("reflections", "Reflections written", counts.get("reflections")),
+            Figure("meetings_attended", "Said they attended", came.get("attended"), people=True),
+            Figure(
+                "meetings_schools",
+                "Schools at meetings",
+                group.attended_schools if came.visible and group.attended_schools > 1 else None,
+            ),
+            Figure("reflections", "Reflections written", came.get("reflections")),
         ]
     return found
 

@@ -9,7 +9,7 @@ readers may be elsewhere); replies to one person use that person's zone.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -72,8 +72,22 @@ def counts_text(rows: Sequence[TallyRow], k: int) -> str:
     by_school = suppress_small_counts(going_by_school, k=k)
     if by_school.counts is None:
         return f"{line} — going by school: {by_school.hidden_reason()}."
-    ordered = sorted(by_school.counts.items(), key=lambda item: (-item[1], item[0]))
-    return f"{line} — going by school: " + ", ".join(f"{name} {n}" for name, n in ordered)
+    return f"{line} — going by school: " + _by_school(by_school.counts, k)
+
+
+def _by_school(counts: Mapping[str, int], k: int) -> str:
+    """Schools with k or more going are named with their count; the rest are pooled, so no
+    count points at the one or two people from a school."""
+    named = sorted(
+        ((n, name) for name, n in counts.items() if n >= k), key=lambda item: (-item[0], item[1])
+    )
+    pooled = sum(n for n in counts.values() if n < k)
+    parts = [f"{name} {n}" for n, name in named]
+    if pooled >= k:
+        parts.append(f"other schools {pooled}")
+    elif pooled:
+        parts.append("a few from other schools")
+    return ", ".join(parts)
 
 
 def session_card(

@@ -80,3 +80,30 @@ async def test_highlights_and_attendance_for_a_period(
             second.id,
         ]  # the cancelled one is left out
         assert reflections.highlights(connection, network_id=2, **week) == []
+
+
+async def test_a_person_at_two_sessions_is_counted_once_by_group(
+    app_factory: Callable[[str], Staffroom], database_url: str, clock: ManualClock
+) -> None:
+    app = app_factory(database_url)
+    set_up_chemistry(app)
+    say(app, TOM, 'meeting schedule "Twilight" 2026-11-24 16:00 remind none')
+    say(app, TOM, 'meeting schedule "Practicals" 2026-11-26 16:00 remind none')
+    sessions_this_week = [sessions(app, 1)[0], sessions(app, 2)[0]]
+    for session in sessions_this_week:
+        for who in (AISHA, BEN, CHLOE):
+            press(app, who, RSVP_ACTION, f"{session.id}:going")
+    await TimeMachine(app, clock).until(datetime(2026, 11, 28, 9, tzinfo=UTC))
+    for session in sessions_this_week:
+        for who in (AISHA, BEN, CHLOE):
+            reflect(app, who, session.id, "Useful", shared=False, attended=True)
+    with unit_of_work(app.core.engine) as connection:
+        [group] = reflections.attendance_by_group(
+            connection,
+            network_id=1,
+            since=datetime(2026, 11, 23, tzinfo=UTC),
+            until=datetime(2026, 11, 30, tzinfo=UTC),
+        )
+    # Two sessions, three people at both: three people, not six; their schools counted once.
+    assert (group.sessions, group.going, group.attended, group.reflections) == (2, 3, 3, 6)
+    assert group.attended_schools == 3  # Castle Hill, Harbour, Ridgeway

@@ -64,10 +64,18 @@ def test_sqlite_never_reuses_an_erased_members_id(sqlite_url: str) -> None:
     now = datetime(2026, 11, 23, tzinfo=UTC)
     with engine.begin() as connection:
         network = directory.create_network(connection, name="N", timezone="Europe/London", now=now)
-        first = directory.create_member(connection, network_id=network.id, display_name="Aisha", now=now)
+        first = directory.create_member(
+            connection, network_id=network.id, display_name="Aisha", now=now
+        )
         connection.execute(delete(MEMBER).where(MEMBER.c.id == first))
-        second = directory.create_member(connection, network_id=network.id, display_name="Zed", now=now)
-        tables = dict(connection.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all())
+        second = directory.create_member(
+            connection, network_id=network.id, display_name="Zed", now=now
+        )
+        tables = dict(
+            connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+            ).all()
+        )
     engine.dispose()
     assert second > first
     assert "AUTOINCREMENT" in tables["member"] and "AUTOINCREMENT" in tables["question_reply"]

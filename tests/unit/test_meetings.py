@@ -159,10 +159,8 @@ async def test_replies_update_the_counts_by_school_in_place(chem: ConsoleSession
     await chem.send(":as Chloe Evans")
     out = await chem.send(":click Going")
     assert "[Staffroom in #chem — updated]" in out
-    assert (
-        "Going 3 · Maybe 0 · Can't make it 0 — going by school: Castle Hill College 1, "
-        "Harbour College 1, Ridgeway School 1"
-    ) in out
+    # One person from each of three schools: no school's count is shown on its own.
+    assert "Going 3 · Maybe 0 · Can't make it 0 — going by school: other schools 3" in out
     out = await chem.send(":click Going")
     assert "already down as Going" in out
 
@@ -250,3 +248,15 @@ async def test_times_are_read_in_the_networks_zone_and_shown_in_each_persons(
     await machine.until(datetime(2026, 12, 3, 15, 30, tzinfo=UTC))
     [reminder] = [d for d in machine.log if d.to == "@aisha-khan"]
     assert "When: Thu 3 Dec, 11:00–12:00 EST" in reminder.text
+
+
+def test_schools_with_fewer_than_k_going_are_pooled() -> None:
+    from bot.meetings.render import _by_school
+
+    assert (
+        _by_school({"Ridgeway": 4, "Harbour": 3, "Castle": 1}, 3)
+        == "Ridgeway 4, Harbour 3, a few from other schools"
+    )
+    assert (
+        _by_school({"Ridgeway": 4, "Castle": 2, "Oakwood": 1}, 3) == "Ridgeway 4, other schools 3"
+    )
