@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.events import ButtonPress, Command
-from bot.groups.lookup import find_group, group_here
+from bot.groups.lookup import find_group
 from bot.permissions import require_leader
 from bot.refusals import Refusal
 from bot.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone, paragraphs
@@ -177,8 +177,3 @@ def group_members_list(cmd: Command, ctx: Context, arguments: str) -> Reply:
         for m in members
     ]
     return Reply((Heading(f"Members of {group.name}"), *paragraphs(lines)))
-
-
-def here_hint(ctx: Context) -> str:
-    here = group_here(ctx)
-    return f" (this channel is **{here.name}**)" if here else ""
