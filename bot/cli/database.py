@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.engine import make_url
 
-from bot.cli.common import err, load_settings
+from bot.cli.startup import err, load_settings
 from storage import migrate
 from storage.engine import is_sqlite, make_engine, normalise_url
 
