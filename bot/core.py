@@ -50,6 +50,13 @@ class Outcome:
     seconds: float
 
 
+@dataclass(slots=True)
+class _Routed:
+    """The handler an event was routed to, kept outside the attempt so a failure names it."""
+
+    handler: str = "-"
+
+
 class Core:
     """The bot's core. Adapters call `handle`; the scheduler calls `run_in_db` and `context`."""
 
@@ -120,11 +127,11 @@ class Core:
         """Handle one event on the calling thread (tests, benchmarks, the console)."""
         started = time.perf_counter()
         kind = type(event).__name__
-        handler_name = "-"
+        routed = _Routed()
         try:
             for attempt in (1, 2):
                 try:
-                    handler_name, reply = self._handle_once(event)
+                    reply = self._handle_once(event, routed)
                     break
                 except IntegrityError:
                     # Two first contacts racing to create the same member, or a double click
@@ -137,16 +144,16 @@ class Core:
         except Exception:
             error_id = secrets.token_hex(3).upper()
             log.exception(
-                "event failed: kind=%s handler=%s error_id=%s", kind, handler_name, error_id
+                "event failed: kind=%s handler=%s error_id=%s", kind, routed.handler, error_id
             )
             reply, result = _apology(error_id), "error"
         seconds = time.perf_counter() - started
-        outcome = Outcome(kind, handler_name, result, seconds)
+        outcome = Outcome(kind, routed.handler, result, seconds)
         for listener in self.outcome_listeners:
             listener(outcome)
         return reply
 
-    def _handle_once(self, event: Event) -> tuple[str, Reply | None]:
+    def _handle_once(self, event: Event, routed: _Routed) -> Reply | None:
         with unit_of_work(self.engine) as connection:
             now = self.clock.now()
             network = self.network_for(connection, event.actor.platform, event.actor.workspace)
@@ -154,41 +161,49 @@ class Core:
             ctx.actor, ctx.place = event.actor, event.place
             if network is not None and not isinstance(event, ChannelActivity):
                 ctx.member = self._member_for(connection, network, event.actor, now)
-            name, reply = self._route(event, ctx)
+            reply = self._route(event, ctx, routed)
         self.after_commit(ctx)
-        return name, reply
+        return reply
 
-    def _route(self, event: Event, ctx: Context) -> tuple[str, Reply | None]:
+    def _route(self, event: Event, ctx: Context, routed: _Routed) -> Reply | None:
+        """Find the event's handler, note its name in `routed` (so that a failure inside it is
+        logged with it), and call it."""
         if isinstance(event, Command):
             resolved = resolve(self.registry, event.text)
             if not isinstance(resolved, Resolved):
-                return "unknown", _unknown_command(resolved.typed, resolved.suggestions)
+                routed.handler = "unknown"
+                return _unknown_command(resolved.typed, resolved.suggestions)
             spec = resolved.spec
+            routed.handler = spec.name
             if spec.needs_network:
                 ctx.require_network()
-            return spec.name, spec.handler(event, ctx, resolved.arguments)
+            return spec.handler(event, ctx, resolved.arguments)
         if isinstance(event, ButtonPress):
+            routed.handler = event.action
             button = self.registry.buttons.get(event.action)
             if button is None:
                 raise Refusal(
                     "That button no longer does anything — it may be from an old message."
                 )
             ctx.require_network()
-            return event.action, button.handler(event, ctx)
+            return button.handler(event, ctx)
         if isinstance(event, FormSubmit):
+            routed.handler = event.form_id
             form = self.registry.forms.get(event.form_id)
             if form is None:
                 raise Refusal("That form has expired. Please start again.")
             ctx.require_network()
-            return event.form_id, form.handler(event, ctx)
+            return form.handler(event, ctx)
         if isinstance(event, ChannelActivity):
+            routed.handler = "activity"
             self._count_activity(event, ctx)
-            return "activity", None
+            return None
         if isinstance(event, HomeOpened):
+            routed.handler = "home"
             home = self.registry.commands.get(("home",))
             if home is None or ctx.network is None:
-                return "home", None
-            return "home", home.handler(Command(event.actor, event.place, "home"), ctx, "")
+                return None
+            return home.handler(Command(event.actor, event.place, "home"), ctx, "")
         raise TypeError(f"unknown event {event!r}")
 
     def _count_activity(self, event: ChannelActivity, ctx: Context) -> None:
