@@ -13,6 +13,7 @@ from bot.context import Context
 from bot.core import first_contact
 from bot.events import Command
 from bot.names import NETWORK_NAME_LIMIT, SCHOOL_NAME_LIMIT, clean_name, name_key
+from bot.numbers import whole_number
 from bot.people import find_person, find_school
 from bot.permissions import require_facilitator
 from bot.refusals import Refusal
@@ -186,10 +187,7 @@ def network_privacy(cmd: Command, ctx: Context, arguments: str) -> Reply:
     network = ctx.require_network()
     require_facilitator(ctx, doing="change the privacy threshold")
     low, high = K_LIMITS
-    try:
-        k = int(arguments.strip())
-    except ValueError:
-        k = 0
+    k = whole_number(arguments) or 0
     if not low <= k <= high:
         raise Refusal(
             f"Please give a whole number from {low} to {high}, for example "

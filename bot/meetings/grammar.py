@@ -28,6 +28,7 @@ from bot.meetings.request import (
     parse_link,
     parse_reminders,
 )
+from bot.numbers import whole_number
 from bot.refusals import Refusal
 from bot.times import parse_time_of_day, parse_weekday, show_date
 from storage.meetings import MONTHLY, WEEKLY
@@ -120,7 +121,8 @@ def _clause(reader: _Reader, request: MeetingRequest) -> MeetingRequest:
     if keyword.isdecimal() and reader.peek() in ("times", "sessions"):
         reader.take()
         reader.once("number of sessions")
-        return replace(request, rule=replace(request.rule, count=int(keyword)))
+        count = whole_number(keyword) or 0  # a number too long to be a count is refused as 0
+        return replace(request, rule=replace(request.rule, count=count))
     if "://" in word:
         reader.once("link")
         return replace(request, link=parse_link(word))
@@ -137,7 +139,7 @@ def _every(reader: _Reader, request: MeetingRequest, keyword: str) -> MeetingReq
     if keyword in ("weekly", "fortnightly", "monthly"):
         unit, amount = keyword, 1
     else:
-        amount = int(reader.take()) if reader.peek().isdecimal() else 1
+        amount = (whole_number(reader.take()) or 0) if reader.peek().isdecimal() else 1
         unit = reader.take().lower() if reader.peek() else ""
     if unit in ("week", "weeks", "weekly") and 1 <= amount <= 4:
         rule = Rule(WEEKLY, interval=amount)
