@@ -30,18 +30,21 @@ def parse_weekday(word: str) -> int:
 
 def parse_time_of_day(text: str) -> time:
     """`08:30`, `8.30`, `16:00`, `4pm`, `4:15pm` → a time; refuses anything else kindly."""
-    match = _TIME.match(text.strip().lower())
+    typed = text.strip()
+    match = _TIME.match(typed.lower())
     if match is None:
-        raise Refusal(
-            f"“{text.strip()[:20]}” isn't a time I can read; use 24-hour `16:00` or `4pm`."
-        )
+        raise Refusal(f"“{typed[:20]}” isn't a time I can read; use 24-hour `16:00` or `4pm`.")
     hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), match.group(3)
     if meridiem:
         if not 1 <= hour <= 12:
-            raise Refusal(f"“{text.strip()}” isn't a valid time; with am/pm the hour is 1 to 12.")
+            raise Refusal(
+                f"“{typed[:20]}” isn't a valid time; with am/pm the hour is 1 to 12, as in `4pm`."
+            )
         hour = hour % 12 + (12 if meridiem == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise Refusal(f"“{text.strip()}” isn't a valid time of day; use 00:00 to 23:59.")
+        raise Refusal(
+            f"“{typed[:20]}” isn't a valid time of day; use 00:00 to 23:59, as in `16:00`."
+        )
     return time(hour, minute)
 
 

@@ -107,13 +107,13 @@ def import_roster_file(
     facilitator, leader or member; group may list several groups separated by ';'.
     The whole file is checked first: any error means nothing is imported.
     """
+    now = SystemClock().now()
     try:
-        rows = parse_roster(roster.read_text(encoding="utf-8-sig"))
+        rows = parse_roster(roster.read_text(encoding="utf-8-sig"), today=now.date())
     except (RosterError, UnicodeDecodeError) as problem:
         _report_errors(problem)
         raise typer.Exit(1) from None
     engine = open_configured_database()
-    now = SystemClock().now()
     try:
         with unit_of_work(engine) as connection:
             target = directory.find_network_by_name(connection, name=network)

@@ -48,7 +48,7 @@ class _Reader:
     """Walks the words of one line, clause by clause."""
 
     words: list[str]
-    today: date | None
+    today: date
     index: int = 0
     seen: set[str] = field(default_factory=set)
 
@@ -82,7 +82,7 @@ class _Reader:
         return found[0]
 
 
-def parse_schedule(text: str, *, today: date | None = None) -> MeetingRequest:
+def parse_schedule(text: str, *, today: date) -> MeetingRequest:
     """Read one line of the grammar, or refuse it saying what to type instead."""
     reader = _Reader(split_words(text), today)
     title_words: list[str] = []
