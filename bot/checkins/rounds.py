@@ -207,11 +207,17 @@ def remind_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     require_leader(ctx, group, doing="send check-in reminders")
     round = checkins.open_round_of_group(ctx.connection, group_id=group.id)
     if round is None:
-        raise Refusal(f"**{group.name}** has no open check-in to remind people about.")
+        raise Refusal(
+            f"**{group.name}** has no open check-in to remind people about. Open one with "
+            f"`/staffroom checkin open {group.name}: <question>`."
+        )
     before = ctx.outbox.queued
     channels = _post_reminder(ctx, round, group, stamp=f"{ctx.now:%Y%m%d%H}")
     if not channels:
-        raise Refusal(f"**{group.name}** has no linked channel to post a reminder in.")
+        raise Refusal(
+            f"**{group.name}** has no linked channel to post a reminder in. In the group's "
+            f"channel, type `/staffroom group link {group.name}` to link it."
+        )
     if ctx.outbox.queued == before:
         return Reply.say("A reminder already went out this hour; one is enough.")
     return Reply.say(
