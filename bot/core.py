@@ -30,6 +30,7 @@ from bot.refusals import Refusal
 from bot.registry import Registry
 from bot.replies import Button, Buttons, Reply, Text, Tone
 from bot.router import Resolved, resolve
+from bot.times import zone_names
 from storage import activity, directory
 from storage.directory import MemberRecord, NetworkRecord
 from storage.uow import unit_of_work
@@ -254,8 +255,9 @@ class Core:
         if name and name != member.display_name:
             directory.rename_member(connection, member_id=member.id, display_name=name)
             changed = True
-        if actor.timezone and actor.timezone != member.timezone:
-            directory.set_member_timezone(connection, member_id=member.id, timezone=actor.timezone)
+        timezone = _platform_zone(actor)
+        if timezone and timezone != member.timezone:
+            directory.set_member_timezone(connection, member_id=member.id, timezone=timezone)
             changed = True
         if changed:
             member = directory.get_member(connection, member_id=member.id)
@@ -279,7 +281,7 @@ def first_contact(
         display_name=actor.display_name.strip()[:80] or actor.user_id,
         now=now,
         school_id=school_id,
-        timezone=actor.timezone,
+        timezone=_platform_zone(actor),
         is_facilitator=is_facilitator,
     )
     directory.add_identity(
@@ -293,6 +295,14 @@ def first_contact(
     member = directory.get_member(connection, member_id=member_id)
     assert member is not None
     return member
+
+
+def _platform_zone(actor: Actor) -> str | None:
+    """The time zone the platform gives for the person, unless this server doesn't know it:
+    every time shown to them is in it, so an unknown one would break every reply."""
+    if actor.timezone in zone_names():
+        return actor.timezone
+    return None
 
 
 def _unknown_command(typed: str, suggestions: tuple[str, ...]) -> Reply:
