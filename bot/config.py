@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.times import unknown_zone
+
 IdList = Annotated[list[int], NoDecode]
 
 
@@ -117,6 +119,16 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [int(part) for part in value.replace(" ", "").split(",") if part]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        # A zone the server doesn't know would be stored on every new network and fail later,
+        # in every command that shows a time.
+        problem = unknown_zone(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")

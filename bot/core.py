@@ -30,6 +30,7 @@ from bot.refusals import Refusal
 from bot.registry import Registry
 from bot.replies import Button, Buttons, Reply, Text, Tone
 from bot.router import Resolved, resolve
+from bot.times import zone_names
 from storage import activity, directory
 from storage.directory import MemberRecord, NetworkRecord
 from storage.uow import unit_of_work
@@ -48,6 +49,13 @@ class Outcome:
     handler: str
     result: str
     seconds: float
+
+
+@dataclass(slots=True)
+class _Routed:
+    """The handler an event was routed to, kept outside the attempt so a failure names it."""
+
+    handler: str = "-"
 
 
 class Core:
@@ -120,11 +128,11 @@ class Core:
         """Handle one event on the calling thread (tests, benchmarks, the console)."""
         started = time.perf_counter()
         kind = type(event).__name__
-        handler_name = "-"
+        routed = _Routed()
         try:
             for attempt in (1, 2):
                 try:
-                    handler_name, reply = self._handle_once(event)
+                    reply = self._handle_once(event, routed)
                     break
                 except IntegrityError:
                     # Two first contacts racing to create the same member, or a double click
@@ -137,16 +145,16 @@ class Core:
         except Exception:
             error_id = secrets.token_hex(3).upper()
             log.exception(
-                "event failed: kind=%s handler=%s error_id=%s", kind, handler_name, error_id
+                "event failed: kind=%s handler=%s error_id=%s", kind, routed.handler, error_id
             )
             reply, result = _apology(error_id), "error"
         seconds = time.perf_counter() - started
-        outcome = Outcome(kind, handler_name, result, seconds)
+        outcome = Outcome(kind, routed.handler, result, seconds)
         for listener in self.outcome_listeners:
             listener(outcome)
         return reply
 
-    def _handle_once(self, event: Event) -> tuple[str, Reply | None]:
+    def _handle_once(self, event: Event, routed: _Routed) -> Reply | None:
         with unit_of_work(self.engine) as connection:
             now = self.clock.now()
             network = self.network_for(connection, event.actor.platform, event.actor.workspace)
@@ -154,41 +162,49 @@ class Core:
             ctx.actor, ctx.place = event.actor, event.place
             if network is not None and not isinstance(event, ChannelActivity):
                 ctx.member = self._member_for(connection, network, event.actor, now)
-            name, reply = self._route(event, ctx)
+            reply = self._route(event, ctx, routed)
         self.after_commit(ctx)
-        return name, reply
+        return reply
 
-    def _route(self, event: Event, ctx: Context) -> tuple[str, Reply | None]:
+    def _route(self, event: Event, ctx: Context, routed: _Routed) -> Reply | None:
+        """Find the event's handler, note its name in `routed` (so that a failure inside it is
+        logged with it), and call it."""
         if isinstance(event, Command):
             resolved = resolve(self.registry, event.text)
             if not isinstance(resolved, Resolved):
-                return "unknown", _unknown_command(resolved.typed, resolved.suggestions)
+                routed.handler = "unknown"
+                return _unknown_command(resolved.typed, resolved.suggestions)
             spec = resolved.spec
+            routed.handler = spec.name
             if spec.needs_network:
                 ctx.require_network()
-            return spec.name, spec.handler(event, ctx, resolved.arguments)
+            return spec.handler(event, ctx, resolved.arguments)
         if isinstance(event, ButtonPress):
+            routed.handler = event.action
             button = self.registry.buttons.get(event.action)
             if button is None:
                 raise Refusal(
                     "That button no longer does anything — it may be from an old message."
                 )
             ctx.require_network()
-            return event.action, button.handler(event, ctx)
+            return button.handler(event, ctx)
         if isinstance(event, FormSubmit):
+            routed.handler = event.form_id
             form = self.registry.forms.get(event.form_id)
             if form is None:
                 raise Refusal("That form has expired. Please start again.")
             ctx.require_network()
-            return event.form_id, form.handler(event, ctx)
+            return form.handler(event, ctx)
         if isinstance(event, ChannelActivity):
+            routed.handler = "activity"
             self._count_activity(event, ctx)
-            return "activity", None
+            return None
         if isinstance(event, HomeOpened):
+            routed.handler = "home"
             home = self.registry.commands.get(("home",))
             if home is None or ctx.network is None:
-                return "home", None
-            return "home", home.handler(Command(event.actor, event.place, "home"), ctx, "")
+                return None
+            return home.handler(Command(event.actor, event.place, "home"), ctx, "")
         raise TypeError(f"unknown event {event!r}")
 
     def _count_activity(self, event: ChannelActivity, ctx: Context) -> None:
@@ -239,8 +255,9 @@ class Core:
         if name and name != member.display_name:
             directory.rename_member(connection, member_id=member.id, display_name=name)
             changed = True
-        if actor.timezone and actor.timezone != member.timezone:
-            directory.set_member_timezone(connection, member_id=member.id, timezone=actor.timezone)
+        timezone = _platform_zone(actor)
+        if timezone and timezone != member.timezone:
+            directory.set_member_timezone(connection, member_id=member.id, timezone=timezone)
             changed = True
         if changed:
             member = directory.get_member(connection, member_id=member.id)
@@ -264,7 +281,7 @@ def first_contact(
         display_name=actor.display_name.strip()[:80] or actor.user_id,
         now=now,
         school_id=school_id,
-        timezone=actor.timezone,
+        timezone=_platform_zone(actor),
         is_facilitator=is_facilitator,
     )
     directory.add_identity(
@@ -278,6 +295,14 @@ def first_contact(
     member = directory.get_member(connection, member_id=member_id)
     assert member is not None
     return member
+
+
+def _platform_zone(actor: Actor) -> str | None:
+    """The time zone the platform gives for the person, unless this server doesn't know it:
+    every time shown to them is in it, so an unknown one would break every reply."""
+    if actor.timezone in zone_names():
+        return actor.timezone
+    return None
 
 
 def _unknown_command(typed: str, suggestions: tuple[str, ...]) -> Reply:

@@ -2,8 +2,9 @@
 
 Dates that do not exist (31 February) are refused with the month's real length; numeric dates
 that read differently day-first and month-first (03/04/2027) are refused with both readings
-and the unambiguous way to write it. `take_date` reads a date from the start of a list of
-words (one to three of them), for grammars that have more after it.
+and the unambiguous way to write it; so are years more than five from today's (a typing
+mistake, and far enough out to break the date sums that follow). `take_date` reads a date from
+the start of a list of words (one to three of them), for grammars that have more after it.
 """
 
 from __future__ import annotations
@@ -26,9 +27,21 @@ _NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
 _DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?,?$")
 _YEAR = re.compile(r"^\d{4}$")
 FORMS = "`2026-12-03` (year-month-day), `3 Dec 2026` or `25/12/2026` (day first)"
+YEARS_AROUND = 5
 
 
-def _checked(year: int, month: int, day: int, typed: str) -> date:
+def check_year(year: int, typed: str, *, today: date) -> None:
+    """Refuses a year more than `YEARS_AROUND` years before or after today's."""
+    if abs(year - today.year) > YEARS_AROUND:
+        raise Refusal(
+            f"“{typed[:40]}” is too far from now: I can work with dates from "
+            f"{today.year - YEARS_AROUND} to {today.year + YEARS_AROUND}. Please check the year; "
+            f"dates look like `{today.year}-12-03` or `3 Dec {today.year}`."
+        )
+
+
+def _checked(year: int, month: int, day: int, typed: str, today: date) -> date:
+    check_year(year, typed, today=today)
     if not 1 <= month <= 12:
         raise Refusal(
             f"“{typed}” has no month {month}; months go from 1 to 12. Write dates as {FORMS}."
@@ -41,14 +54,14 @@ def _checked(year: int, month: int, day: int, typed: str) -> date:
     return date(year, month, day)
 
 
-def _numeric(match: re.Match[str], typed: str) -> date:
+def _numeric(match: re.Match[str], typed: str, today: date) -> date:
     first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
     year = int(year_text) + (2000 if len(year_text) == 2 else 0)
     day_first_ok = 1 <= second <= 12
     month_first_ok = 1 <= first <= 12
     if day_first_ok and month_first_ok and first != second:
-        as_day_first = _checked(year, second, first, typed)
-        as_month_first = _checked(year, first, second, typed)
+        as_day_first = _checked(year, second, first, typed, today)
+        as_month_first = _checked(year, first, second, typed, today)
         raise Refusal(
             f"“{typed}” could be {as_day_first.day} {as_day_first:%B %Y} (day first, as in the UK) "
             f"or {as_month_first.day} {as_month_first:%B %Y} (month first, as in the US). I read "
@@ -56,11 +69,11 @@ def _numeric(match: re.Match[str], typed: str) -> date:
             f"(year-month-day) or `{as_day_first.day} {as_day_first:%b %Y}`."
         )
     if day_first_ok:
-        return _checked(year, second, first, typed)
-    return _checked(year, first, second, typed)
+        return _checked(year, second, first, typed, today)
+    return _checked(year, first, second, typed, today)
 
 
-def _named(words: Sequence[str], today: date | None) -> date | None:
+def _named(words: Sequence[str], today: date) -> date | None:
     """`3 Dec 2026`, `3rd December`, `Dec 3 2026` (the year defaults to the next such date)."""
     if len(words) not in (2, 3):
         return None
@@ -74,18 +87,16 @@ def _named(words: Sequence[str], today: date | None) -> date | None:
     if len(words) == 3:
         if not _YEAR.match(lowered[2]):
             return None
-        return _checked(int(lowered[2]), month, int(day_match.group(1)), typed)
-    if today is None:
-        return None
+        return _checked(int(lowered[2]), month, int(day_match.group(1)), typed, today)
     day = int(day_match.group(1))
     for year in (today.year, today.year + 1):
-        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
+        if 1 <= day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
             return date(year, month, day)
-    _checked(today.year, month, day, typed)  # refuses days the month never has
+    _checked(today.year, month, day, typed, today)  # refuses days the month never has
     raise Refusal(f"“{typed}” isn't a date in the coming year. Write dates as {FORMS}.")
 
 
-def parse_date(text: str, *, today: date | None = None) -> date:
+def parse_date(text: str, *, today: date) -> date:
     """One date, in any of the accepted forms, or a refusal that shows them."""
     words = text.split()
     found = take_date(words, 0, today=today)
@@ -94,9 +105,7 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     return found[0]
 
 
-def take_date(
-    words: Sequence[str], start: int, *, today: date | None = None
-) -> tuple[date, int] | None:
+def take_date(words: Sequence[str], start: int, *, today: date) -> tuple[date, int] | None:
     """Read a date from `words[start:]`; returns it and the index after it, or None if the
     words there don't look like a date. Refuses a date-shaped word that isn't a real date."""
     if start >= len(words):
@@ -104,10 +113,11 @@ def take_date(
     word = words[start].strip().rstrip(",")
     iso = _ISO.match(word)
     if iso:
-        return _checked(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)), word), start + 1
+        year, month, day = (int(part) for part in iso.groups())
+        return _checked(year, month, day, word, today), start + 1
     numeric = _NUMERIC.match(word)
     if numeric:
-        return _numeric(numeric, word), start + 1
+        return _numeric(numeric, word, today), start + 1
     for length in (3, 2):
         if start + length <= len(words):
             named = _named(words[start : start + length], today)

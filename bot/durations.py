@@ -1,4 +1,5 @@
-"""Reading durations people type: `90m`, `2h`, `1h30m`, `3d`, `2 weeks`, `45 minutes`."""
+"""Reading durations people type: `90m`, `2h`, `1h30m`, `3d`, `2 weeks`, `45 minutes` — at most
+a year, which is longer than anything the bot waits for and keeps every sum of times in range."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ _UNITS = {
     "weeks": "weeks",
 }
 _PART = re.compile(r"(\d{1,5})\s*([a-z]+)")
+LONGEST = timedelta(days=366)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -42,6 +44,11 @@ def parse_duration(text: str) -> timedelta:
     total = timedelta()
     for amount, unit in parts:
         total += timedelta(**{_UNITS[unit]: int(amount)})
+        if total > LONGEST:  # checked part by part: thousands of parts would overflow the sum
+            raise Refusal(
+                f"“{text.strip()[:30]}” is more than a year. Please give a shorter length of "
+                "time, like `3d` or `2 weeks`."
+            )
     if total <= timedelta(0):
         raise Refusal("That length of time is zero; please give something longer, like `30m`.")
     return total

@@ -6,20 +6,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from bot.arguments import split_words
 from bot.context import Context
 from bot.core import first_contact
 from bot.events import Command
 from bot.names import NETWORK_NAME_LIMIT, SCHOOL_NAME_LIMIT, clean_name, name_key
+from bot.numbers import whole_number
 from bot.people import find_person, find_school
 from bot.permissions import require_facilitator
 from bot.refusals import Refusal
 from bot.registry import Audience, CommandSpec, Registry
 from bot.replies import Context as ContextLine
 from bot.replies import Fields, Heading, Reply, Text, Tone
-from bot.suggest import did_you_mean
+from bot.times import unknown_zone
 from storage import directory, groups
 
 INVITE_LIFETIME = timedelta(hours=48)
@@ -170,12 +171,9 @@ def network_timezone(cmd: Command, ctx: Context, arguments: str) -> Reply:
     network = ctx.require_network()
     require_facilitator(ctx, doing="change the network's time zone")
     zone = arguments.strip()
-    if zone not in available_timezones():
-        hint = did_you_mean(zone, sorted(available_timezones()))
-        raise Refusal(
-            f"“{zone[:40]}” isn't a time zone I know. Use a name like `Europe/London` or "
-            f"`America/New_York`. {hint}".strip()
-        )
+    problem = unknown_zone(zone)
+    if problem:
+        raise Refusal(problem)
     directory.set_network_settings(ctx.connection, network_id=network.id, timezone=zone)
     ctx.network_changed = True
     now_there = ctx.now.astimezone(ZoneInfo(zone)).strftime("%H:%M")
@@ -186,10 +184,7 @@ def network_privacy(cmd: Command, ctx: Context, arguments: str) -> Reply:
     network = ctx.require_network()
     require_facilitator(ctx, doing="change the privacy threshold")
     low, high = K_LIMITS
-    try:
-        k = int(arguments.strip())
-    except ValueError:
-        k = 0
+    k = whole_number(arguments) or 0
     if not low <= k <= high:
         raise Refusal(
             f"Please give a whole number from {low} to {high}, for example "

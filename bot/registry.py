@@ -49,7 +49,6 @@ class CommandSpec:
         audience: who may use it (checked again by the handler itself).
         examples: full example lines, without the leading `/staffroom`.
         needs_network: false only for commands that work before `setup`.
-        private: the command concerns an anonymous act; the actor is never logged.
         slow: adapters acknowledge first and deliver the reply afterwards.
     """
 
@@ -61,7 +60,6 @@ class CommandSpec:
     audience: Audience = Audience.MEMBER
     examples: tuple[str, ...] = ()
     needs_network: bool = True
-    private: bool = False
     slow: bool = False
 
     @property
@@ -77,7 +75,6 @@ class CommandSpec:
 class ButtonSpec:
     action: str
     handler: ButtonHandler
-    private: bool = False
     slow: bool = False
 
 
@@ -85,7 +82,6 @@ class ButtonSpec:
 class FormSpec:
     form_id: str
     handler: FormHandler
-    private: bool = False
     slow: bool = False
 
 

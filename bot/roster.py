@@ -82,8 +82,9 @@ class RosterError(Exception):
         self.errors = errors
 
 
-def parse_roster(text: str) -> list[RosterRow]:
-    """Read and check a roster; raises `RosterError` listing every problem by line."""
+def parse_roster(text: str, *, today: date) -> list[RosterRow]:
+    """Read and check a roster; raises `RosterError` listing every problem by line. Dates
+    more than five years from `today` are refused as mistakes."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("kind", "name") if c not in headers]
@@ -108,7 +109,7 @@ def parse_roster(text: str) -> list[RosterRow]:
         if not any(values.values()):
             continue
         try:
-            rows.append(_row(line, values))
+            rows.append(_row(line, values, today))
         except Refusal as problem:
             errors.append(f"line {line}: {problem.message}")
     if errors:
@@ -116,7 +117,7 @@ def parse_roster(text: str) -> list[RosterRow]:
     return rows
 
 
-def _row(line: int, values: dict[str, str]) -> RosterRow:
+def _row(line: int, values: dict[str, str], today: date) -> RosterRow:
     kind = values.get("kind", "").lower()
     if kind not in KINDS:
         raise Refusal(f"kind must be one of {', '.join(KINDS)}, not “{kind}”")
@@ -132,7 +133,7 @@ def _row(line: int, values: dict[str, str]) -> RosterRow:
     platform = values.get("platform", "").lower()
     user_id = values.get("user_id", "")
     if kind in PERIODS:
-        return _period_row(line, kind, name, values)
+        return _period_row(line, kind, name, values, today)
     if kind in ("facilitator", "leader", "member"):
         if platform not in PLATFORMS or not user_id:
             raise Refusal(
@@ -148,12 +149,12 @@ def _row(line: int, values: dict[str, str]) -> RosterRow:
     )
 
 
-def _period_row(line: int, kind: str, name: str, values: dict[str, str]) -> RosterRow:
+def _period_row(line: int, kind: str, name: str, values: dict[str, str], today: date) -> RosterRow:
     """A term or holiday: `starts_on` and (for a term; a holiday may be one day) `ends_on`."""
     if not values.get("starts_on") or (kind == calendar.TERM and not values.get("ends_on")):
         raise Refusal(f"a {kind} needs starts_on and ends_on dates, written like 2026-09-02")
-    starts = parse_date(values["starts_on"])
-    ends = parse_date(values["ends_on"]) if values.get("ends_on") else starts
+    starts = parse_date(values["starts_on"], today=today)
+    ends = parse_date(values["ends_on"], today=today) if values.get("ends_on") else starts
     if ends < starts:
         raise Refusal(f"the {kind} ends before it starts")
     return RosterRow(line, kind, name, starts_on=starts, ends_on=ends)

@@ -1,8 +1,8 @@
 """Synthetic networks at trust scale, for demos and benchmarks: `staffroom demo generate`.
 
-It writes a realistic year (or five) of activity — some groups thriving, some drifting, a few
-gone stale, one school disengaging, quieter members in every group — straight into the
-day counters, in bulk. Deterministic for a given seed.
+It generates a realistic year (or five) of activity — some groups thriving, some drifting, a
+few gone stale, one school disengaging, quieter members in every group — and writes it straight
+into the day counters, in bulk (`storage.synthetic`). Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
 from bot.names import name_key
-from storage import directory, groups
-from storage.activity import ACTIVITY_DAY
-from storage.directory import IDENTITY, MEMBER
-from storage.groups import MEMBERSHIP
+from storage import directory, groups, synthetic
+from storage.synthetic import DayCount, NewMember, NewMembership
 
 SUBJECTS = (
     "Chemistry",
@@ -180,12 +178,9 @@ def generate_network(
     rng = random.Random(seed)
     start = now - timedelta(weeks=weeks)
     network = directory.create_network(connection, name=name, timezone=timezone, now=start)
+    workspace = f"synthetic-{network.id}"
     directory.bind_workspace(
-        connection,
-        network_id=network.id,
-        platform="console",
-        external_id=f"synthetic-{network.id}",
-        now=start,
+        connection, network_id=network.id, platform="console", external_id=workspace, now=start
     )
     school_ids = [
         directory.add_school(
@@ -205,69 +200,42 @@ def generate_network(
         for group in _group_names(group_count)
     ]
     profiles = {group_id: rng.choice(PROFILES) for group_id in group_ids}
-    member_rows = [
-        {
-            "network_id": network.id,
-            "display_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-            "school_id": rng.choice(school_ids),
-            "timezone": None,
-            "is_facilitator": n < 2,
-            "created_at": start,
-        }
-        for n in range(members)
-    ]
-    connection.execute(insert(MEMBER), member_rows)
-    member_ids = list(
-        connection.execute(
-            MEMBER.select()
-            .with_only_columns(MEMBER.c.id, MEMBER.c.school_id)
-            .where(MEMBER.c.network_id == network.id)
-            .order_by(MEMBER.c.id)
-        )
-    )
-    connection.execute(
-        insert(IDENTITY),
-        [
-            {
-                "member_id": m.id,
-                "platform": "console",
-                "workspace": f"synthetic-{network.id}",
-                "user_id": f"m{m.id}",
-                "created_at": start,
-            }
-            for m in member_ids
+    added = synthetic.add_members(
+        connection,
+        network_id=network.id,
+        members=[
+            NewMember(
+                display_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                school_id=rng.choice(school_ids),
+                is_facilitator=n < 2,
+            )
+            for n in range(members)
         ],
+        platform="console",
+        workspace=workspace,
+        now=start,
     )
     memberships = []
-    for m in member_ids:
+    for m in added:
         for group_id in rng.sample(group_ids, k=min(len(group_ids), rng.choice((1, 1, 2, 2, 3)))):
             memberships.append((group_id, m.id, m.school_id))
-    leaders = {group_id: None for group_id in group_ids}
+    led: set[int] = set()  # each group's first member leads it
     rows = []
     for group_id, member_id, _ in memberships:
         role = groups.MEMBER_ROLE
-        if leaders[group_id] is None:
-            leaders[group_id], role = member_id, groups.LEADER
-        rows.append(
-            {
-                "group_id": group_id,
-                "member_id": member_id,
-                "role": role,
-                "joined_at": start
-                + timedelta(
-                    days=rng.randint(0, max(weeks * 7 - 14, 1)) if rng.random() < 0.3 else 0
-                ),
-            }
-        )
-    connection.execute(insert(MEMBERSHIP), rows)
+        if group_id not in led:
+            led.add(group_id)
+            role = groups.LEADER
+        late = rng.randint(0, max(weeks * 7 - 14, 1)) if rng.random() < 0.3 else 0
+        rows.append(NewMembership(group_id, member_id, role, start + timedelta(days=late)))
+    synthetic.add_memberships(connection, memberships=rows)
     quiet_school = school_ids[-1]
     today = now.date()
     # Inserted in day order, as a live network writes them.
     activity = sorted(
-        _activity(rng, network.id, memberships, profiles, today, weeks, quiet_school), key=_day
+        _activity(rng, memberships, profiles, today, weeks, quiet_school), key=lambda c: c.day
     )
-    for chunk in range(0, len(activity), 20_000):
-        connection.execute(insert(ACTIVITY_DAY), activity[chunk : chunk + 20_000])
+    synthetic.add_day_counts(connection, network_id=network.id, counts=activity)
     disengaging = _school_names(schools)[-1]
     return GeneratedNetwork(
         network.id, schools, len(group_ids), members, len(activity), disengaging
@@ -276,15 +244,14 @@ def generate_network(
 
 def _activity(
     rng: random.Random,
-    network_id: int,
     memberships: list[tuple[int, int, int]],
     profiles: dict[int, str],
     today: date,
     weeks: int,
     quiet_school: int,
-) -> list[dict[str, object]]:
+) -> list[DayCount]:
     days = weeks * 7
-    rows: list[dict[str, object]] = []
+    rows: list[DayCount] = []
     for group_id, member_id, school_id in memberships:
         profile = profiles[group_id]
         propensity = rng.choice((0.02, 0.05, 0.08, 0.12, 0.2))  # quieter and busier members
@@ -293,23 +260,9 @@ def _activity(
             if school_id == quiet_school and days_ago <= 28:
                 chance = 0.0
             if chance and rng.random() < chance:
-                rows.append(
-                    {
-                        "network_id": network_id,
-                        "group_id": group_id,
-                        "member_id": member_id,
-                        "school_id": school_id,
-                        "day": today - timedelta(days=days_ago),
-                        "messages": rng.randint(1, 5),
-                    }
-                )
+                day = today - timedelta(days=days_ago)
+                rows.append(DayCount(group_id, member_id, school_id, day, rng.randint(1, 5)))
     return rows
-
-
-def _day(row: dict[str, object]) -> date:
-    day = row["day"]
-    assert isinstance(day, date)
-    return day
 
 
 def _profile_factor(profile: str, days_ago: int) -> float:

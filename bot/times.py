@@ -1,6 +1,6 @@
-"""Times people type and read: time of day, weekdays, local wall-clock times turned into UTC
-instants (refusing times that do not exist or happen twice at a clock change), weekly
-recurrence that keeps its local time across daylight-saving changes, and display.
+"""Times people type and read: time of day, weekdays, time zone names, local wall-clock times
+turned into UTC instants (refusing times that do not exist or happen twice at a clock change),
+weekly recurrence that keeps its local time across daylight-saving changes, and display.
 
 Everything stored is UTC; everything shown is in the reader's (or the network's) zone.
 """
@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from bot.refusals import Refusal
+from bot.suggest import closest
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
@@ -30,19 +32,40 @@ def parse_weekday(word: str) -> int:
 
 def parse_time_of_day(text: str) -> time:
     """`08:30`, `8.30`, `16:00`, `4pm`, `4:15pm` → a time; refuses anything else kindly."""
-    match = _TIME.match(text.strip().lower())
+    typed = text.strip()
+    match = _TIME.match(typed.lower())
     if match is None:
-        raise Refusal(
-            f"“{text.strip()[:20]}” isn't a time I can read; use 24-hour `16:00` or `4pm`."
-        )
+        raise Refusal(f"“{typed[:20]}” isn't a time I can read; use 24-hour `16:00` or `4pm`.")
     hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), match.group(3)
     if meridiem:
         if not 1 <= hour <= 12:
-            raise Refusal(f"“{text.strip()}” isn't a valid time; with am/pm the hour is 1 to 12.")
+            raise Refusal(
+                f"“{typed[:20]}” isn't a valid time; with am/pm the hour is 1 to 12, as in `4pm`."
+            )
         hour = hour % 12 + (12 if meridiem == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise Refusal(f"“{text.strip()}” isn't a valid time of day; use 00:00 to 23:59.")
+        raise Refusal(
+            f"“{typed[:20]}” isn't a valid time of day; use 00:00 to 23:59, as in `16:00`."
+        )
     return time(hour, minute)
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """The IANA time zones this installation knows (from tzdata); read once, it is slow."""
+    return frozenset(available_timezones())
+
+
+def unknown_zone(name: str) -> str | None:
+    """Why `name` isn't a time zone, with the closest names; None when it is one."""
+    if name in zone_names():
+        return None
+    near = closest(name, zone_names())
+    hint = f" Did you mean {' or '.join(f'`{zone}`' for zone in near)}?" if near else ""
+    return (
+        f"“{name[:40]}” isn't a time zone I know. Use a name like `Europe/London` or "
+        f"`America/New_York`.{hint}"
+    )
 
 
 def to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -10,8 +10,6 @@ whole weeks only, after they were rolled up, and a week with no detail left is n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
@@ -22,17 +20,6 @@ ACTIVITY_DAY = table("activity_day")
 ACTIVITY_WEEK = table("activity_week")
 
 WeekKey = tuple[int, int | None, date]  # group, school, Monday
-
-
-@dataclass(frozen=True, slots=True)
-class WeekRecord:
-    """One group's activity from one school in one ISO week (no member in it)."""
-
-    group_id: int
-    school_id: int | None
-    week: date
-    messages: int
-    active_members: int
 
 
 def week_of(day: date) -> date:
@@ -197,23 +184,3 @@ def delete_detail_before(connection: Connection, *, network_id: int, before: dat
         )
     )
     return int(result.rowcount)
-
-
-def weekly_activity(
-    connection: Connection, *, network_id: int, since: date, group_ids: Iterable[int] | None = None
-) -> list[WeekRecord]:
-    """The network's weekly aggregates from `since`'s week on (for digests)."""
-    query = (
-        select(
-            ACTIVITY_WEEK.c.group_id,
-            ACTIVITY_WEEK.c.school_id,
-            ACTIVITY_WEEK.c.week,
-            ACTIVITY_WEEK.c.messages,
-            ACTIVITY_WEEK.c.active_members,
-        )
-        .where(ACTIVITY_WEEK.c.network_id == network_id, ACTIVITY_WEEK.c.week >= week_of(since))
-        .order_by(ACTIVITY_WEEK.c.week, ACTIVITY_WEEK.c.group_id)
-    )
-    if group_ids is not None:
-        query = query.where(ACTIVITY_WEEK.c.group_id.in_(list(group_ids)))
-    return [WeekRecord(**row._mapping) for row in connection.execute(query)]

@@ -8,6 +8,8 @@ import asyncio
 import contextlib
 import logging
 
+import discord
+
 from adapters.discord.client import StaffroomClient, invite_url
 from adapters.discord.command_plan import plan_commands
 from adapters.discord.interactions import DEADLINE_SECONDS, Interactions
@@ -52,9 +54,13 @@ class DiscordAdapter:
             )
 
     async def open(self) -> None:
-        token = self._app.settings.discord_token
+        settings = self._app.settings
+        token = settings.discord_token
         if token is None:
             raise ValueError("DISCORD_TOKEN is not set")
+        # discord.py builds every REST URL (interaction responses included) from this one
+        # class attribute; DISCORD_API_URL points it at a proxy, or a fake in tests.
+        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
         await self.client.login(token.get_secret_value())
         self._app.worker.add_sender(self.sender)
         if self.client.application_id is not None:

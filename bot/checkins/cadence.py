@@ -24,6 +24,7 @@ from bot.context import Context
 from bot.durations import describe
 from bot.events import ButtonPress, Command
 from bot.groups.lookup import find_group
+from bot.numbers import whole_number
 from bot.permissions import require_leader
 from bot.refusals import Refusal
 from bot.replies import Button, Buttons, Heading, Reply, Text, Tone
@@ -171,13 +172,12 @@ def schedules_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
 
 
 def _stop(ctx: Context, typed: str) -> Reply:
-    try:
-        cadence_id = int(typed.strip().lstrip("#"))
-    except ValueError:
+    cadence_id = whole_number(typed)
+    if cadence_id is None:
         raise Refusal(
             "Which weekly check-in? Give its number from `/staffroom checkin schedules`, for "
             "example `/staffroom checkin stop 3`."
-        ) from None
+        )
     cadence = checkin_cadences.get_cadence(ctx.connection, cadence_id=cadence_id)
     group = groups.get_group(ctx.connection, group_id=cadence.group_id) if cadence else None
     if cadence is None or group is None or cadence.network_id != ctx.require_network().id:

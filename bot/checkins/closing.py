@@ -202,7 +202,10 @@ def close_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     member = require_leader(ctx, group, doing="close its check-in")
     round = checkins.open_round_of_group(ctx.connection, group_id=group.id)
     if round is None:
-        raise Refusal(f"**{group.name}** has no open check-in to close.")
+        raise Refusal(
+            f"**{group.name}** has no open check-in to close. "
+            f"`/staffroom checkin history {group.name}` shows its past rounds."
+        )
     close_round(ctx, round, group, closed_by=member)
     return Reply.say(
         f"Closed the **{group.name}** check-in. The group sees the totals; I've sent you the "

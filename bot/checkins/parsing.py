@@ -82,14 +82,19 @@ def clean_note(text: str) -> str | None:
 def split_closing(text: str) -> tuple[str, timedelta | None]:
     """Split "<prompt> closing in <duration>" into its parts.
 
-    When the words after "closing in" are not a length of time, they belong to the prompt.
+    When the words after "closing in" don't start with a number ("closing in December"), they
+    belong to the prompt; when they do, they must be a length of time ("closing in 0m" is
+    refused, not posted as part of the question).
     """
     match = _CLOSING.match(text.strip())
     if match is None:
         return text.strip(), None
+    typed = match.group("duration")
     try:
-        duration = parse_duration(match.group("duration"))
-    except Refusal:
+        duration = parse_duration(typed)
+    except Refusal as refusal:
+        if typed.lstrip()[:1].isdecimal():
+            raise Refusal(f"After “closing in”: {refusal.message}") from None
         return text.strip(), None
     return match.group("prompt").strip(), duration
 
@@ -127,8 +132,11 @@ def parse_answer_words(text: str) -> tuple[str, bool, str | None]:
 
 
 def parse_schedule(text: str) -> tuple[int, time, str]:
-    """ "monday 08:30 <prompt>" → (0, 08:30, "<prompt>")."""
+    """ "monday 08:30 <prompt>" → (0, 08:30, "<prompt>"); the time may be "4:15 pm"."""
     words = text.strip().split(maxsplit=2)
+    after_time = words[2].split(maxsplit=1) if len(words) == 3 else []
+    if after_time and after_time[0].lower() in ("am", "pm"):  # "4:15 pm"
+        words = [words[0], words[1] + after_time[0], *after_time[1:]]
     if len(words) < 3:
         raise Refusal(
             "Please give a day, a time and the question, for example: "

@@ -14,6 +14,7 @@ from bot.durations import describe
 from bot.events import Command
 from bot.groups.lookup import find_group, group_here
 from bot.names import name_key
+from bot.numbers import id_in
 from bot.permissions import require_leader
 from bot.refusals import Refusal
 from bot.replies import Reply, Tone
@@ -48,14 +49,12 @@ def zone_of(ctx: Context, member: MemberRecord) -> ZoneInfo:
 def round_and_group(ctx: Context, value: str) -> tuple[RoundRecord, GroupRecord]:
     """The round a button's value names (`<round id>` or `<round id>:<anything>`)."""
     network = ctx.require_network()
-    try:
-        round_id = int(value.split(":", 1)[0])
-    except ValueError:
-        round_id = -1
-    round = checkins.get_round(ctx.connection, round_id=round_id)
+    round = checkins.get_round(ctx.connection, round_id=id_in(value.split(":", 1)[0]))
     group = groups.get_group(ctx.connection, group_id=round.group_id) if round else None
     if round is None or group is None or round.network_id != network.id:
-        raise Refusal("That check-in no longer exists.")
+        raise Refusal(
+            "That check-in no longer exists. `/staffroom checkin` shows the ones open to you now."
+        )
     return round, group
 
 
@@ -208,11 +207,17 @@ def remind_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     require_leader(ctx, group, doing="send check-in reminders")
     round = checkins.open_round_of_group(ctx.connection, group_id=group.id)
     if round is None:
-        raise Refusal(f"**{group.name}** has no open check-in to remind people about.")
+        raise Refusal(
+            f"**{group.name}** has no open check-in to remind people about. Open one with "
+            f"`/staffroom checkin open {group.name}: <question>`."
+        )
     before = ctx.outbox.queued
     channels = _post_reminder(ctx, round, group, stamp=f"{ctx.now:%Y%m%d%H}")
     if not channels:
-        raise Refusal(f"**{group.name}** has no linked channel to post a reminder in.")
+        raise Refusal(
+            f"**{group.name}** has no linked channel to post a reminder in. In the group's "
+            f"channel, type `/staffroom group link {group.name}` to link it."
+        )
     if ctx.outbox.queued == before:
         return Reply.say("A reminder already went out this hour; one is enough.")
     return Reply.say(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import err, load_settings, operator_errors
+from bot.cli.startup import err, open_configured_database
 from bot.clock import SystemClock
 from bot.meetings.calendar_files import build_calendar
 from bot.names import name_key
@@ -25,10 +25,7 @@ def calendar(
     ),
 ) -> None:
     """Print (or write) a subject group's meetings as an .ics calendar feed."""
-    from bot.app import open_database
-
-    with operator_errors():
-        engine = open_database(load_settings())
+    engine = open_configured_database()
     with unit_of_work(engine) as connection:
         networks = directory.list_networks(connection)
         if network:

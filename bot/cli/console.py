@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from bot.cli.common import err, load_settings, operator_errors
+from bot.cli.startup import err, load_settings, operator_errors
 from bot.config import Settings
 
 DEMO_DATABASE = "staffroom-demo.db"

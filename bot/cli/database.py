@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from sqlalchemy.engine import make_url
 
-from bot.cli.common import err, load_settings
+from bot.cli.startup import err, load_settings
 from storage import migrate
-from storage.engine import is_sqlite, make_engine, normalise_url
+from storage.backup import BackupError, backup_sqlite
+from storage.engine import is_sqlite, make_engine
 
 app = typer.Typer(
     help="Database schema: upgrade, status, and (for developers) new revisions.",
@@ -65,18 +63,14 @@ def backup(
             '`pg_dump --format=custom --file=staffroom.dump "$DATABASE_URL"`.[/red]'
         )
         raise typer.Exit(2)
-    source = make_url(normalise_url(settings.database_url)).database
-    if not source or not Path(source).exists():
-        err.print(f"[red]There is no SQLite database at {source!r} (DATABASE_URL).[/red]")
-        raise typer.Exit(1)
     if target.is_dir():
         target = target / f"staffroom-{datetime.now(UTC):%Y%m%d-%H%M%S}.db"
-    if target.exists():
-        err.print(f"[red]{target} exists already; give a new file name.[/red]")
-        raise typer.Exit(1)
-    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
-        live.backup(copy)
-    out.print(f"Backed up {source} to {target}.")
+    try:
+        source = backup_sqlite(database_url=settings.database_url, target=target)
+    except BackupError as problem:
+        err.print(f"[red]{problem}[/red]")
+        raise typer.Exit(1) from None
+    out.print(f"Backed up {source} to {target} (readable by its owner only).")
 
 
 @app.command()

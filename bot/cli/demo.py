@@ -7,7 +7,7 @@ import time
 import typer
 from rich.console import Console
 
-from bot.cli.common import load_settings, operator_errors
+from bot.cli.startup import open_configured_database
 from bot.clock import SystemClock
 from bot.synthetic import generate_network
 from storage.uow import unit_of_work
@@ -27,10 +27,7 @@ def generate(
 ) -> None:
     """Create a synthetic network (thriving, drifting and stale groups; one disengaging school)
     in DATABASE_URL, with WEEKS of activity history, for demos and benchmarks."""
-    from bot.app import open_database
-
-    with operator_errors():
-        engine = open_database(load_settings())
+    engine = open_configured_database()
     started = time.perf_counter()
     with unit_of_work(engine) as connection:
         made = generate_network(

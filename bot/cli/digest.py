@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 
-from bot.cli.common import err, load_settings, operator_errors
+from bot.cli.startup import err, open_configured_database
 from bot.clock import SystemClock
 from bot.digests.build import build_digest
 from bot.digests.files import to_csv, to_html, to_markdown
@@ -38,10 +38,7 @@ def digest(
     ),
 ) -> None:
     """Build a network's weekly engagement digest (every figure k-suppressed, as in chat)."""
-    from bot.app import open_database
-
-    with operator_errors():
-        engine = open_database(load_settings())
+    engine = open_configured_database()
     with unit_of_work(engine) as connection:
         found = directory.find_network_by_name(connection, name=network)
         if found is None:

@@ -7,7 +7,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import Connection
 
-from bot.cli.common import err, load_settings, operator_errors
+from bot.cli.startup import err, open_configured_database
 from bot.features import build_registry
 from bot.privacy.rights import erase_member
 from storage import directory
@@ -43,10 +43,7 @@ def erase(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Erase everything Staffroom holds about one member (as `/staffroom forget me` does)."""
-    from bot.app import open_database
-
-    with operator_errors():
-        engine = open_database(load_settings())
+    engine = open_configured_database()
     registry = build_registry()
     with unit_of_work(engine) as connection:
         ids = _member_ids(connection, target)

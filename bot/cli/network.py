@@ -9,7 +9,7 @@ from zoneinfo import available_timezones
 import typer
 from rich.console import Console
 
-from bot.cli.common import err, load_settings, operator_errors
+from bot.cli.startup import err, open_configured_database
 from bot.clock import SystemClock
 from bot.names import NETWORK_NAME_LIMIT, clean_name
 from bot.refusals import Refusal
@@ -20,13 +20,6 @@ from storage.uow import unit_of_work
 app = typer.Typer(help="Create and list networks.", no_args_is_help=True)
 out = Console(soft_wrap=True)
 PLATFORMS = ("slack", "discord", "console")
-
-
-def _engine():  # type: ignore[no-untyped-def]
-    from bot.app import open_database
-
-    with operator_errors():
-        return open_database(load_settings())
 
 
 @app.command()
@@ -57,7 +50,7 @@ def create(
             )
             raise typer.Exit(2)
         bindings.append((platform, external_id))
-    engine = _engine()
+    engine = open_configured_database()
     now = SystemClock().now()
     with unit_of_work(engine) as connection:
         if directory.find_network_by_name(connection, name=name) is not None:
@@ -86,7 +79,7 @@ def create(
 @app.command("list")
 def list_networks() -> None:
     """List the networks in this deployment."""
-    engine = _engine()
+    engine = open_configured_database()
     with unit_of_work(engine) as connection:
         networks = directory.list_networks(connection)
         rows = [(n, directory.workspaces_of_network(connection, network_id=n.id)) for n in networks]
@@ -114,13 +107,13 @@ def import_roster_file(
     facilitator, leader or member; group may list several groups separated by ';'.
     The whole file is checked first: any error means nothing is imported.
     """
+    now = SystemClock().now()
     try:
-        rows = parse_roster(roster.read_text(encoding="utf-8-sig"))
+        rows = parse_roster(roster.read_text(encoding="utf-8-sig"), today=now.date())
     except (RosterError, UnicodeDecodeError) as problem:
         _report_errors(problem)
         raise typer.Exit(1) from None
-    engine = _engine()
-    now = SystemClock().now()
+    engine = open_configured_database()
     try:
         with unit_of_work(engine) as connection:
             target = directory.find_network_by_name(connection, name=network)

@@ -7,7 +7,7 @@ import asyncio
 
 from rich.console import Console
 
-from bot.cli.common import load_settings, operator_errors
+from bot.cli.startup import load_settings, operator_errors
 
 out = Console(stderr=True, soft_wrap=True)
 

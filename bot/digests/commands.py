@@ -8,7 +8,7 @@ from bot.digests.build import build_digest
 from bot.digests.chart import engagement_chart
 from bot.digests.chat import digest_reply
 from bot.digests.weekly import KIND, schedule_next
-from bot.digests.weeks import Week, parse_week
+from bot.digests.weeks import Week, last_full_week, week_named
 from bot.events import Command
 from bot.groups.lookup import find_group
 from bot.permissions import is_leader, require_facilitator
@@ -17,15 +17,17 @@ from bot.replies import Reply, Tone
 from bot.times import WEEKDAYS, parse_time_of_day, parse_weekday, show_time
 from storage import digests, groups, timers
 
-_WEEK_WORDS = ("last", "this")
-
 
 def _split_week(arguments: str, ctx: Context) -> tuple[Week, str]:
+    """The week the first words name ("last week", "2026-W47", "16 Nov 2026"), and the group
+    name after it; without a week first ("6th Form Maths"), last week and all of it."""
     words = split_words(arguments)
     today = ctx.now.astimezone(ctx.zone).date()
-    if words and (words[0].lower() in _WEEK_WORDS or any(ch.isdigit() for ch in words[0])):
-        return parse_week(words[0], today), " ".join(words[1:])
-    return parse_week("", today), " ".join(words)
+    for size in (3, 2, 1):
+        week = week_named(" ".join(words[:size]), today) if len(words) >= size else None
+        if week is not None:
+            return week, " ".join(words[size:])
+    return last_full_week(today), " ".join(words)
 
 
 def digest(cmd: Command, ctx: Context, arguments: str) -> Reply:

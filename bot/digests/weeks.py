@@ -1,5 +1,6 @@
 """Digest weeks: ISO weeks of local dates in the network's time zone, and reading the week a
-person asks for ("last", "this", "2026-W47", "W47", or any date in it)."""
+person asks for ("last", "this", "2026-W47", "W47", or any date in it, within five years of
+today)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.dates import FORMS, check_year, take_date
 from bot.refusals import Refusal
 
 _ISO = re.compile(r"^(?:(\d{4})-?)?w(\d{1,2})$")
@@ -55,27 +57,41 @@ def last_full_week(today: date) -> Week:
     return Week.containing(today - timedelta(days=7))
 
 
-def parse_week(text: str, today: date) -> Week:
-    """The week `text` names; blank or "last" is the last full week."""
-    typed = text.strip().lower()
-    if typed in ("", "last", "last week"):
+def week_named(text: str, today: date) -> Week | None:
+    """The week `text` names, or None when it doesn't look like a week at all (it may be
+    something else, like a group's name); refuses text shaped like a week that isn't one."""
+    typed = " ".join(text.lower().split())
+    if typed in ("last", "last week"):
         return last_full_week(today)
     if typed in ("this", "this week"):
         return Week.containing(today)
     match = _ISO.match(typed.replace(" ", ""))
     if match:
         year, number = int(match.group(1) or today.isocalendar()[0]), int(match.group(2))
+        check_year(year, text.strip(), today=today)
         try:
             date.fromisocalendar(year, number, 1)
         except ValueError:
             raise Refusal(
-                f"{year} has no week {number}. Weeks run from W01 to W52 (or W53)."
+                f"{year} has no week {number}. Weeks run from W01 to W52 (or W53), as in "
+                f"`{year}-W01`."
             ) from None
         return Week(year, number)
-    try:
-        return Week.containing(date.fromisoformat(typed))
-    except ValueError:
+    words = typed.split()
+    found = take_date(words, 0, today=today)
+    if found is None or found[1] != len(words):
+        return None
+    return Week.containing(found[0])
+
+
+def parse_week(text: str, today: date) -> Week:
+    """The week `text` names; blank is the last full week."""
+    if not text.strip():
+        return last_full_week(today)
+    week = week_named(text, today)
+    if week is None:
         raise Refusal(
             f"I couldn't read “{text.strip()[:20]}” as a week. Use `last`, `this`, an ISO week like "
-            "`2026-W47`, or a date in the week like `2026-11-16`."
-        ) from None
+            f"`2026-W47`, or a date in the week, written as {FORMS}."
+        )
+    return week

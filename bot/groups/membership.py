@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.events import ButtonPress, Command
-from bot.groups.lookup import find_group, group_here
+from bot.groups.lookup import find_group
+from bot.numbers import id_in
 from bot.permissions import require_leader
 from bot.refusals import Refusal
 from bot.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone, paragraphs
@@ -72,19 +73,14 @@ def join(cmd: Command, ctx: Context, arguments: str) -> Reply:
 
 
 def press_join(press: ButtonPress, ctx: Context) -> Reply:
-    group = groups.get_group(ctx.connection, group_id=_int(press.value))
+    group = groups.get_group(ctx.connection, group_id=id_in(press.value))
     if group is None or group.network_id != ctx.require_network().id:
-        raise Refusal("That group no longer exists.")
+        raise Refusal(
+            "That group no longer exists. `/staffroom groups` lists the ones you can join."
+        )
     if group.archived:
         raise Refusal(f"**{group.name}** has been archived.")
     return _join(ctx, group)
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        return -1
 
 
 def leave(cmd: Command, ctx: Context, arguments: str) -> Reply:
@@ -177,8 +173,3 @@ def group_members_list(cmd: Command, ctx: Context, arguments: str) -> Reply:
         for m in members
     ]
     return Reply((Heading(f"Members of {group.name}"), *paragraphs(lines)))
-
-
-def here_hint(ctx: Context) -> str:
-    here = group_here(ctx)
-    return f" (this channel is **{here.name}**)" if here else ""

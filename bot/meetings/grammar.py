@@ -28,6 +28,7 @@ from bot.meetings.request import (
     parse_link,
     parse_reminders,
 )
+from bot.numbers import whole_number
 from bot.refusals import Refusal
 from bot.times import parse_time_of_day, parse_weekday, show_date
 from storage.meetings import MONTHLY, WEEKLY
@@ -47,7 +48,7 @@ class _Reader:
     """Walks the words of one line, clause by clause."""
 
     words: list[str]
-    today: date | None
+    today: date
     index: int = 0
     seen: set[str] = field(default_factory=set)
 
@@ -81,7 +82,7 @@ class _Reader:
         return found[0]
 
 
-def parse_schedule(text: str, *, today: date | None = None) -> MeetingRequest:
+def parse_schedule(text: str, *, today: date) -> MeetingRequest:
     """Read one line of the grammar, or refuse it saying what to type instead."""
     reader = _Reader(split_words(text), today)
     title_words: list[str] = []
@@ -120,7 +121,8 @@ def _clause(reader: _Reader, request: MeetingRequest) -> MeetingRequest:
     if keyword.isdecimal() and reader.peek() in ("times", "sessions"):
         reader.take()
         reader.once("number of sessions")
-        return replace(request, rule=replace(request.rule, count=int(keyword)))
+        count = whole_number(keyword) or 0  # a number too long to be a count is refused as 0
+        return replace(request, rule=replace(request.rule, count=count))
     if "://" in word:
         reader.once("link")
         return replace(request, link=parse_link(word))
@@ -137,7 +139,7 @@ def _every(reader: _Reader, request: MeetingRequest, keyword: str) -> MeetingReq
     if keyword in ("weekly", "fortnightly", "monthly"):
         unit, amount = keyword, 1
     else:
-        amount = int(reader.take()) if reader.peek().isdecimal() else 1
+        amount = (whole_number(reader.take()) or 0) if reader.peek().isdecimal() else 1
         unit = reader.take().lower() if reader.peek() else ""
     if unit in ("week", "weeks", "weekly") and 1 <= amount <= 4:
         rule = Rule(WEEKLY, interval=amount)

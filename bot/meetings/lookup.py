@@ -44,11 +44,6 @@ def find_target(
     return meeting, session
 
 
-def id_in(value: str) -> int:
-    """The id a button or form carries, or -1 (which matches nothing) if it isn't one."""
-    return int(value) if value.isdecimal() and len(value) <= 9 else -1
-
-
 def group_of(ctx: Context, meeting: MeetingRecord) -> GroupRecord:
     group = groups.get_group(ctx.connection, group_id=meeting.group_id)
     assert group is not None  # a meeting's group is deleted with it

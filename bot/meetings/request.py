@@ -99,7 +99,10 @@ def parse_reminders(text: str) -> tuple[timedelta, ...]:
     if len(offsets) > MAX_REMINDERS:
         raise Refusal(f"At most {MAX_REMINDERS} reminders, please — people stop reading them.")
     if offsets[0] > MAX_REMINDER:
-        raise Refusal("The earliest reminder can be 4 weeks before the meeting.")
+        raise Refusal(
+            "The earliest reminder can be 4 weeks before the meeting, like `remind 4w,1d` (four "
+            "weeks before, and again a day before)."
+        )
     return tuple(offsets)
 
 
@@ -116,7 +119,10 @@ def check_request(request: MeetingRequest) -> MeetingRequest:
             f"The series ends ({show_date(rule.until)}) before it starts ({show_date(request.day)})."
         )
     if rule.count is not None and not 1 <= rule.count <= MAX_SESSIONS:
-        raise Refusal(f"A series can have 1 to {MAX_SESSIONS} sessions.")
+        raise Refusal(
+            f"A series can have 1 to {MAX_SESSIONS} sessions; say how many like `10 times`, or "
+            "give the last date with `until 2027-07-16`."
+        )
     return request
 
 

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.context import Context
 from bot.events import ButtonPress
 from bot.meetings import reminders, render
-from bot.meetings.lookup import group_of, id_in
+from bot.meetings.lookup import group_of
+from bot.numbers import id_in
 from bot.permissions import require_membership
 from bot.refusals import Refusal
 from bot.replies import Reply, Tone
@@ -24,7 +25,9 @@ def press_rsvp(press: ButtonPress, ctx: Context) -> Reply:
     session_id, _, answer = press.value.partition(":")
     found = meetings.get_session(ctx.connection, session_id=id_in(session_id))
     if found is None or found[0].network_id != network.id or answer not in rsvps.ANSWERS:
-        raise Refusal("That meeting no longer exists.")
+        raise Refusal(
+            "That meeting no longer exists. `/staffroom meetings` lists the ones coming up."
+        )
     meeting, session = found
     if session.status == CANCELLED:
         raise Refusal(f"That session of **{meeting.title}** was cancelled.")

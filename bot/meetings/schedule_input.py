@@ -26,6 +26,7 @@ from bot.meetings.request import (
     parse_reminders,
 )
 from bot.meetings.scheduling import commit, group_for, prepare
+from bot.numbers import whole_number
 from bot.refusals import Refusal
 from bot.replies import Choice, FieldKind, Form, FormField, Reply
 from bot.times import parse_time_of_day
@@ -184,6 +185,7 @@ def _repeat(value: str) -> Rule:
 def _count(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdecimal() or not 1 <= int(value) <= MAX_SESSIONS:
+    count = whole_number(value)
+    if count is None or not 1 <= count <= MAX_SESSIONS:
         raise Refusal(f"A whole number of sessions from 1 to {MAX_SESSIONS}, please.")
-    return int(value)
+    return count

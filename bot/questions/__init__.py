@@ -2,8 +2,7 @@
 questions first, the asker in control by keyed hash, "me too" counted by school, replies,
 moderation without unmasking, and the facilitators' alert when a pattern spans schools.
 
-Every command, button and form of the anonymous flow is registered `private`: nothing about
-who used it may be logged.
+Nothing about who used the flow may be logged; the core logs no actor of any event.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ def register(registry: Registry) -> None:
             "Ask your group a question anonymously (a form opens)",
             topic=TOPIC,
             examples=("ask",),
-            private=True,
         )
     )
     add(
@@ -46,7 +44,6 @@ def register(registry: Registry) -> None:
             usage="#N <text>",
             topic=TOPIC,
             examples=("ask followup #12 It was Paper 2 only, not Paper 1",),
-            private=True,
         )
     )
     add(
@@ -57,7 +54,6 @@ def register(registry: Registry) -> None:
             usage="#N [summary]",
             topic=TOPIC,
             examples=("ask resolve #12 The grade boundaries moved nationally",),
-            private=True,
         )
     )
     add(
@@ -66,7 +62,6 @@ def register(registry: Registry) -> None:
             followups.my_questions,
             "Your open anonymous questions (only you see them)",
             topic=TOPIC,
-            private=True,
         )
     )
     add(
@@ -111,10 +106,10 @@ def register(registry: Registry) -> None:
             examples=("network questions alert 3", "network questions limit 5"),
         )
     )
-    registry.form(FormSpec(ASK_FORM, asking.ask_submitted, private=True))
-    registry.button(ButtonSpec(render.CONFIRM, asking.press_confirm, private=True))
-    registry.button(ButtonSpec(render.DISCARD, asking.press_discard, private=True))
-    registry.button(ButtonSpec(render.METOO, metoo.press_metoo, private=True))
+    registry.form(FormSpec(ASK_FORM, asking.ask_submitted))
+    registry.button(ButtonSpec(render.CONFIRM, asking.press_confirm))
+    registry.button(ButtonSpec(render.DISCARD, asking.press_discard))
+    registry.button(ButtonSpec(render.METOO, metoo.press_metoo))
     registry.button(ButtonSpec(render.READ, browsing.press_read))
     registry.button(ButtonSpec(render.REPLY, replying.press_reply))
     registry.form(FormSpec(replying.REPLY_FORM, replying.reply_submitted))

@@ -17,6 +17,7 @@ from bot.anonymity import asker_hash, quota_hash, seal_address, token_hash
 from bot.context import Context
 from bot.events import ButtonPress, Command, FormSubmit
 from bot.groups.lookup import group_here
+from bot.numbers import whole_number
 from bot.permissions import require_membership
 from bot.questions import render
 from bot.questions.form import ask_form, read_ask_form, tidy_text
@@ -74,9 +75,7 @@ def ask_submitted(event: FormSubmit, ctx: Context) -> Reply:
     member = ctx.require_member()
     network = ctx.require_network()
     mine = {g.id: g.name for g, _ in groups.groups_of_member(ctx.connection, member_id=member.id)}
-    context_group = (
-        int(event.context) if event.context.isascii() and event.context.isdigit() else None
-    )
+    context_group = whole_number(event.context)
     if context_group is not None and context_group not in mine:
         raise Refusal("You're no longer in that group, so I can't post your question there.")
     answers = read_ask_form(event.values, context_group=context_group, allowed_groups=mine)

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.numbers import whole_number
 from bot.questions.catalogue import BOARDS, category, category_choices
 from bot.refusals import Refusal
 from bot.replies import Choice, FieldKind, Form, FormField
@@ -186,7 +187,4 @@ def read_ask_form(
 
 
 def _group_choice(values: Mapping[str, str]) -> int | None:
-    try:
-        return int(values.get("group", "").strip())
-    except ValueError:
-        return None
+    return whole_number(values.get("group", ""))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.context import Context
+from bot.numbers import id_in
 from bot.refusals import Refusal
 from storage import questions as store
 from storage.questions import QuestionRecord
@@ -42,8 +43,7 @@ def find_numbered(ctx: Context, typed: str, *, usage: str) -> tuple[QuestionReco
 def question_pressed(ctx: Context, value: str) -> QuestionRecord:
     """The question a button's value names, if it is in the presser's network."""
     network = ctx.require_network()
-    question_id = int(value) if value.isascii() and value.isdigit() else -1
-    question = store.get_question(ctx.connection, question_id=question_id)
+    question = store.get_question(ctx.connection, question_id=id_in(value))
     if question is None or question.network_id != network.id:
-        raise Refusal("That question no longer exists.")
+        raise Refusal("That question no longer exists. `/staffroom questions` lists the newest.")
     return question

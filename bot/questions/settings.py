@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from bot.context import Context
 from bot.events import Command
+from bot.numbers import whole_number
 from bot.permissions import require_facilitator
 from bot.refusals import Refusal
 from bot.replies import Context as ContextLine
@@ -41,7 +42,7 @@ def network_questions(cmd: Command, ctx: Context, arguments: str) -> Reply:
         raise Refusal(f"Please type {_USAGE}.")
     which, typed = words
     low, high = ALERT_RANGE if which == "alert" else LIMIT_RANGE
-    value = int(typed) if typed.isascii() and typed.isdigit() else 0
+    value = whole_number(typed) or 0
     if not low <= value <= high:
         raise Refusal(f"Please give a whole number from {low} to {high}, as in {_USAGE}.")
     if which == "alert":

@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from bot.context import Context
 from bot.events import ButtonPress, Command, FormSubmit
-from bot.meetings.lookup import find_target, group_of, id_in
+from bot.meetings.lookup import find_target, group_of
 from bot.meetings.reminders import for_session
+from bot.numbers import id_in
 from bot.permissions import require_membership
 from bot.refusals import Refusal
 from bot.replies import (
@@ -69,7 +70,9 @@ def _checked_session(ctx: Context, session_id: str) -> tuple[MeetingRecord, Sess
     network = ctx.require_network()
     found = meetings.get_session(ctx.connection, session_id=id_in(session_id))
     if found is None or found[0].network_id != network.id:
-        raise Refusal("That meeting no longer exists.")
+        raise Refusal(
+            "That meeting no longer exists. `/staffroom meetings` lists the ones coming up."
+        )
     meeting, session = found
     if session.status != SCHEDULED:
         raise Refusal(

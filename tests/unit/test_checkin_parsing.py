@@ -3,6 +3,7 @@ prefix and weekly schedules — as properties over arbitrary text, plus the form
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import time, timedelta
 
@@ -41,13 +42,33 @@ def test_closing_in_is_read_off_the_end(prompt: str, duration: tuple[str, int]) 
     assert split_closing(f"{prompt} (closing in {text})")[1] == timedelta(minutes=minutes)
 
 
-@given(st.text(max_size=120))
-def test_split_closing_never_fails_and_keeps_the_text_it_does_not_understand(text: str) -> None:
-    prompt, duration = split_closing(text)
+@given(st.text(max_size=120) | st.builds("{} closing in {}".format, prompts, st.text(max_size=12)))
+def test_split_closing_keeps_the_text_it_does_not_understand_or_refuses_a_bad_length(
+    text: str,
+) -> None:
+    try:
+        prompt, duration = split_closing(text)
+    except Refusal as refusal:  # "closing in 0m", "closing in 3 fortnights"
+        assert refusal.message.startswith("After “closing in”:")
+        assert re.search(r"closing\s+in\s+\d", text, re.I)
+        return
     if duration is None:
         assert prompt == text.strip()
     else:
         assert text.strip().startswith(prompt)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("How? closing in 0m", "zero"),
+        ("How? closing in 2 fortnights", "couldn't read “2 fortnights”"),
+        ("How? closing in 5000 weeks", "more than a year"),
+    ],
+)
+def test_a_closing_time_that_is_not_a_length_of_time_is_refused(typed: str, says: str) -> None:
+    with pytest.raises(Refusal, match=says):
+        split_closing(typed)
 
 
 def test_an_earlier_closing_in_belongs_to_the_prompt() -> None:
@@ -126,9 +147,27 @@ def test_the_group_prefix_is_everything_before_the_first_colon(text: str) -> Non
         assert ":" not in head and head and text.strip().startswith(head) and rest in text
 
 
+@given(st.text(max_size=60))
+def test_schedules_are_read_or_refused(text: str) -> None:
+    try:
+        weekday, _, prompt = parse_schedule(text)
+    except Refusal as refusal:
+        assert refusal.message
+        return
+    assert 0 <= weekday <= 6 and prompt.strip()
+
+
 def test_schedules() -> None:
     assert parse_schedule("Mondays 8:30 How is it going?") == (0, time(8, 30), "How is it going?")
     assert parse_schedule("fri 4pm Ready?") == (4, time(16, 0), "Ready?")
+    assert parse_schedule("Monday 4:15 pm How is it going?") == (
+        0,
+        time(16, 15),
+        "How is it going?",
+    )
+    assert parse_schedule("Tue 9 AM pm review") == (1, time(9, 0), "pm review")
+    with pytest.raises(Refusal, match="a day, a time and the question"):
+        parse_schedule("Monday 4:15 pm")
     with pytest.raises(Refusal, match="day of the week"):
         parse_schedule("someday 08:30 Hmm")
     with pytest.raises(Refusal, match="a day, a time and the question"):

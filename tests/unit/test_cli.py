@@ -87,6 +87,16 @@ def test_bad_workspace_and_timezone_are_explained(environment: Path) -> None:
     )
 
 
+def test_a_misspelt_default_time_zone_stops_the_bot_with_a_suggestion(
+    environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STAFFROOM_TIMEZONE", "Europe/Londn")
+    result = runner.invoke(app, ["network", "list"])
+    assert result.exit_code == 2
+    assert "Setting TIMEZONE" in result.output and "isn't a time zone I know" in result.output
+    assert "Did you mean `Europe/London`" in result.output
+
+
 def test_run_without_credentials_explains_and_opens_the_demo_console(environment: Path) -> None:
     result = runner.invoke(app, ["run"], input="/staffroom whoami\n")
     assert result.exit_code == 0, result.output

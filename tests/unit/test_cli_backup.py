@@ -1,8 +1,10 @@
-"""`staffroom db backup`: a consistent copy of a live SQLite database, which restores by
-copying it back; with PostgreSQL it points at pg_dump."""
+"""`staffroom db backup`: a consistent copy of a live SQLite database, readable by its owner
+only, which restores by copying it back; with PostgreSQL it points at pg_dump."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -25,12 +27,26 @@ async def test_backup_of_a_running_bot(
     result = CliRunner().invoke(cli, ["db", "backup", str(folder)])  # bot still connected
     assert result.exit_code == 0, result.output
     [copy] = folder.iterdir()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     engine = make_engine(f"sqlite:///{copy}")
     with unit_of_work(engine) as connection:
         assert [n.name for n in directory.list_networks(connection)] == ["Solent Network"]
     engine.dispose()
     again = CliRunner().invoke(cli, ["db", "backup", str(copy)])
     assert again.exit_code == 1 and "exists already" in again.output
+
+
+def test_the_copy_is_private_whatever_the_umask(
+    cli_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    target = tmp_path / "copy.db"
+    loose = os.umask(0o000)  # an operator's shell that makes new files world-readable
+    try:
+        result = CliRunner().invoke(cli, ["db", "backup", str(target)])
+    finally:
+        os.umask(loose)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
 def test_postgresql_is_backed_up_with_pg_dump(monkeypatch: pytest.MonkeyPatch) -> None:

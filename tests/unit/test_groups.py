@@ -3,6 +3,7 @@ permissions, archived groups, bad input, channel activity, and multi-platform gr
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,10 @@ from sqlalchemy import select
 
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
+from bot.context import Context
 from bot.events import Actor, ChannelActivity, Command, Place
+from bot.groups.membership import join
+from bot.registry import CommandSpec
 from bot.replies import Reply
 from storage.activity import ACTIVITY_DAY
 from storage.outbox import OUTBOX
@@ -131,21 +135,24 @@ async def test_channel_activity_is_counted_without_storing_text(
     assert "grade boundaries" not in everything
 
 
+def _join_then_fail(cmd: Command, ctx: Context, arguments: str) -> Reply:
+    """Joins the group just as `join` does, then fails, as a bug after the insert would."""
+    join(cmd, ctx, arguments)
+    raise RuntimeError("disk on fire")
+
+
 async def test_a_failure_inside_a_handler_apologises_with_an_id_and_changes_nothing(
-    network: ConsoleSession, app: Staffroom, monkeypatch: pytest.MonkeyPatch
+    network: ConsoleSession, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from storage import groups as group_store
-
-    def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr(
-        group_store, "channels_of_group", broken
-    )  # fails after the membership insert
+    network.core.registry.command(CommandSpec(("broken", "join"), _join_then_fail, "fails"))
     await network.send(":as Ben Carter@Ridgeway School")
-    out = await network.send("/staffroom join A-level Chemistry")
-    monkeypatch.undo()
-    assert "something went wrong on my side, and nothing was changed" in out and "error " in out
+    with caplog.at_level(logging.ERROR, logger="staffroom.core"):
+        out = await network.send("/staffroom broken join A-level Chemistry")
+    assert "something went wrong on my side, and nothing was changed" in out
+    error_id = out.split("quote error ")[1][:6]
+    # The operator can find the failure from the id the member quotes, and see where it was.
+    (failure,) = [r.getMessage() for r in caplog.records if "event failed" in r.getMessage()]
+    assert failure == f"event failed: kind=Command handler=broken join error_id={error_id}"
     assert "Ben Carter" not in await _as_fran_members(network)
 
 

@@ -235,6 +235,21 @@ async def test_home_shows_my_next_meetings_with_buttons(chem: ConsoleSession) ->
     assert "you: Maybe" in await chem.send("/staffroom home")
 
 
+def test_a_time_zone_the_server_does_not_know_is_ignored(app: Staffroom) -> None:
+    """A platform may send a zone name this server's tzdata lacks; the person then sees the
+    network's times instead of an apology on every command."""
+    set_up_chemistry(app)
+    say(app, TOM, 'meeting schedule "Twilight" 2026-12-03 16:00 remind none')
+    on_mars = replace(AISHA, timezone="Mars/Olympus_Mons")
+    assert "**Twilight** — Thu 3 Dec, 16:00–17:00 ·" in text_of(say(app, on_mars, "meetings"))
+    assert "Europe/London (the network's)" in text_of(say(app, on_mars, "whoami"))
+    newcomer = replace(on_mars, user_id="zed", display_name="Zed Quill")
+    assert "Europe/London (the network's)" in text_of(say(app, newcomer, "whoami"))
+    in_new_york = replace(AISHA, timezone="America/New_York")
+    assert "**Twilight** — Thu 3 Dec, 11:00–12:00 ·" in text_of(say(app, in_new_york, "meetings"))
+    assert "**Twilight** — Thu 3 Dec, 11:00–12:00 ·" in text_of(say(app, on_mars, "meetings"))
+
+
 async def test_times_are_read_in_the_networks_zone_and_shown_in_each_persons(
     app: Staffroom, clock: ManualClock
 ) -> None:

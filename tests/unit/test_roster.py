@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.app import Staffroom
 from bot.roster import RosterError, import_roster, parse_roster
 from storage import directory, groups
 
+TODAY = date(2026, 11, 23)
 GOOD = """kind,name,school,group,description,platform,user_id
 school,Ridgeway School,,,,,
 school,Castle Hill College,,,,,
@@ -38,7 +41,9 @@ def test_a_good_roster_imports_everything_once(app: Staffroom) -> None:
     network = _network(app)
     for expected_people in (3, 0):  # importing again changes nothing
         with app.core.transaction() as ctx:
-            report = import_roster(ctx.connection, network, parse_roster(GOOD), ctx.now)
+            report = import_roster(
+                ctx.connection, network, parse_roster(GOOD, today=ctx.now.date()), ctx.now
+            )
         assert report.people == expected_people
     with app.core.transaction() as ctx:
         listed = {
@@ -72,7 +77,7 @@ leader,Tom,Ridgeway School,,,slack,U2
 group,,,,,,
 """
     with pytest.raises(RosterError) as raised:
-        parse_roster(bad)
+        parse_roster(bad, today=TODAY)
     errors = raised.value.errors
     assert [e.split(":")[0] for e in errors] == ["line 3", "line 4", "line 5", "line 6"]
     assert "kind must be one of" in errors[0]
@@ -82,7 +87,7 @@ group,,,,,,
 
 def test_unknown_columns_are_named() -> None:
     with pytest.raises(RosterError, match="unknown column"):
-        parse_roster("kind,name,email\nschool,X,x@example.org\n")
+        parse_roster("kind,name,email\nschool,X,x@example.org\n", today=TODAY)
 
 
 def test_nothing_is_imported_when_a_reference_is_unknown(app: Staffroom) -> None:
@@ -92,7 +97,7 @@ def test_nothing_is_imported_when_a_reference_is_unknown(app: Staffroom) -> None
         pytest.raises(RosterError, match="line 9: unknown school “Nowhere Academy”"),
         app.core.transaction() as ctx,
     ):
-        import_roster(ctx.connection, network, parse_roster(roster), ctx.now)
+        import_roster(ctx.connection, network, parse_roster(roster, today=ctx.now.date()), ctx.now)
     with app.core.transaction() as ctx:
         assert directory.list_schools(ctx.connection, network_id=network.id) == []
         assert groups.list_groups(ctx.connection, network_id=network.id) == []
@@ -102,4 +107,4 @@ def test_people_on_a_platform_the_network_lacks_are_refused(app: Staffroom) -> N
     network = _network(app)
     roster = GOOD.replace("console,aisha", "slack,U99")
     with pytest.raises(RosterError, match="no slack workspace"), app.core.transaction() as ctx:
-        import_roster(ctx.connection, network, parse_roster(roster), ctx.now)
+        import_roster(ctx.connection, network, parse_roster(roster, today=ctx.now.date()), ctx.now)

@@ -70,12 +70,17 @@ def test_the_roster_imports_terms_and_holidays(network: ConsoleSession) -> None:
         "holiday,Half term,2027-02-15,2027-02-19\n"
         "holiday,INSET day,2027-01-04,\n"
     )
+    today = network.clock.now().date()
     with unit_of_work(network.core.engine) as connection:
         solent = directory.find_network_by_name(connection, name="Solent Network")
         assert solent is not None
-        report = import_roster(connection, solent, parse_roster(roster), network.clock.now())
+        report = import_roster(
+            connection, solent, parse_roster(roster, today=today), network.clock.now()
+        )
         assert report.periods == 3
-        again = import_roster(connection, solent, parse_roster(roster), network.clock.now())
+        again = import_roster(
+            connection, solent, parse_roster(roster, today=today), network.clock.now()
+        )
         assert again.periods == 0
         assert (
             calendar.holiday_on(connection, network_id=solent.id, day=date(2027, 2, 17))
@@ -89,9 +94,12 @@ def test_the_roster_imports_terms_and_holidays(network: ConsoleSession) -> None:
     with pytest.raises(RosterError) as bad:
         parse_roster(
             "kind,name,starts_on,ends_on\nterm,Summer term,2027-04-12,\nholiday,X,2027-02-30,\n"
+            "holiday,Y,0001-01-01,\n",
+            today=today,
         )
     assert bad.value.errors[0].startswith("line 2: a term needs starts_on and ends_on")
     assert "February 2027 has 28 days" in bad.value.errors[1]
+    assert bad.value.errors[2].startswith("line 4: “0001-01-01” is too far from now")
 
 
 _WORDS = ["Half", "term", "2026-10-26", "26", "Oct", "2026", "to", "-", "2026-02-30", "03/04/2027"]

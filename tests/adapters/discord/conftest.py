@@ -41,6 +41,9 @@ class DiscordBot:
         self.deadline = 2.0
 
     async def start(self) -> DiscordAdapter:
+        self.app.settings = self.app.settings.model_copy(
+            update={"discord_api_url": self.fake.base_url}
+        )
         self.adapter = DiscordAdapter(self.app, deadline=self.deadline)
         await self.adapter.open()
         return self.adapter
@@ -120,8 +123,9 @@ def shown_text(message: dict[str, Any]) -> str:
 @pytest.fixture
 async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     fake = FakeDiscord()
-    base = await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", base)
+    await fake.start()
+    # The adapter points discord.py at DISCORD_API_URL; put discord.py back after the test.
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
     fake.add_channel(payloads.CHANNEL, payloads.GUILD, "a-level-chemistry")
     yield fake
     await fake.stop()

@@ -52,7 +52,7 @@ class _Failure:
 
 
 class FakeDiscord:
-    """The fake API. `await start()` gives the base URL to point discord.py at."""
+    """The fake API. `await start()` gives the base URL (also `base_url`) for DISCORD_API_URL."""
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
@@ -62,6 +62,7 @@ class FakeDiscord:
         self._ids = itertools.count(1500000000000000001)
         self._runner: web.AppRunner | None = None
         self._arrived = asyncio.Condition()
+        self.base_url = ""
 
     # --- running ------------------------------------------------------------------------
 
@@ -73,7 +74,8 @@ class FakeDiscord:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return f"http://127.0.0.1:{port}/api/v10"
+        self.base_url = f"http://127.0.0.1:{port}/api/v10"
+        return self.base_url
 
     async def stop(self) -> None:
         if self._runner is not None:

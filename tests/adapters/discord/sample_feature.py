@@ -122,11 +122,7 @@ class SampleFeature:
 
     def register(self, registry: Registry) -> None:
         add = registry.command
-        add(
-            CommandSpec(
-                ("whisper",), self.whisper, "Ask anonymously", usage="<question>", private=True
-            )
-        )
+        add(CommandSpec(("whisper",), self.whisper, "Ask anonymously", usage="<question>"))
         add(CommandSpec(("ponder",), self.reflect, "Reflect on a meeting", usage="[short]"))
         add(
             CommandSpec(

@@ -76,6 +76,19 @@ async def test_with_no_server_named_the_command_is_registered_globally(
     await bot.adapter.stop()
 
 
+async def test_the_adapter_talks_to_the_discord_api_url_it_is_given(
+    app: Staffroom, fake: FakeDiscord, discord_settings: dict[str, Any], sample: SampleFeature
+) -> None:
+    app.settings = app.settings.model_copy(
+        update={**discord_settings, "discord_api_url": fake.base_url + "/"}
+    )
+    adapter = runner.DiscordAdapter(app)
+    await adapter.open()  # logs in and registers /staffroom: only the fake can have answered
+    assert fake.find("GET", "/users/@me")
+    assert fake.find("PUT", r"/applications/\d+/guilds/\d+/commands")
+    await adapter.stop()
+
+
 async def test_a_refused_registration_is_logged_and_the_bot_still_answers(
     app: Staffroom,
     fake: FakeDiscord,

@@ -1,4 +1,6 @@
-"""What the CLI commands share: loading settings, reporting errors an operator can fix."""
+"""How every CLI command starts: loading the settings, opening the database, and reporting
+what the operator must fix (a bad setting, a missing secret, an old schema) without a traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from contextlib import contextmanager
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from sqlalchemy import Engine
 
-from bot.app import StartupError
+from bot.app import StartupError, open_database
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.server_secret import SecretMissing
@@ -18,6 +21,7 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 def load_settings(**overrides: object) -> Settings:
+    """The settings from the environment (and `.env`), or exit naming each bad one."""
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
@@ -37,3 +41,9 @@ def operator_errors() -> Iterator[None]:
     except (StartupError, SecretMissing) as problem:
         err.print(f"[red]{problem}[/red]")
         raise typer.Exit(2) from None
+
+
+def open_configured_database() -> Engine:
+    """The database the settings name, with its schema current, or exit saying what to fix."""
+    with operator_errors():
+        return open_database(load_settings())
