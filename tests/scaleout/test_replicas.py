@@ -39,7 +39,7 @@ pytestmark = pytest.mark.postgres
 OUTBOX = table("outbox")
 TIMER = table("timer")
 ROOT = Path(__file__).resolve().parents[2]
-WAIT_STEPS = 1200  # × 50 ms: at most a minute for any one wait
+WAIT_STEPS = 3600  # × 50 ms: at most three minutes for any one wait (replicas start slowly on a busy machine)
 
 
 class Replicas:
