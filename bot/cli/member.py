@@ -44,9 +44,12 @@ def erase(
 ) -> None:
     """Erase everything Staffroom holds about one member (as `/staffroom forget me` does)."""
     from bot.app import open_database
+    from bot.server_secret import resolve_secret
 
+    settings = load_settings()
     with operator_errors():
-        engine = open_database(load_settings())
+        engine = open_database(settings)
+        secret = resolve_secret(settings)  # to find what only keyed hashes tie to them
     registry = build_registry()
     with unit_of_work(engine) as connection:
         ids = _member_ids(connection, target)
@@ -72,5 +75,5 @@ def erase(
         out.print("Nothing was erased.")
         raise typer.Exit(1)
     with unit_of_work(engine) as connection:
-        erased = erase_member(connection, registry, member.id)
+        erased = erase_member(connection, registry, member.id, secret=secret)
     out.print(f"Erased: {', '.join(erased)}. Weekly totals already counted stay, without them.")

@@ -65,11 +65,16 @@ def erase_order(registry: Registry) -> list[PersonalDataSpec]:
     return others + [spec for spec in ERASE_ORDER if spec in registry.personal_data]
 
 
-def erase_member(connection: Connection, registry: Registry, member_id: int) -> list[str]:
-    """Erase the member through every declaration; returns the names of what was erased."""
+def erase_member(
+    connection: Connection, registry: Registry, member_id: int, *, secret: bytes
+) -> list[str]:
+    """Erase the member through every declaration, with the server secret for what only keyed
+    hashes tie to them; returns the names of what was erased."""
     erased = []
     for spec in erase_order(registry):
         spec.erase(connection, member_id)
+        if spec.erase_keyed is not None:
+            spec.erase_keyed(connection, member_id, secret)
         erased.append(spec.name)
     return erased
 
@@ -160,7 +165,7 @@ def press_forget(press: ButtonPress, ctx: Context) -> Reply:
     member = ctx.require_member()
     if press.value != str(member.id):
         raise Refusal("That button was for someone else. Type `/staffroom forget me` yourself.")
-    erase_member(ctx.connection, ctx.registry, member.id)
+    erase_member(ctx.connection, ctx.registry, member.id, secret=ctx.config.secret)
     return Reply.say(
         "Done: I've erased everything I held about you. If you use Staffroom again, I'll meet "
         "you as someone new.",

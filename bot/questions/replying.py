@@ -97,7 +97,7 @@ def _notify_asker(ctx: Context, question: QuestionRecord, reply: ReplyRecord) ->
     try:
         platform = open_address(secret, sealed)[0]
     except InvalidToken:  # sealed under an earlier secret: it can never be used again
-        forget_notify_address(ctx, question.id)
+        forget_notify_address(ctx.connection, question.id)
         return
     ctx.outbox.to_sealed(
         platform=platform,
