@@ -43,7 +43,8 @@ def export_member(
     document = {
         "exported_at": now,
         "about": "Everything Staffroom holds about you, section by section. Anonymous "
-        "questions are not here: nothing links them to you.",
+        "questions you asked are not listed: they are stored without your name, school or chat "
+        "account (`/staffroom questions mine` shows your open ones).",
         "sections": [
             {"name": spec.name, "purpose": spec.purpose, "data": spec.export(connection, member_id)}
             for spec in registry.personal_data
@@ -97,9 +98,14 @@ def privacy(cmd: Command, ctx: Context, arguments: str) -> Reply:
             Text("\n".join(lines)),
             Text(
                 "**What it never holds:** the text of your ordinary channel messages (it only "
-                "counts them), or who asked an anonymous question — not even the network's "
-                "facilitators or whoever runs the server can find that out. Figures about "
-                "fewer people than the network's privacy threshold are never shown.\n" + kept
+                "counts them), or your name, school or chat account with an anonymous question. "
+                "Through Staffroom nobody — not the group, its leaders or the facilitators — "
+                "can find out who asked one. Whoever runs the server could, using both the "
+                "database and the server's secret: who asked a question that is still open, "
+                "who said “me too” to one, and how many questions someone asked in the last "
+                "day or two. Resolving your question deletes the link to you as its asker. "
+                "Figures about fewer people than the network's privacy threshold are never "
+                "shown.\n" + kept
             ),
             ContextLine(
                 "`/staffroom my data` sends you a file with all of it; "
@@ -148,7 +154,7 @@ def forget_me(cmd: Command, ctx: Context, arguments: str) -> Reply:
                 "memberships, your activity counts and anything else listed by "
                 "`/staffroom privacy`. It cannot be undone. Figures already published (weekly "
                 "totals, digests) stay, with nothing that identifies you; anonymous questions "
-                "stay too, since nothing links them to you." + warning
+                "you asked stay too, with the link to you as their asker deleted." + warning
             ),
             Buttons(
                 (

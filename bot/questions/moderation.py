@@ -33,6 +33,6 @@ def hide(cmd: Command, ctx: Context, arguments: str) -> Reply:
     refresh(ctx, question.id)
     return Reply.say(
         f"#{question.number} is hidden: its post in **{group.name}** now shows your reason "
-        "instead. Who asked it stays unknown — to you, to everyone, and to the bot.",
+        "instead. Hiding it tells nobody who asked — you included.",
         tone=Tone.SUCCESS,
     )

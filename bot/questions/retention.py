@@ -117,10 +117,11 @@ def register(registry: Registry) -> None:
             "anonymous questions",
             "The questions you asked, followed up or said “me too” to are stored without your "
             "name, school or chat account, so there is nothing of that to export. The bot "
-            "recognises you as the asker of an open question by recomputing a keyed code with "
-            "the server's secret; whoever runs the server, holding both the database and that "
-            "secret, could do the same. The code goes when you resolve the question or erase "
-            "your data.",
+            "recognises you as the asker of an open question, and counts your “me too” once, "
+            "by recomputing keyed codes with the server's secret; whoever runs the server, "
+            "holding both the database and that secret, could do the same to find out who "
+            "asked an open question or said “me too”. Resolving a question deletes its asker's "
+            "code; erasing your data deletes or scrambles all of yours.",
             _nothing_linked,
             _no_member_id,
             _untie_keyed,
