@@ -18,9 +18,10 @@ from sqlalchemy import Connection
 
 from bot.anonymity import is_asker, metoo_person_hash, quota_hash
 from bot.context import Context
+from bot.questions.posts import post_key, reply_key
 from bot.registry import PersonalDataSpec, Registry, TimerSpec
 from storage import asking as asking_store
-from storage import directory, timers
+from storage import directory, personal_data, timers
 from storage import metoo as metoo_store
 from storage import questions as store
 from storage.timers import TimerRecord
@@ -64,6 +65,12 @@ def _export_replies(connection: Connection, member_id: int) -> list[dict[str, ob
 
 
 def _erase_replies(connection: Connection, member_id: int) -> None:
+    for _, reply in store.replies_by_member(connection, member_id=member_id):
+        # Its posts and the asker's notice of it: one still waiting is not sent after all.
+        posted = f"{post_key(reply.question_id)}:{reply_key(reply.id)}@%"  # every channel's copy
+        personal_data.delete_messages_keyed(connection, key_like=posted)
+        notice = store.notification_key(reply.question_id, reply.id)
+        personal_data.delete_messages_keyed(connection, key_like=notice)
     store.delete_replies_by_member(connection, member_id=member_id)
 
 
@@ -106,8 +113,8 @@ def register(registry: Registry) -> None:
         PersonalDataSpec(
             "replies to questions",
             "The replies you wrote under questions, with your name, as they were posted in "
-            "the group's channels. Erasing deletes them here (copies already posted in chat "
-            "stay on the chat platform).",
+            "the group's channels. Erasing deletes them here, and any not yet posted are not "
+            "posted (copies already posted in chat stay on the chat platform).",
             _export_replies,
             _erase_replies,
         )
