@@ -36,6 +36,7 @@ from storage.tables import table
 from storage.uow import unit_of_work
 from tests.conftest import TEST_SECRET
 from tests.fakes import FakeChat
+from tests.unit.test_checkins import set_up_group
 
 NAME = "Zebedee Quartermaine"
 USER_ID = "zebedee-quartermaine"  # the console's id for that name
@@ -210,17 +211,7 @@ async def test_the_export_is_sent_privately_and_not_kept(session: ConsoleSession
 
 # --- the member in messages to other people ---------------------------------------------------
 
-GROUP_WITH_LEADER = (
-    *NETWORK,
-    "/staffroom school add Ridgeway School",
-    "/staffroom school add Castle Hill College",
-    "/staffroom group create A-level Chemistry",
-    ":in #chem",
-    "/staffroom group link A-level Chemistry",
-    ":as Tom Patel@Ridgeway School",
-    "/staffroom join",
-    ":as Fran Hughes",
-    "/staffroom group leader A-level Chemistry @Tom Patel",
+GROUP = (  # after set_up_group: A-level Chemistry in #chem, led by Tom Patel
     ":as Aisha Khan@Harbour College",
     "/staffroom join",
     ":as Olive Other@Castle Hill College",
@@ -262,7 +253,8 @@ async def _forget(bot: ConsoleSession) -> None:
 
 async def test_after_forget_me_no_message_to_anyone_names_them(session: ConsoleSession) -> None:
     bot = session
-    await _play(bot, *GROUP_WITH_LEADER, *NAMED_BY_THEM)
+    await set_up_group(bot)
+    await _play(bot, *GROUP, *NAMED_BY_THEM)
     told = await _play(bot, ":as Tom Patel", "/staffroom checkin close")
     assert f"{NAME} (Ridgeway School) — “{NOTE}”" in told  # the leader's summary
     introduced = await bot.send(":click Send introductions")
@@ -295,7 +287,8 @@ async def test_messages_naming_them_still_waiting_are_not_sent_after_forget_me(
     session: ConsoleSession,
 ) -> None:
     bot = session
-    await _play(bot, *GROUP_WITH_LEADER)
+    await set_up_group(bot)
+    await _play(bot, *GROUP)
     bot.worker.add_sender(PlatformDown())
     await _play(bot, *NAMED_BY_THEM)
     member_id = _member_id(bot)
