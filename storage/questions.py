@@ -234,13 +234,9 @@ def hide_question(connection: Connection, *, question_id: int, reason: str, now:
     )
 
 
-def forget_asker(connection: Connection, *, question_id: int) -> None:
-    """Untie a question from its asker without resolving it: hash and address go."""
-    connection.execute(
-        update(QUESTION)
-        .where(QUESTION.c.id == question_id)
-        .values(asker_hash=None, notify_sealed=None, notify_until=None)
-    )
+def forget_asker_hash(connection: Connection, *, question_id: int) -> None:
+    """Untie a question from its asker without resolving it (nobody can act as its asker)."""
+    connection.execute(update(QUESTION).where(QUESTION.c.id == question_id).values(asker_hash=None))
 
 
 def forget_notify_address(connection: Connection, *, question_id: int) -> None:

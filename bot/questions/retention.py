@@ -90,7 +90,7 @@ def _untie_keyed(connection: Connection, member_id: int, secret: bytes) -> None:
     network_id = member.network_id
     for question_id, stored in store.asker_hashes(connection, network_id=network_id):
         if is_asker(secret, stored, question_id=question_id, member_id=member_id):
-            store.forget_asker(connection, question_id=question_id)
+            store.forget_asker_hash(connection, question_id=question_id)
             forget_notify_address(connection, question_id)
     for question_id, person in metoo_store.person_hashes(connection, network_id=network_id):
         if person == metoo_person_hash(secret, question_id=question_id, member_id=member_id):
