@@ -64,7 +64,9 @@ class Finding:
 def _check_secret(settings: Settings) -> Finding:
     from_file = settings.secret is None and is_sqlite(settings.database_url)
     if from_file and not settings.secret_file.exists():
-        return Finding("Secret", Status.OK, f"{settings.secret_file} (will be generated at first start)")
+        return Finding(
+            "Secret", Status.OK, f"{settings.secret_file} (will be generated at first start)"
+        )
     try:
         resolve_secret(settings)
     except SecretMissing as problem:
