@@ -49,7 +49,7 @@ def clean_name(raw: str, *, what: str, limit: int, example: str) -> str:
         example: a good name to show in messages.
     """
     name = _SPACES.sub(" ", unicodedata.normalize("NFC", raw).translate(_INVISIBLE)).strip()
-    name = name.strip("\"'“”‘’")
+    name = name.strip("\"'“”‘’").strip()  # a space may have stood inside the quotes
     if not name:
         raise Refusal(f"Please give a {what}, for example: `{example}`.")
     if any(unicodedata.category(c) in {"Cc", "Cf", "Co", "Cs"} for c in name):

@@ -101,12 +101,15 @@ class PersonalDataSpec:
         export: everything held about the member (JSON-serialisable).
         erase: delete (or detach from the member) everything held about them; aggregates that
             were already published may stay, without the member's identity.
+        erase_keyed: for what only a keyed hash ties to the member (`bot.anonymity`), which
+            cannot be found without the server secret: called with it, after `erase`.
     """
 
     name: str
     purpose: str
     export: Callable[[Connection, int], object]
     erase: Callable[[Connection, int], None]
+    erase_keyed: Callable[[Connection, int, bytes], None] | None = None
 
 
 @dataclass

@@ -103,6 +103,18 @@ def count_ask(connection: Connection, *, network_id: int, day: date, person_hash
     )
 
 
+def quota_counts(connection: Connection, *, network_id: int) -> list[tuple[date, str]]:
+    """(day, person hash) of every count the network still keeps."""
+    rows = connection.execute(
+        select(QUOTA.c.day, QUOTA.c.person_hash).where(QUOTA.c.network_id == network_id)
+    )
+    return [(row.day, row.person_hash) for row in rows]
+
+
+def delete_quota(connection: Connection, *, day: date, person_hash: str) -> None:
+    connection.execute(delete(QUOTA).where(QUOTA.c.day == day, QUOTA.c.person_hash == person_hash))
+
+
 def forget_quota_before(connection: Connection, *, day: date) -> None:
     """Delete the counts of days before `day` (they matter only on their own day)."""
     connection.execute(delete(QUOTA).where(QUOTA.c.day < day))

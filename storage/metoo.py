@@ -3,12 +3,13 @@ school's keyed hash, counted as distinct schools. No member or school id is stor
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from storage.tables import table
 from storage.upsert import insert_ignore
 
 METOO = table("question_metoo")
+QUESTION = table("question")
 
 
 _count_schools = select(func.count(func.distinct(METOO.c.school_hash))).where(
@@ -41,3 +42,24 @@ def schools_seen_by_question(connection: Connection, *, question_ids: list[int])
         .group_by(METOO.c.question_id)
     )
     return {row[0]: row[1] for row in rows}
+
+
+def person_hashes(connection: Connection, *, network_id: int) -> list[tuple[int, str]]:
+    """(question id, person hash) of every "me too" in the network."""
+    rows = connection.execute(
+        select(METOO.c.question_id, METOO.c.person_hash)
+        .join(QUESTION, QUESTION.c.id == METOO.c.question_id)
+        .where(QUESTION.c.network_id == network_id)
+    )
+    return [(row.question_id, row.person_hash) for row in rows]
+
+
+def replace_person_hash(
+    connection: Connection, *, question_id: int, person_hash: str, replacement: str
+) -> None:
+    """Give a "me too" another person hash; the school it counts for stays."""
+    connection.execute(
+        update(METOO)
+        .where(METOO.c.question_id == question_id, METOO.c.person_hash == person_hash)
+        .values(person_hash=replacement)
+    )

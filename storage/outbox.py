@@ -203,6 +203,7 @@ _mark_sent = (
     .where(OUTBOX.c.id == bindparam("message_id"), OUTBOX.c.lease_owner == bindparam("owner"))
     .values(
         status=SENT,
+        payload="",  # what it said (names, notes) is on the platform now; edits need only the ref
         message_ref=bindparam("ref"),
         sent_at=bindparam("sent_at"),
         lease_owner=None,
@@ -239,11 +240,14 @@ def postpone(
 
 
 def finish(connection: Connection, *, message_id: int, status: str, error: str) -> None:
-    """Give up on a message for good: failed, missed or superseded, with the reason."""
+    """Give up on a message for good: failed, missed or superseded, with the reason (its
+    content goes, as a delivered message's does)."""
     connection.execute(
         update(OUTBOX)
         .where(OUTBOX.c.id == message_id)
-        .values(status=status, last_error=error[:300], lease_owner=None, lease_until=None)
+        .values(
+            status=status, payload="", last_error=error[:300], lease_owner=None, lease_until=None
+        )
     )
 
 

@@ -134,6 +134,12 @@ def delete_messages_to(connection: Connection, *, member_id: int) -> None:
     connection.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(_to_identities(member_id))))
 
 
+def delete_messages_keyed(connection: Connection, *, key_like: str) -> None:
+    """Delete the messages, sent or waiting, whose key matches the LIKE pattern `key_like`:
+    those a feature keyed by the member they are about, to whomever they go."""
+    connection.execute(delete(OUTBOX).where(OUTBOX.c.key.like(key_like)))
+
+
 def delete_memberships(connection: Connection, *, member_id: int) -> None:
     connection.execute(delete(MEMBERSHIP).where(MEMBERSHIP.c.member_id == member_id))
 

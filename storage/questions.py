@@ -234,6 +234,11 @@ def hide_question(connection: Connection, *, question_id: int, reason: str, now:
     )
 
 
+def forget_asker_hash(connection: Connection, *, question_id: int) -> None:
+    """Untie a question from its asker without resolving it (nobody can act as its asker)."""
+    connection.execute(update(QUESTION).where(QUESTION.c.id == question_id).values(asker_hash=None))
+
+
 def forget_notify_address(connection: Connection, *, question_id: int) -> None:
     connection.execute(
         update(QUESTION)

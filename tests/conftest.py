@@ -1,5 +1,6 @@
 """Shared fixtures: databases (SQLite always; PostgreSQL when TEST_DATABASE_URL is set), a
-hand-moved clock, the wired-up bot, and the console session as an errbot-style test bot.
+hand-moved clock, the wired-up bot, the console session as an errbot-style test bot, and
+logging configured as the server configures it.
 
 PostgreSQL tests run in a database created for this run and dropped after it, so runs never
 see each other's data; between tests its tables are emptied.
@@ -8,6 +9,7 @@ see each other's data; between tests its tables are emptied.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import shutil
 import uuid
@@ -24,6 +26,7 @@ from adapters.console.session import ConsoleSession
 from bot.app import Staffroom, build
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.logs import CARRY_MEMBER_TEXT, NOISY, configure_logging
 from storage import migrate
 from storage.engine import make_engine, normalise_url
 
@@ -147,3 +150,18 @@ async def bot(app: Staffroom, clock: ManualClock, tmp_path: Path) -> AsyncIterat
     """The whole bot behind the console adapter: `await bot.send(line)` returns what it said."""
     console = Console(file=io.StringIO(), width=200, color_system=None, highlight=False)
     yield ConsoleSession(app, clock, console, tmp_path / "files")
+
+
+@pytest.fixture
+def production_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Logging configured as the server configures it, at DEBUG, captured."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    caplog.set_level(logging.DEBUG)
+    configure_logging("DEBUG", "json", stream=io.StringIO())
+    root.addHandler(caplog.handler)
+    yield caplog
+    root.handlers[:], _ = saved
+    root.setLevel(saved[1])
+    for held in (*CARRY_MEMBER_TEXT, *NOISY):
+        logging.getLogger(held).setLevel(logging.NOTSET)

@@ -28,11 +28,6 @@ class DiscordAdapter:
 
     def __init__(self, app: Staffroom, *, deadline: float = DEADLINE_SECONDS) -> None:
         settings = app.settings
-        # discord.py logs whole gateway payloads and request bodies at DEBUG — what members
-        # wrote, and who did what — so its loggers never go below INFO, whatever the level.
-        library_log = logging.getLogger("discord")
-        if library_log.getEffectiveLevel() < logging.INFO:
-            library_log.setLevel(logging.INFO)
         self._app = app
         self.interactions = Interactions(app.core, deadline=deadline)
         self.plan = plan_commands(app.core.registry)

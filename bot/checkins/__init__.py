@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection
+
 from bot.checkins import answers, cadence, closing, digest, history, rounds
 from bot.registry import (
     Audience,
@@ -18,9 +20,15 @@ from bot.registry import (
     Registry,
     TimerSpec,
 )
-from storage import checkin_personal
+from storage import checkin_personal, personal_data
 
 TOPIC = "Check-ins"
+
+
+def _erase_member(connection: Connection, member_id: int) -> None:
+    checkin_personal.erase_member(connection, member_id)
+    # The leaders' notices naming them: one still waiting is not sent after all.
+    personal_data.delete_messages_keyed(connection, key_like=answers.red_notices_about(member_id))
 
 
 def register(registry: Registry) -> None:
@@ -128,7 +136,7 @@ def register(registry: Registry) -> None:
                 "being linked to you when their round closes."
             ),
             export=checkin_personal.export_member,
-            erase=checkin_personal.erase_member,
+            erase=_erase_member,
         )
     )
     registry.digest_source(digest.SOURCE)

@@ -104,6 +104,16 @@ def _confirmation(
     return Reply(tuple(blocks), tone=render.TONE[answer.colour])
 
 
+def red_notice_key(round_id: int, member_id: int, recipient_id: int) -> str:
+    """The leader's private notice that the member answered red by name."""
+    return f"checkin-red:{round_id}:{member_id}:{recipient_id}"
+
+
+def red_notices_about(member_id: int) -> str:
+    """Every `red_notice_key` about the member (a LIKE pattern), edits included."""
+    return f"checkin-red:%:{member_id}:%"
+
+
 def _follow_up_red(
     ctx: Context,
     round: RoundRecord,
@@ -124,7 +134,7 @@ def _follow_up_red(
     for recipient in leaders_or_facilitators(ctx, group):
         if recipient.id == member.id:
             continue
-        key = f"checkin-red:{round.id}:{member.id}:{recipient.id}"
+        key = red_notice_key(round.id, member.id, recipient.id)
         if is_named_red:
             notice = _red_notice(ctx, round, group, member, after, recipient)
             if not ctx.outbox.to_member(recipient.id, key=key, reply=notice, purpose="checkin.red"):

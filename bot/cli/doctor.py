@@ -61,17 +61,22 @@ class Finding:
     fix: str = ""
 
 
+def _check_secret(settings: Settings) -> Finding:
+    from_file = settings.secret is None and is_sqlite(settings.database_url)
+    if from_file and not settings.secret_file.exists():
+        return Finding(
+            "Secret", Status.OK, f"{settings.secret_file} (will be generated at first start)"
+        )
+    try:
+        resolve_secret(settings)
+    except SecretMissing as problem:
+        return Finding("Secret", Status.FAIL, "not usable", str(problem))
+    where = f"{settings.secret_file} (exists)" if from_file else "STAFFROOM_SECRET is set"
+    return Finding("Secret", Status.OK, where)
+
+
 def check_configuration(settings: Settings) -> list[Finding]:
-    found = []
-    if settings.secret is None and is_sqlite(settings.database_url):
-        state = "exists" if settings.secret_file.exists() else "will be generated at first start"
-        found.append(Finding("Secret", Status.OK, f"{settings.secret_file} ({state})"))
-    else:
-        try:
-            resolve_secret(settings)
-            found.append(Finding("Secret", Status.OK, "STAFFROOM_SECRET is set"))
-        except SecretMissing as problem:
-            found.append(Finding("Secret", Status.FAIL, "not usable", str(problem)))
+    found = [_check_secret(settings)]
     if settings.slack_bot_token is not None and not settings.slack_configured():
         found.append(
             Finding(

@@ -7,9 +7,10 @@ import typer
 from rich.console import Console
 from sqlalchemy import Connection
 
-from bot.cli.startup import err, open_configured_database
+from bot.cli.startup import err, load_settings, open_configured_database, operator_errors
 from bot.features import build_registry
 from bot.privacy.rights import erase_member
+from bot.server_secret import resolve_secret
 from storage import directory
 from storage import personal_data as store
 from storage.uow import unit_of_work
@@ -43,7 +44,10 @@ def erase(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Erase everything Staffroom holds about one member (as `/staffroom forget me` does)."""
-    engine = open_configured_database()
+    settings = load_settings()
+    engine = open_configured_database(settings)
+    with operator_errors():
+        secret = resolve_secret(settings)  # to find what only keyed hashes tie to them
     registry = build_registry()
     with unit_of_work(engine) as connection:
         ids = _member_ids(connection, target)
@@ -69,5 +73,5 @@ def erase(
         out.print("Nothing was erased.")
         raise typer.Exit(1)
     with unit_of_work(engine) as connection:
-        erased = erase_member(connection, registry, member.id)
+        erased = erase_member(connection, registry, member.id, secret=secret)
     out.print(f"Erased: {', '.join(erased)}. Weekly totals already counted stay, without them.")

@@ -43,7 +43,7 @@ def operator_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def open_configured_database() -> Engine:
+def open_configured_database(settings: Settings | None = None) -> Engine:
     """The database the settings name, with its schema current, or exit saying what to fix."""
     with operator_errors():
-        return open_database(load_settings())
+        return open_database(settings or load_settings())

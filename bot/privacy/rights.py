@@ -43,7 +43,8 @@ def export_member(
     document = {
         "exported_at": now,
         "about": "Everything Staffroom holds about you, section by section. Anonymous "
-        "questions are not here: nothing links them to you.",
+        "questions you asked are not listed: they are stored without your name, school or chat "
+        "account (`/staffroom questions mine` shows your open ones).",
         "sections": [
             {"name": spec.name, "purpose": spec.purpose, "data": spec.export(connection, member_id)}
             for spec in registry.personal_data
@@ -65,11 +66,16 @@ def erase_order(registry: Registry) -> list[PersonalDataSpec]:
     return others + [spec for spec in ERASE_ORDER if spec in registry.personal_data]
 
 
-def erase_member(connection: Connection, registry: Registry, member_id: int) -> list[str]:
-    """Erase the member through every declaration; returns the names of what was erased."""
+def erase_member(
+    connection: Connection, registry: Registry, member_id: int, *, secret: bytes
+) -> list[str]:
+    """Erase the member through every declaration, with the server secret for what only keyed
+    hashes tie to them; returns the names of what was erased."""
     erased = []
     for spec in erase_order(registry):
         spec.erase(connection, member_id)
+        if spec.erase_keyed is not None:
+            spec.erase_keyed(connection, member_id, secret)
         erased.append(spec.name)
     return erased
 
@@ -92,9 +98,14 @@ def privacy(cmd: Command, ctx: Context, arguments: str) -> Reply:
             Text("\n".join(lines)),
             Text(
                 "**What it never holds:** the text of your ordinary channel messages (it only "
-                "counts them), or who asked an anonymous question — not even the network's "
-                "facilitators or whoever runs the server can find that out. Figures about "
-                "fewer people than the network's privacy threshold are never shown.\n" + kept
+                "counts them), or your name, school or chat account with an anonymous question. "
+                "Through Staffroom nobody — not the group, its leaders or the facilitators — "
+                "can find out who asked one. Whoever runs the server could, using both the "
+                "database and the server's secret: who asked a question that is still open, "
+                "who said “me too” to one, and how many questions someone asked in the last "
+                "day or two. Resolving your question deletes the link to you as its asker. "
+                "Figures about fewer people than the network's privacy threshold are never "
+                "shown.\n" + kept
             ),
             ContextLine(
                 "`/staffroom my data` sends you a file with all of it; "
@@ -143,7 +154,7 @@ def forget_me(cmd: Command, ctx: Context, arguments: str) -> Reply:
                 "memberships, your activity counts and anything else listed by "
                 "`/staffroom privacy`. It cannot be undone. Figures already published (weekly "
                 "totals, digests) stay, with nothing that identifies you; anonymous questions "
-                "stay too, since nothing links them to you." + warning
+                "you asked stay too, with the link to you as their asker deleted." + warning
             ),
             Buttons(
                 (
@@ -160,7 +171,7 @@ def press_forget(press: ButtonPress, ctx: Context) -> Reply:
     member = ctx.require_member()
     if press.value != str(member.id):
         raise Refusal("That button was for someone else. Type `/staffroom forget me` yourself.")
-    erase_member(ctx.connection, ctx.registry, member.id)
+    erase_member(ctx.connection, ctx.registry, member.id, secret=ctx.config.secret)
     return Reply.say(
         "Done: I've erased everything I held about you. If you use Staffroom again, I'll meet "
         "you as someone new.",

@@ -64,7 +64,7 @@ def ask_resolve(cmd: Command, ctx: Context, arguments: str) -> Reply:
         rest, what="summary", limit=RESOLUTION_LIMIT, example=usage, required=False
     )
     store.resolve_question(ctx.connection, question_id=question.id, resolution=summary, now=ctx.now)
-    forget_notify_address(ctx, question.id)
+    forget_notify_address(ctx.connection, question.id)
     refresh(ctx, question.id)
     under_post(ctx, question, key="resolved", reply=render.resolved_post(summary))
     return Reply.say(

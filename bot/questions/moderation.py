@@ -29,10 +29,10 @@ def hide(cmd: Command, ctx: Context, arguments: str) -> Reply:
         return Reply.say(f"#{question.number} is already hidden.")
     reason = typed_text(rest, what="reason", limit=REASON_LIMIT, example=usage, single_line=True)
     store.hide_question(ctx.connection, question_id=question.id, reason=reason, now=ctx.now)
-    forget_notify_address(ctx, question.id)
+    forget_notify_address(ctx.connection, question.id)
     refresh(ctx, question.id)
     return Reply.say(
         f"#{question.number} is hidden: its post in **{group.name}** now shows your reason "
-        "instead. Who asked it stays unknown — to you, to everyone, and to the bot.",
+        "instead. Hiding it tells nobody who asked — you included.",
         tone=Tone.SUCCESS,
     )

@@ -51,3 +51,8 @@ def under_post(ctx: Context, question: QuestionRecord, *, key: str, reply: Reply
         purpose="question.thread",
         thread_of=post_key(question.id),
     )
+
+
+def reply_key(reply_id: int) -> str:
+    """The key of a reply's post in its question's thread (`under_post`)."""
+    return f"reply:{reply_id}"

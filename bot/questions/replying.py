@@ -15,7 +15,7 @@ from bot.permissions import require_membership
 from bot.questions import render
 from bot.questions.form import QUESTION_LIMIT, text_problem, tidy_text
 from bot.questions.lookup import question_pressed
-from bot.questions.posts import under_post
+from bot.questions.posts import reply_key, under_post
 from bot.questions.retention import forget_notify_address
 from bot.refusals import Refusal
 from bot.replies import FieldKind, Form, FormField, Reply, Tone
@@ -84,7 +84,7 @@ def reply_submitted(event: FormSubmit, ctx: Context) -> Reply:
         text,
         ctx.now,
     )
-    under_post(ctx, question, key=f"reply:{reply_id}", reply=render.reply_post(reply))
+    under_post(ctx, question, key=reply_key(reply_id), reply=render.reply_post(reply))
     _notify_asker(ctx, question, reply)
     return Reply.say(f"Your reply is posted under #{question.number}.", tone=Tone.SUCCESS)
 
@@ -97,7 +97,7 @@ def _notify_asker(ctx: Context, question: QuestionRecord, reply: ReplyRecord) ->
     try:
         platform = open_address(secret, sealed)[0]
     except InvalidToken:  # sealed under an earlier secret: it can never be used again
-        forget_notify_address(ctx, question.id)
+        forget_notify_address(ctx.connection, question.id)
         return
     ctx.outbox.to_sealed(
         platform=platform,

@@ -6,14 +6,9 @@ from __future__ import annotations
 import json
 import re
 
-from sqlalchemy import select
-
 from adapters.console.session import ConsoleSession
 from adapters.discord.render import NO_MENTIONS, render
 from adapters.slack import blocks
-from bot.reply_codec import decode_reply
-from storage.outbox import OUTBOX
-from storage.uow import unit_of_work
 from tests.adapters.slack.block_kit import check_message
 
 EVIL = "Seen this? @everyone @here <!channel> <!here> <!everyone> <@U123ABC> <@&223456789012345678> <@123456789012345678>"
@@ -34,14 +29,9 @@ async def test_an_anonymous_question_cannot_ping_on_either_platform(bot: Console
         ":submit",
     ):
         await bot.send(line)
-    with unit_of_work(bot.core.engine) as connection:
-        payloads = (
-            connection.execute(select(OUTBOX.c.payload).where(OUTBOX.c.purpose.like("question%")))
-            .scalars()
-            .all()
-        )
-    posted = [decode_reply(p) for p in payloads if "@everyone" in p]
-    assert posted, "the question was queued for the channel"
+    # As the outbox delivered it (the delivered row keeps no content).
+    posted = [seen.reply for seen in bot.shown if "@everyone" in repr(seen.reply)]
+    assert posted, "the question was posted to the channel"
     for reply in posted:
         slack = blocks.message(reply)
         check_message(slack)  # raises on <!channel>, <!here>, <!everyone>, <@U…>, <!subteam^…>

@@ -3,7 +3,10 @@ dump of every table — so tables that later features add are covered without ch
 
 The member uses the bot the way a teacher would (joins, leads, chats, gets direct messages),
 and then every example of every registered command is run as them, so a feature whose
-examples create data about the person running them is exercised here too.
+examples create data about the person running them is exercised here too. Then the member
+appears in messages to other people — the leader's notice of their red check-in answer with
+its note, the leader's summary, introductions, their reply to a question and the asker's
+sealed notice of it — sent, or still waiting when they erase their data.
 """
 
 from __future__ import annotations
@@ -21,17 +24,24 @@ from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
 from adapters.console.session import ConsoleSession
+from bot.anonymity import SEALED, open_message
 from bot.app import Staffroom
 from bot.clock import ManualClock
 from bot.outbox import Outbox
+from bot.ports import Destination, RateLimited
 from bot.replies import Reply
 from bot.reply_codec import decode_reply
 from storage import activity_weeks, directory
 from storage.tables import table
 from storage.uow import unit_of_work
+from tests.conftest import TEST_SECRET
+from tests.fakes import FakeChat
+from tests.unit.test_checkins import set_up_group
 
 NAME = "Zebedee Quartermaine"
 USER_ID = "zebedee-quartermaine"  # the console's id for that name
+NOTE = "titration curves with my Year 12s"  # their note to a red check-in answer
+REPLY = "We moved the practical to week 3"  # their reply to an anonymous question
 
 
 def _member_columns(table: Any) -> list[str]:
@@ -43,11 +53,21 @@ def _member_columns(table: Any) -> list[str]:
     ]
 
 
-def rows_about(engine: Engine, member_id: int) -> Iterator[tuple[str, dict[str, Any], bool]]:
+def _texts(table_name: str, row: Any) -> Iterator[str]:
+    """The row's text values, and what a sealed outbox message says and whom it goes to."""
+    yield from (value for value in row.values() if isinstance(value, str))
+    if table_name == "outbox" and row["user_id"] == SEALED and row["payload"]:
+        destination, reply = open_message(TEST_SECRET.encode(), row["payload"])
+        yield f"{destination.user_id} {reply.fallback_text()} {reply!r}"
+
+
+def rows_about(
+    engine: Engine, member_id: int, words: tuple[str, ...] = (NAME, USER_ID)
+) -> Iterator[tuple[str, dict[str, Any], bool]]:
     """Every row of every table that is about the member: (table, row, linked by id).
 
-    A row is about them when it is their member row, points at it, or has text that contains
-    their name or their chat user id.
+    A row is about them when it is their member row, points at it, or has text (sealed text
+    included) that contains one of `words`: their name and chat user id unless told.
     """
     with unit_of_work(engine) as connection:
         for table in SQLModel.metadata.sorted_tables:
@@ -56,10 +76,7 @@ def rows_about(engine: Engine, member_id: int) -> Iterator[tuple[str, dict[str, 
                 linked = (table.name == "member" and row["id"] == member_id) or any(
                     row[name] == member_id for name in linking
                 )
-                mentioned = any(
-                    isinstance(value, str) and (NAME in value or USER_ID in value)
-                    for value in row.values()
-                )
+                mentioned = any(word in text for text in _texts(table.name, row) for word in words)
                 if linked or mentioned:
                     yield table.name, dict(row), linked
 
@@ -193,3 +210,106 @@ async def test_the_export_is_sent_privately_and_not_kept(session: ConsoleSession
             for row in connection.execute(select(outbox.c.purpose, outbox.c.payload))
         ]
     assert all(purpose != "privacy.export" for purpose, _ in purposes), purposes
+
+
+# --- the member in messages to other people ---------------------------------------------------
+
+GROUP = (  # after set_up_group: A-level Chemistry in #chem, led by Tom Patel
+    ":as Aisha Khan@Harbour College",
+    "/staffroom join",
+    ":as Olive Other@Castle Hill College",
+    "/staffroom join",
+    f":as {NAME}@Ridgeway School",
+    "/staffroom join",
+    ":as Tom Patel",
+    "/staffroom checkin open How are the practicals going? closing in 1d",
+    ":as Olive Other",  # asks anonymously, to be told of replies
+    "/staffroom ask",
+    ":fill question=Is anyone else short of burettes?; category=Teaching approach; notify=yes",
+    ":submit",
+    ":as Aisha Khan",
+    "/staffroom checkin green",
+)
+NAMED_BY_THEM = (
+    f":as {NAME}",
+    f"/staffroom checkin red {NOTE}",  # the leader is told, by name, with the note
+    ":click Reply",  # under Olive's question, which tells her (sealed)
+    f":fill reply={REPLY}",
+    ":submit",
+)
+WORDS = (NAME, USER_ID, NOTE, REPLY)
+
+
+def _member_id(bot: ConsoleSession) -> int:
+    with unit_of_work(bot.core.engine) as connection:
+        member = directory.member_for_identity(
+            connection, platform="console", workspace="console", user_id=USER_ID
+        )
+    assert member is not None
+    return member.id
+
+
+async def _forget(bot: ConsoleSession) -> None:
+    await _play(bot, f":as {NAME}", "/staffroom forget me")
+    assert "erased everything" in await bot.send(":click Erase my data")
+
+
+async def test_after_forget_me_no_message_to_anyone_names_them(session: ConsoleSession) -> None:
+    bot = session
+    await set_up_group(bot)
+    await _play(bot, *GROUP, *NAMED_BY_THEM)
+    told = await _play(bot, ":as Tom Patel", "/staffroom checkin close")
+    assert f"{NAME} (Ridgeway School) — “{NOTE}”" in told  # the leader's summary
+    introduced = await bot.send(":click Send introductions")
+    assert "Introductions sent to 1 group" in introduced and NAME in introduced
+    await bot.send(":tick 1m")
+    member_id = _member_id(bot)
+    assert {name for name, _, _ in rows_about(bot.core.engine, member_id, WORDS)} >= {
+        "member",
+        "question_reply",
+    }
+
+    await _forget(bot)
+    left = list(rows_about(bot.core.engine, member_id, WORDS))
+    assert left == [], left
+
+
+class PlatformDown:
+    """A console platform that asks for an hour's wait every time."""
+
+    platform = "console"
+
+    async def send(self, destination: Destination, reply: Reply) -> str:
+        raise RateLimited(3600)
+
+    async def edit(self, message_ref: str, reply: Reply) -> None:
+        raise RateLimited(3600)
+
+
+async def test_messages_naming_them_still_waiting_are_not_sent_after_forget_me(
+    session: ConsoleSession,
+) -> None:
+    bot = session
+    await set_up_group(bot)
+    await _play(bot, *GROUP)
+    bot.worker.add_sender(PlatformDown())
+    await _play(bot, *NAMED_BY_THEM)
+    member_id = _member_id(bot)
+    waiting = [
+        row["purpose"]
+        for name, row, _ in rows_about(bot.core.engine, member_id, WORDS)
+        if name == "outbox"
+    ]
+    assert sorted(waiting) == ["checkin.red", "question.notify", "question.thread"]
+
+    await _forget(bot)
+    chat = FakeChat()
+    bot.worker.add_sender(chat)
+    await bot.send(":tick 2h")
+    delivered = [f"{sent.destination} {sent.reply!r}" for sent in chat.sent]
+    delivered += [f"{ref} {reply!r}" for ref, reply in chat.edits]
+    assert delivered, "the platform is back and what was waiting went out (the live counts)"
+    for shown in delivered:
+        assert not any(word in shown for word in WORDS), shown
+    left = list(rows_about(bot.core.engine, member_id, WORDS))
+    assert left == [], left

@@ -8,10 +8,9 @@ ciphertexts aside)."""
 from __future__ import annotations
 
 import io
-import logging
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,6 @@ from adapters.console.session import ConsoleSession, slug
 from bot.app import Staffroom, build
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.logs import configure_logging
 from storage import directory
 from storage import questions as store
 from storage.engine import make_engine
@@ -145,21 +143,6 @@ def dump(engine: Engine) -> dict[str, list[dict[str, object]]]:
 
 def shown(value: object) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else str(value)
-
-
-@pytest.fixture
-def production_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """Logging configured as the server configures it, at DEBUG, captured."""
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level)
-    caplog.set_level(logging.DEBUG)
-    configure_logging("DEBUG", "json", stream=io.StringIO())
-    root.addHandler(caplog.handler)
-    yield caplog
-    root.handlers[:], _ = saved
-    root.setLevel(saved[1])
-    for noisy in ("apscheduler", "sqlalchemy", "alembic", "matplotlib"):
-        logging.getLogger(noisy).setLevel(logging.NOTSET)
 
 
 def fail_inserts_into(engine: Engine, table: str) -> None:

@@ -113,3 +113,23 @@ def test_console_script_exit_code_reflects_expectations(environment: Path) -> No
     assert runner.invoke(app, ["console", "--demo", "--script", str(good)]).exit_code == 0
     failed = runner.invoke(app, ["console", "--demo", "--script", str(bad)])
     assert failed.exit_code == 1 and "expected to see" in failed.output
+
+
+@pytest.mark.parametrize("held", [b"", b"\n", b"0123456789abcde\n"])
+def test_a_secret_file_too_short_to_key_anything_stops_the_start(
+    environment: Path, monkeypatch: pytest.MonkeyPatch, held: bytes
+) -> None:
+    monkeypatch.delenv("STAFFROOM_SECRET")
+    (environment / "staffroom.secret").write_bytes(held)
+    script = environment / "hello.script"
+    script.write_text(":as Fran Hughes\n/staffroom help\n", encoding="utf-8")
+    started = runner.invoke(app, ["console", "--script", str(script)])
+    assert started.exit_code == 2
+    assert "The secret file staffroom.secret holds" in started.output
+    assert "must be at least 16" in started.output
+    checked = runner.invoke(app, ["doctor"])
+    assert "✗ Secret: not usable" in checked.output and "must be at least 16" in checked.output
+
+    (environment / "staffroom.secret").unlink()  # as the message says: a new one is generated
+    assert runner.invoke(app, ["console", "--script", str(script)]).exit_code == 0
+    assert len((environment / "staffroom.secret").read_bytes()) >= 16

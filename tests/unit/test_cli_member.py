@@ -1,5 +1,6 @@
 """`staffroom member erase`: finds the member by platform id or member id, asks first, and
-erases them as `forget me` would."""
+erases them as `forget me` would — with the server secret, so their open anonymous questions
+are untied from them too."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 from adapters.console.session import ConsoleSession
 from bot.cli import app as cli
 from storage import directory
+from storage import questions as questions_store
 from storage.uow import unit_of_work
 
 
@@ -55,3 +57,27 @@ async def test_erase_explains_an_unknown_member(
     result = CliRunner().invoke(cli, ["member", "erase", "slack:U000NOBODY", "--yes"])
     assert result.exit_code == 1
     assert "No member matches" in result.output
+
+
+async def test_erase_unties_the_member_from_their_open_anonymous_question(
+    bot: ConsoleSession, cli_env: pytest.MonkeyPatch
+) -> None:
+    await _people(bot)
+    for line in (
+        ":as Fran Hughes",
+        "/staffroom group create A-level Chemistry",
+        ":in #chem",
+        "/staffroom group link A-level Chemistry",
+        ":as Nell Newcomer",
+        "/staffroom join A-level Chemistry",
+        "/staffroom ask",
+        ":fill question=Has anyone seen Paper 2 dip?; category=Exam results dip; notify=yes",
+        ":submit",
+    ):
+        await bot.send(line)
+    erased = CliRunner().invoke(cli, ["member", "erase", "console:nell-newcomer", "--yes"])
+    assert erased.exit_code == 0, erased.output
+    with unit_of_work(bot.core.engine) as connection:
+        question = questions_store.get_question(connection, question_id=1)
+    assert question is not None and question.text == "Has anyone seen Paper 2 dip?"
+    assert question.asker_hash is None and question.notify_sealed is None

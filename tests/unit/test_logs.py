@@ -1,5 +1,7 @@
 """Logs never contain text members wrote, for any of the foundation's commands — not even when
-a command fails inside the database — and JSON logs are one JSON object per line."""
+a command fails inside the database — and JSON logs are one JSON object per line. Libraries
+that log payloads below WARNING are held there, whatever the configured level (the Slack
+adapter at DEBUG: tests/adapters/slack/test_quiet_libraries.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,27 @@ def log_stream() -> Iterator[io.StringIO]:
     yield stream
     root.handlers[:], _ = saved
     root.setLevel(saved[1])
+
+
+@pytest.mark.parametrize(("level", "warnings_shown"), [("DEBUG", True), ("ERROR", False)])
+def test_libraries_that_log_payloads_say_no_more_than_warnings(
+    log_stream: io.StringIO, level: str, warnings_shown: bool
+) -> None:
+    configure_logging(level, "text", stream=log_stream)
+    for name in (
+        "slack_sdk.socket_mode",
+        "slack_bolt.App",
+        "staffroom.slack.bolt",
+        "discord.gateway",
+        "aiohttp.access",
+    ):
+        library = logging.getLogger(name)
+        library.debug("Received message: %s", MARK)
+        library.info("Sending a request: %s", MARK)
+        library.warning("%s: could not reach the server", name)
+    logged = log_stream.getvalue()
+    assert MARK not in logged
+    assert (logged.count("could not reach the server") == 5) is warnings_shown
 
 
 async def test_member_text_never_reaches_the_logs(

@@ -16,6 +16,7 @@ def clean(raw: str) -> str:
 
 def test_spaces_and_quotes_are_tidied() -> None:
     assert clean('  "A-level   Chemistry" ') == "A-level Chemistry"
+    assert clean("' A-level Chemistry '") == "A-level Chemistry"  # spaces inside the quotes
 
 
 def test_blank_name_is_refused_with_an_example() -> None:

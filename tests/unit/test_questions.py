@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.console.session import ConsoleSession
+from bot.anonymity import is_asker, metoo_person_hash, quota_hash
 from bot.app import Staffroom
 from bot.registry import Audience
 from storage import asking, directory
 from storage import questions as store
+from storage.metoo import METOO
 from storage.outbox import OUTBOX
 from storage.uow import unit_of_work
 
@@ -286,6 +288,58 @@ async def test_replies_are_their_writers_to_export_and_erase_and_questions_are_n
     ]
     assert asked == []
     assert count(app, store.REPLY) == 0
+
+
+async def _reply_to(network: ConsoleSession, number: int, text: str) -> str:
+    await network.send(":as Tom Patel")
+    await network.send(f"/staffroom question #{number}")
+    await network.send(":click Reply")
+    await network.send(f":fill reply={text}")
+    return await network.send(":submit")
+
+
+async def test_forget_me_unties_the_asker_from_their_open_questions_and_nobody_else(
+    network: ConsoleSession, app: Staffroom
+) -> None:
+    await network.send(":as Ben Carter@Oakwood Academy")
+    await network.send("/staffroom join A-level Chemistry")
+    await ask(network, "How do others teach titration?", extra="; notify=yes")  # Ben's #1
+    await network.send(":as Aisha Khan")
+    await ask(network, extra="; notify=yes")  # Aisha's #2
+    await network.send("/staffroom question #1")
+    await network.send(":click Me too")
+    assert "→ Aisha Khan (direct message)" in await _reply_to(network, 2, "Same here.")
+    secret = app.core.config.secret
+    with unit_of_work(app.core.engine) as connection:
+        aisha, ben = (
+            directory.members_named(connection, network_id=1, display_name=name)[0].id
+            for name in ("Aisha Khan", "Ben Carter")
+        )
+        bens_question = store.get_question(connection, question_id=1)
+    await network.send(":as Aisha Khan")
+    await network.send("/staffroom forget me")
+    await network.send(":click Erase my data")
+
+    with unit_of_work(app.core.engine) as connection:
+        hers = store.get_question(connection, question_id=2)
+        assert hers is not None and hers.asker_hash is None and hers.notify_sealed is None
+        assert store.get_question(connection, question_id=1) == bens_question
+        metoos = connection.execute(select(METOO)).all()
+        quotas = connection.execute(select(asking.QUOTA)).all()
+    assert count(app, OUTBOX, OUTBOX.c.key.startswith("question-notify:2:")) == 0
+    # Her "me too" still counts her school, but its person hash is nobody's.
+    assert [row.question_id for row in metoos] == [1]
+    assert metoos[0].person_hash != metoo_person_hash(secret, question_id=1, member_id=aisha)
+    # Ben's count for the day stays; hers is gone.
+    assert [quota_hash(secret, network_id=1, member_id=ben, day=row.day) for row in quotas] == [
+        row.person_hash for row in quotas
+    ]
+    assert len(quotas) == 1
+    # A reply to her question tells nobody now; Ben is still told of replies to his.
+    assert "direct message" not in await _reply_to(network, 2, "And another thing.")
+    assert "→ Ben Carter (direct message)" in await _reply_to(network, 1, "Burettes first.")
+    assert bens_question is not None
+    assert is_asker(secret, bens_question.asker_hash, question_id=1, member_id=ben)
 
 
 def test_leader_and_member_help_lists_the_right_commands(app: Staffroom) -> None:
