@@ -98,6 +98,7 @@ def _answer(row: Any) -> AnswerRecord:
 
 
 _get_round = select(*_ROUND_COLUMNS).where(ROUND.c.id == bindparam("round_id"))
+_lock_round = _get_round.with_for_update(of=ROUND)
 _open_round_of_group = select(*_ROUND_COLUMNS).where(ROUND.c.open_group_id == bindparam("group_id"))
 _get_answer = select(*_ANSWER_COLUMNS).where(
     ANSWER.c.round_id == bindparam("round_id"), ANSWER.c.member_id == bindparam("member_id")
@@ -142,6 +143,15 @@ def open_round(
 
 def get_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
     row = connection.execute(_get_round, {"round_id": round_id}).first()
+    return _round(row) if row else None
+
+
+def lock_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
+    """The round as it is now, locked until the transaction ends (`FOR UPDATE` on PostgreSQL;
+    on SQLite `BEGIN IMMEDIATE` already serialises writers). Answering, closing and reminding
+    take it first, so an answer cannot slip past a close and counts are read after every
+    concurrent answer has committed."""
+    row = connection.execute(_lock_round, {"round_id": round_id}).first()
     return _round(row) if row else None
 
 
