@@ -34,6 +34,7 @@ class RoundRecord:
     closes_at: datetime | None
     closed_at: datetime | None
     introduced_at: datetime | None
+    reminded_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -85,6 +86,7 @@ _ROUND_COLUMNS = (
     ROUND.c.closes_at,
     ROUND.c.closed_at,
     ROUND.c.introduced_at,
+    ROUND.c.reminded_at,
 )
 _ANSWER_COLUMNS = (ANSWER.c.colour, ANSWER.c.note, ANSWER.c.anonymous, ANSWER.c.answered_at)
 
@@ -175,6 +177,11 @@ def close_round(connection: Connection, *, round_id: int, now: datetime) -> bool
         .values(member_id=None, note=None)
     )
     return True
+
+
+def mark_reminded(connection: Connection, *, round_id: int, now: datetime) -> None:
+    """Record that the round's group was reminded to answer."""
+    connection.execute(update(ROUND).where(ROUND.c.id == round_id).values(reminded_at=now))
 
 
 def mark_introduced(connection: Connection, *, round_id: int, now: datetime) -> bool:

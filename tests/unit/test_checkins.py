@@ -187,6 +187,24 @@ async def test_a_timed_round_reminds_everyone_halfway_and_closes_itself(
     assert "check-in closed" in late and "No next check-in is scheduled yet" in late
 
 
+async def test_a_leader_reminds_the_group_at_most_once_an_hour(group: ConsoleSession) -> None:
+    await open_round(group, " closing in 1d")  # opened Mon 08:00; the half-way reminder is 20:00
+    await group.send(":tick 59m")
+    first = await group.send("/staffroom checkin remind")
+    assert "Reminded everyone in A-level Chemistry" in first and "⏰" in first
+    await group.send(":tick 1m")  # 09:00: a new clock hour, but not an hour later
+    again = await group.send("/staffroom checkin remind")
+    assert "A reminder went out Mon 23 Nov, 08:59; one an hour is enough" in again
+    assert "The next can go from Mon 23 Nov, 09:59" in again and "⏰" not in again
+    await group.send(":tick 59m")
+    later = await group.send("/staffroom checkin remind")
+    assert "Reminded everyone" in later and "⏰" in later
+    halfway = await group.send(":tick 10h30m")  # 20:29: the half-way reminder went at 20:00
+    assert "⏰" in halfway
+    leader = await group.send("/staffroom checkin remind")
+    assert "A reminder went out Mon 23 Nov, 20:00" in leader
+
+
 async def test_close_suggests_cross_school_pairings_and_sends_introductions(
     group: ConsoleSession,
 ) -> None:
