@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from adapters.console.session import ConsoleSession
 from storage.checkins import ANSWER
+from storage.outbox import OUTBOX
 from storage.uow import unit_of_work
 
 MEMBERS = (
@@ -131,6 +132,23 @@ async def test_a_named_red_reaches_the_leader_privately_with_the_note(
     assert "Limiting reagents with set 3" in out
     out = await group.send(":click Got it")
     assert "then changed their answer" in out
+
+
+async def test_once_delivered_the_outbox_keeps_no_one_s_words(group: ConsoleSession) -> None:
+    """The leader's notice names the person who asked for help and quotes their note; the
+    outbox needs neither once it has been delivered (edits find the message by reference)."""
+    await open_round(group)
+    await play(group, ":as Ben Carter", ":click Add a note")
+    out = await play(group, ":fill colour=red; note=Limiting reagents with set 3", ":submit")
+    assert "Limiting reagents with set 3" in out  # delivered to the leader
+    closed = await play(group, ":as Tom Patel", "/staffroom checkin close A-level Chemistry")
+    assert "Ben Carter" in closed and "Limiting reagents with set 3" in closed
+    with unit_of_work(group.core.engine) as connection:
+        rows = [dict(row) for row in connection.execute(select(OUTBOX)).mappings()]
+    assert rows and all(row["status"] == "sent" for row in rows)
+    for row in rows:
+        for value in row.values():
+            assert "Ben Carter" not in str(value) and "Limiting reagents" not in str(value)
 
 
 async def test_an_anonymous_red_is_only_counted_and_unlinked_at_close(
