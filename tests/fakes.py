@@ -69,23 +69,29 @@ def conversation_of(destination: Destination) -> str:
 
 @dataclass
 class Recorder:
-    """A `ChatSender` that passes everything on to a real one and keeps every reply it was
-    given to send or to edit a message into."""
+    """A `ChatSender` that passes everything on to a real one and keeps what it was given."""
 
     inner: ChatSender
-    replies: list[Reply] = field(default_factory=list)
+    sent: list[Sent] = field(default_factory=list)
+    edited: list[tuple[str, Reply]] = field(default_factory=list)
 
     @property
     def platform(self) -> str:
         return self.inner.platform
 
+    @property
+    def replies(self) -> list[Reply]:
+        """Everything sent or edited in, in no particular order."""
+        return [sent.reply for sent in self.sent] + [reply for _, reply in self.edited]
+
     async def send(self, destination: Destination, reply: Reply) -> str:
-        self.replies.append(reply)
-        return await self.inner.send(destination, reply)
+        ref = await self.inner.send(destination, reply)
+        self.sent.append(Sent(destination, reply, ref))
+        return ref
 
     async def edit(self, message_ref: str, reply: Reply) -> None:
-        self.replies.append(reply)
         await self.inner.edit(message_ref, reply)
+        self.edited.append((message_ref, reply))
 
 
 __all__ = ["FakeChat", "PermanentFailure", "RateLimited", "Recorder", "Sent", "conversation_of"]

@@ -11,7 +11,6 @@ from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
 from bot.registry import Audience
-from bot.replies import Reply
 from bot.reply_codec import encode_reply
 from storage import asking, directory
 from storage import questions as store
@@ -304,15 +303,15 @@ def test_leader_and_member_help_lists_the_right_commands(app: Staffroom) -> None
 
 
 @pytest.fixture
-def delivered(bot: ConsoleSession) -> list[Reply]:
+def delivered(bot: ConsoleSession) -> Recorder:
     """Every reply the console's sender is given from now on (set up before the network)."""
     recorder = Recorder(ConsoleSender(bot))
     bot.worker.add_sender(recorder)
-    return recorder.replies
+    return recorder
 
 
 async def test_no_message_the_core_builds_contains_mention_syntax(
-    delivered: list[Reply], network: ConsoleSession
+    delivered: Recorder, network: ConsoleSession
 ) -> None:
     await ask(network, extra="; notify=yes")
     for who in ("Tom Patel", "Olu Oak@Oakwood Academy", "Priya Shah@Ridgeway School"):
@@ -322,7 +321,7 @@ async def test_no_message_the_core_builds_contains_mention_syntax(
     await network.send(":click Reply")
     await network.send(":fill reply=Same here.")
     await network.send(":submit")
-    payloads = [encode_reply(reply) for reply in delivered]
+    payloads = [encode_reply(reply) for reply in delivered.replies]
     assert len(payloads) >= 4
     assert any("Same here." in payload for payload in payloads)
     for payload in payloads:
