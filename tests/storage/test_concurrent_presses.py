@@ -31,7 +31,6 @@ from bot.questions.render import METOO
 from bot.replies import Context, Reply, Text
 from bot.reply_codec import decode_reply
 from storage.checkins import ANSWER, ROUND
-from storage.engine import make_engine
 from storage.outbox import OUTBOX
 from storage.tables import table
 from storage.uow import unit_of_work
@@ -41,13 +40,6 @@ pytestmark = pytest.mark.postgres
 TEACHERS = [(f"Teacher {n}", f"School {n}") for n in range(1, 7)]
 CHEM = "chem"
 WAIT_FOR_PRESSES = 60.0  # seconds: a guard against hanging, never a measurement
-
-
-@pytest.fixture
-def engine(postgres_url: str) -> Iterator[Engine]:
-    engine = make_engine(postgres_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
@@ -143,9 +135,9 @@ def pending_edit(engine: Engine, key_prefix: str) -> str:
 
 
 async def test_check_in_answers_pressed_together_are_all_counted(
-    group: ConsoleSession, engine: Engine
+    group: ConsoleSession,
 ) -> None:
-    session = group
+    session, engine = group, group.core.engine
     await session.send(":as Tom Patel")
     await session.send("/staffroom checkin open How are the mocks going?")
     await session.send(":as Teacher 1")
@@ -165,13 +157,13 @@ async def test_check_in_answers_pressed_together_are_all_counted(
 
 @pytest.mark.parametrize("close_first", [False, True], ids=["answer-first", "close-first"])
 async def test_an_anonymous_answer_racing_the_close_ends_detached(
-    group: ConsoleSession, engine: Engine, close_first: bool
+    group: ConsoleSession, close_first: bool
 ) -> None:
     """Answer first: the close must detach an answer it could not yet see (PostgreSQL's
     foreign-key lock on the round already makes the close wait). Close first: an answer that
     read the round as open before the close committed must not be saved — only the round's
     lock stops that one."""
-    session = group
+    session, engine = group, group.core.engine
     await session.send(":as Tom Patel")
     await session.send("/staffroom checkin open How are the mocks going?")
     await session.send(":as Teacher 1")
@@ -223,9 +215,9 @@ def _alerts(engine: Engine) -> int:
 
 
 async def test_me_too_pressed_together_counts_every_school_and_alerts_once(
-    group: ConsoleSession, engine: Engine
+    group: ConsoleSession,
 ) -> None:
-    session = group
+    session, engine = group, group.core.engine
     question_id = await _ask(session)
     await session.send(":as Teacher 1")
     await session.send(":click Me too")  # one school; the alert comes at three
@@ -239,11 +231,11 @@ async def test_me_too_pressed_together_counts_every_school_and_alerts_once(
 
 
 async def test_me_too_pressed_at_once_by_many_schools_alerts_exactly_once(
-    group: ConsoleSession, engine: Engine
+    group: ConsoleSession,
 ) -> None:
     """No held lock here: five schools press at the same instant, the threshold is five, and
     each press's own count decides whether it alerts."""
-    session = group
+    session, engine = group, group.core.engine
     await session.send(":as Fran Hughes")
     await session.send("/staffroom network questions alert 5")
     question_id = await _ask(session)
@@ -262,9 +254,9 @@ async def test_me_too_pressed_at_once_by_many_schools_alerts_exactly_once(
 
 
 async def test_rsvps_pressed_together_are_all_counted(
-    group: ConsoleSession, engine: Engine
+    group: ConsoleSession,
 ) -> None:
-    session = group
+    session, engine = group, group.core.engine
     await session.send(":as Tom Patel")
     await session.send(f":in #{CHEM}")
     await session.send('/staffroom meeting schedule "Moderation twilight" 2026-12-03 16:00')

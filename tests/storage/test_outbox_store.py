@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from bot.clock import ManualClock
 from storage import outbox
@@ -28,6 +28,19 @@ def _message(key: str, clock: ManualClock, **extra: object) -> OutboundMessage:
     return OutboundMessage(**values)  # type: ignore[arg-type]
 
 
+def _claim(
+    connection: Connection, clock: ManualClock, owner: str = "a"
+) -> list[outbox.ClaimedMessage]:
+    return outbox.claim_due(
+        connection,
+        now=clock.now(),
+        owner=owner,
+        lease=timedelta(seconds=60),
+        limit=10,
+        platforms=["console"],
+    )
+
+
 def test_the_same_key_is_queued_once(engine: Engine, clock: ManualClock) -> None:
     with unit_of_work(engine) as connection:
         assert outbox.enqueue(connection, message=_message("k1", clock), now=clock.now())
@@ -41,20 +54,13 @@ def test_a_leased_message_is_not_claimed_again_until_the_lease_ends(
 ) -> None:
     with unit_of_work(engine) as connection:
         outbox.enqueue(connection, message=_message("k1", clock), now=clock.now())
-    lease = timedelta(seconds=60)
     with unit_of_work(engine) as connection:
-        first = outbox.claim_due(
-            connection, now=clock.now(), owner="a", lease=lease, limit=10, platforms=["console"]
-        )
+        first = _claim(connection, clock, "a")
     with unit_of_work(engine) as connection:
-        second = outbox.claim_due(
-            connection, now=clock.now(), owner="b", lease=lease, limit=10, platforms=["console"]
-        )
-    clock.advance(timedelta(seconds=61))
+        second = _claim(connection, clock, "b")
+    clock.advance(timedelta(seconds=61))  # past the 60-second lease
     with unit_of_work(engine) as connection:
-        third = outbox.claim_due(
-            connection, now=clock.now(), owner="b", lease=lease, limit=10, platforms=["console"]
-        )
+        third = _claim(connection, clock, "b")
     assert [m.key for m in first] == ["k1"] and second == [] and [m.key for m in third] == ["k1"]
 
 
@@ -70,14 +76,7 @@ def test_messages_not_yet_due_or_for_other_platforms_stay_queued(
         outbox.enqueue(
             connection, message=_message("slack", clock, platform="slack"), now=clock.now()
         )
-        claimed = outbox.claim_due(
-            connection,
-            now=clock.now(),
-            owner="a",
-            lease=timedelta(seconds=60),
-            limit=10,
-            platforms=["console"],
-        )
+        claimed = _claim(connection, clock, "a")
     assert claimed == []
 
 
@@ -89,14 +88,7 @@ def test_a_newer_edit_replaces_content_and_is_not_marked_sent_by_an_older_delive
             connection, message=_message("k~edit", clock, payload='{"v":1}'), now=clock.now()
         )
     with unit_of_work(engine) as connection:
-        [claimed] = outbox.claim_due(
-            connection,
-            now=clock.now(),
-            owner="a",
-            lease=timedelta(seconds=60),
-            limit=10,
-            platforms=["console"],
-        )
+        [claimed] = _claim(connection, clock, "a")
     with unit_of_work(engine) as connection:
         outbox.enqueue_replacing(
             connection, message=_message("k~edit", clock, payload='{"v":2}'), now=clock.now()
@@ -105,14 +97,7 @@ def test_a_newer_edit_replaces_content_and_is_not_marked_sent_by_an_older_delive
         assert not outbox.mark_sent(
             connection, message_id=claimed.id, owner="a", message_ref="r", now=clock.now()
         )
-        [again] = outbox.claim_due(
-            connection,
-            now=clock.now(),
-            owner="a",
-            lease=timedelta(seconds=60),
-            limit=10,
-            platforms=["console"],
-        )
+        [again] = _claim(connection, clock, "a")
     assert again.payload == '{"v":2}'
 
 
@@ -121,18 +106,10 @@ def test_only_the_lease_holder_records_what_became_of_a_message(
 ) -> None:
     """A replica whose lease ran out (a slow send, a pause) cannot put back, give up on or mark
     sent a message another replica has claimed since."""
-    lease = timedelta(seconds=60)
 
     def claim(owner: str) -> list[outbox.ClaimedMessage]:
         with unit_of_work(engine) as connection:
-            return outbox.claim_due(
-                connection,
-                now=clock.now(),
-                owner=owner,
-                lease=lease,
-                limit=10,
-                platforms=["console"],
-            )
+            return _claim(connection, clock, owner)
 
     with unit_of_work(engine) as connection:
         outbox.enqueue(connection, message=_message("k1", clock), now=clock.now())
@@ -160,14 +137,7 @@ def test_a_finished_message_keeps_no_words(engine: Engine, clock: ManualClock) -
             outbox.enqueue(
                 connection, message=_message(key, clock, payload='{"name":"Zeb"}'), now=clock.now()
             )
-        claimed = outbox.claim_due(
-            connection,
-            now=clock.now(),
-            owner="a",
-            lease=timedelta(seconds=60),
-            limit=10,
-            platforms=["console"],
-        )
+        claimed = _claim(connection, clock, "a")
     by_key = {message.key: message for message in claimed}
     with unit_of_work(engine) as connection:
         outbox.mark_sent(

@@ -41,13 +41,13 @@ def _queue_sealed(app: Staffroom, secret: bytes, key: str = "question-notify:4:1
         )
 
 
-def _worker(app: Staffroom, chat: FakeChat) -> DeliveryWorker:
+def _worker(app: Staffroom, chat: FakeChat, channel_interval: float = 0) -> DeliveryWorker:
     return DeliveryWorker(
         engine=app.core.engine,
         senders={"console": chat},
         clock=app.core.clock,
         run_in_db=app.core.run_in_db,
-        channel_interval=0,
+        channel_interval=channel_interval,
         secret=SECRET,
     )
 
@@ -160,15 +160,7 @@ async def test_sealed_notices_are_not_paced_behind_each_other(
     chat = FakeChat()
     for n in range(3):
         _queue_sealed(app, SECRET, key=f"question-notify:4:{n}")
-    worker = DeliveryWorker(
-        engine=app.core.engine,
-        senders={"console": chat},
-        clock=app.core.clock,
-        run_in_db=app.core.run_in_db,
-        channel_interval=60,
-        secret=SECRET,
-    )
-    assert await worker.deliver_due() == 3
+    assert await _worker(app, chat, channel_interval=60).deliver_due() == 3
     assert len(chat.sent) == 3
 
 
