@@ -90,6 +90,14 @@ def test_a_failing_timer_leaves_nothing_behind_and_is_retried_later(
     assert attempts == 2
 
 
+async def test_the_heartbeat_runs_every_due_timer_in_its_pass(app: Staffroom) -> None:
+    for n in range(3):
+        _add(app, f"beat{n}", timedelta(0))
+    _add(app, "tomorrow", timedelta(days=1))
+    await app.heartbeat().timer_pass()
+    assert sorted(app.calls) == ["beat0", "beat1", "beat2"]  # type: ignore[attr-defined]
+
+
 def test_cancelled_timers_do_not_run(app: Staffroom) -> None:
     _add(app, "gone", timedelta(0))
     with app.core.transaction() as ctx:
