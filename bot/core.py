@@ -38,7 +38,10 @@ from storage.uow import unit_of_work
 log = logging.getLogger("staffroom.core")
 
 T = TypeVar("T")
-NETWORK_CACHE_SECONDS = 30.0
+# How long a process trusts its copy of a workspace's network (settings, membership of the
+# workspace): a change made through another replica reaches this one within this time. Every
+# command reads it, so caching saves a query per event; a few seconds keeps replicas close.
+NETWORK_CACHE_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)

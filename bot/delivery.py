@@ -2,10 +2,12 @@
 platform's `ChatSender`, and records the outcome.
 
 Rate limits wait as long as the platform asks and cost no attempt; other errors retry with
-exponential backoff; permanent failures (channel gone, bot removed) are recorded and the
-network's facilitators are told. Messages to one channel are paced, so a burst queues here
-instead of being refused by the platform. Sealed direct messages (`Outbox.to_sealed`) are
-opened with the server secret only here, just before sending.
+exponential backoff; permanent failures (channel gone, bot removed, a payload this version
+cannot read) are recorded and the network's facilitators are told. Every wait — a rate limit,
+a backoff, a pacing slot more than a moment away (`bot.pacing`) — hands the message back to
+the outbox rather than holding its lease. Sealed direct messages (`Outbox.to_sealed`) are
+opened with the server secret only here, just before sending, and leave no platform reference
+behind: it would name the conversation they went to.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import asyncio
 import logging
 import os
 import socket
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
@@ -27,6 +28,7 @@ from sqlalchemy import Engine
 from bot.anonymity import SEALED, InvalidToken, open_message
 from bot.clock import Clock
 from bot.outbox import Outbox
+from bot.pacing import Pacer
 from bot.ports import ChatSender, Destination, PermanentFailure, RateLimited
 from bot.replies import Reply, Tone
 from bot.reply_codec import decode_reply
@@ -39,6 +41,14 @@ log = logging.getLogger("staffroom.delivery")
 
 MAX_ATTEMPTS = 8
 FAILURE_NOTICE = "delivery.failure"
+RELINK_HINT = (
+    "If the channel was archived or I was removed from it, re-link the group to a live channel "
+    "with `/staffroom group link <group>`."
+)
+VERSION_HINT = (
+    "It was probably queued by another version of Staffroom: check that every replica runs "
+    "the same version."
+)
 RunInDb = Callable[..., Awaitable[Any]]
 
 
@@ -76,9 +86,8 @@ class DeliveryWorker:
         self._run_in_db = run_in_db
         self._lease = lease
         self._batch = batch
-        self._channel_interval = channel_interval
+        self._pacer = Pacer(channel_interval)
         self._secret = secret  # opens sealed direct messages (`Outbox.to_sealed`)
-        self._next_slot: dict[tuple[str, str, str], float] = {}
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stats = DeliveryStats()
 
@@ -91,11 +100,15 @@ class DeliveryWorker:
         claimed, related = await self._run_in_db(self._claim, now)
         if not claimed:
             return 0
+        self._pacer.forget_before(now)
         by_destination: dict[tuple[str, str, str], list[ClaimedMessage]] = defaultdict(list)
         for message in claimed:
             by_destination[_destination_key(message)].append(message)
         await asyncio.gather(
-            *(self._deliver_in_order(queue, related) for queue in by_destination.values())
+            *(
+                self._deliver_in_order(key, queue, related, claimed_at=now)
+                for key, queue in by_destination.items()
+            )
         )
         return len(claimed)
 
@@ -115,9 +128,25 @@ class DeliveryWorker:
         return claimed, related
 
     async def _deliver_in_order(
-        self, queue: list[ClaimedMessage], related: dict[str, RelatedState]
+        self,
+        key: tuple[str, str, str],
+        queue: list[ClaimedMessage],
+        related: dict[str, RelatedState],
+        *,
+        claimed_at: datetime,
     ) -> None:
-        for message in queue:
+        """Deliver one destination's messages in order, each in its pacing slot; hand back
+        those whose slot is too far off to wait for under the lease."""
+        for index, message in enumerate(queue):
+            now = self._clock.now()
+            slot = self._pacer.reserve(key, now=now, claimed_at=claimed_at)
+            if slot is None:
+                rest = queue[index:]
+                slots = self._pacer.later_slots(key, now=now, count=len(rest))
+                await self._run_in_db(self._hand_back, list(zip(rest, slots, strict=True)))
+                return
+            if slot > now:
+                await asyncio.sleep((slot - now).total_seconds())
             await self._deliver(message, related)
 
     async def _deliver(self, message: ClaimedMessage, related: dict[str, RelatedState]) -> None:
@@ -140,34 +169,13 @@ class DeliveryWorker:
                 self._finish, message, store.SUPERSEDED, "the original was never delivered"
             )
             return
-        sender = self._senders[message.platform]
-        sealed_to: Destination | None = None
-        if message.user_id == SEALED:
-            try:
-                sealed_to, reply = open_message(self._secret, message.payload)
-            except InvalidToken:
-                await self._run_in_db(
-                    self._finish, message, store.FAILED, "sealed under another server secret"
-                )
-                return
-        else:
-            reply = decode_reply(message.payload)
-        await self._pace(message)
         try:
-            if message.edit_of and parent is not None and parent.message_ref is not None:
-                await sender.edit(parent.message_ref, reply)
-                ref = parent.message_ref
-            else:
-                # A thread whose first message failed is posted plainly rather than lost.
-                thread_ref = parent.message_ref if parent is not None else None
-                destination = sealed_to or Destination(
-                    message.platform,
-                    message.workspace,
-                    message.channel,
-                    message.user_id,
-                    thread_ref,
-                )
-                ref = await sender.send(destination, reply)
+            sealed_to, reply = self._open(message)
+        except Exception as error:  # a payload this version cannot read must not block the queue
+            await self._give_up(message, _unreadable(message, error), VERSION_HINT)
+            return
+        try:
+            ref = await self._send(message, parent, sealed_to, reply)
         except RateLimited as limited:
             self.stats.failures["rate_limited"] += 1
             until = self._clock.now() + timedelta(seconds=max(limited.retry_after, 0.1))
@@ -176,14 +184,9 @@ class DeliveryWorker:
         except PermanentFailure as failure:
             self.stats.failures["permanent"] += 1
             # A platform's reason may name the person; a sealed message's must not be kept.
-            reason = "withheld (sealed message)" if sealed_to else failure.reason
-            log.warning(
-                "delivery failed for good: id=%s purpose=%s reason=%s",
-                message.id,
-                message.purpose,
-                reason,
+            await self._give_up(
+                message, "withheld (sealed message)" if sealed_to else failure.reason, RELINK_HINT
             )
-            await self._run_in_db(self._fail_and_tell, message, reason)
             return
         except Exception as error:  # network errors, 5xx: retry with backoff
             self.stats.failures["transient"] += 1
@@ -200,6 +203,7 @@ class DeliveryWorker:
                     self._fail_and_tell,
                     message,
                     f"gave up after {MAX_ATTEMPTS} attempts ({reason})",
+                    RELINK_HINT,
                 )
             else:
                 until = self._clock.now() + backoff(message.attempts + 1)
@@ -208,21 +212,44 @@ class DeliveryWorker:
         self.stats.sent += 1
         # Later messages of this pass may thread under or edit this one.
         related[message.key] = RelatedState(store.SENT, ref)
-        await self._run_in_db(self._record_sent, message, ref)
+        await self._run_in_db(self._record_sent, message, None if sealed_to else ref)
 
-    async def _pace(self, message: ClaimedMessage) -> None:
-        if self._channel_interval <= 0:
-            return
-        key = _destination_key(message)
-        moment = time.monotonic()
-        slot = max(self._next_slot.get(key, moment), moment)
-        self._next_slot[key] = slot + self._channel_interval
-        if slot > moment:
-            await asyncio.sleep(slot - moment)
+    def _open(self, message: ClaimedMessage) -> tuple[Destination | None, Reply]:
+        """The reply to send, and for a sealed message the destination sealed with it."""
+        if message.user_id == SEALED:
+            return open_message(self._secret, message.payload)
+        return None, decode_reply(message.payload)
+
+    async def _send(
+        self,
+        message: ClaimedMessage,
+        parent: RelatedState | None,
+        sealed_to: Destination | None,
+        reply: Reply,
+    ) -> str:
+        sender = self._senders[message.platform]
+        if message.edit_of and parent is not None and parent.message_ref is not None:
+            await sender.edit(parent.message_ref, reply)
+            return parent.message_ref
+        # A thread whose first message failed is posted plainly rather than lost.
+        thread_ref = parent.message_ref if parent is not None else None
+        destination = sealed_to or Destination(
+            message.platform, message.workspace, message.channel, message.user_id, thread_ref
+        )
+        return await sender.send(destination, reply)
+
+    async def _give_up(self, message: ClaimedMessage, reason: str, hint: str) -> None:
+        log.warning(
+            "delivery failed for good: id=%s purpose=%s reason=%s",
+            message.id,
+            message.purpose,
+            reason,
+        )
+        await self._run_in_db(self._fail_and_tell, message, reason, hint)
 
     # --- recording outcomes (database thread) -------------------------------------------
 
-    def _record_sent(self, message: ClaimedMessage, ref: str) -> None:
+    def _record_sent(self, message: ClaimedMessage, ref: str | None) -> None:
         with unit_of_work(self._engine) as connection:
             store.mark_sent(
                 connection,
@@ -237,18 +264,38 @@ class DeliveryWorker:
     ) -> None:
         with unit_of_work(self._engine) as connection:
             store.postpone(
-                connection, message_id=message.id, until=until, error=error, count_attempt=count
+                connection,
+                message_id=message.id,
+                owner=self.owner,
+                until=until,
+                error=error,
+                count_attempt=count,
             )
+
+    def _hand_back(self, slots: list[tuple[ClaimedMessage, datetime]]) -> None:
+        """Release messages whose pacing slot is too far off, each due at its slot."""
+        with unit_of_work(self._engine) as connection:
+            for message, slot in slots:
+                store.postpone(connection, message_id=message.id, owner=self.owner, until=slot)
 
     def _finish(self, message: ClaimedMessage, status: str, reason: str) -> None:
         with unit_of_work(self._engine) as connection:
-            store.finish(connection, message_id=message.id, status=status, error=reason)
+            store.finish(
+                connection, message_id=message.id, owner=self.owner, status=status, error=reason
+            )
 
-    def _fail_and_tell(self, message: ClaimedMessage, reason: str) -> None:
+    def _fail_and_tell(self, message: ClaimedMessage, reason: str, hint: str) -> None:
         """Record a permanent failure and, unless it was itself a notice, tell the facilitators."""
         now = self._clock.now()
         with unit_of_work(self._engine) as connection:
-            store.finish(connection, message_id=message.id, status=store.FAILED, error=reason)
+            if not store.finish(
+                connection,
+                message_id=message.id,
+                owner=self.owner,
+                status=store.FAILED,
+                error=reason,
+            ):
+                return  # another replica holds it now (or a newer edit replaced it)
             if message.purpose == FAILURE_NOTICE or message.network_id is None:
                 return
             if message.user_id == SEALED:  # nobody may learn whom it was for
@@ -256,8 +303,7 @@ class DeliveryWorker:
             where = f"channel {message.channel}" if message.channel else "a direct message"
             notice = Reply.say(
                 f"I couldn't deliver a message ({message.purpose}) to {where} on "
-                f"{message.platform.title()}: {reason}. If the channel was archived or I was removed "
-                "from it, re-link the group to a live channel with `/staffroom group link <group>`.",
+                f"{message.platform.title()}: {reason}. {hint}",
                 tone=Tone.WARNING,
             )
             outbox = Outbox(connection, now, message.network_id)
@@ -271,4 +317,18 @@ class DeliveryWorker:
 
 
 def _destination_key(message: ClaimedMessage) -> tuple[str, str, str]:
+    """Whose messages are delivered in order and paced together. Every sealed message has
+    its own: their addresses are unknown until opened, and they must not queue behind each
+    other."""
+    if message.user_id == SEALED:
+        return (message.platform, SEALED, f"#{message.id}")
     return (message.platform, message.workspace, message.channel or f"@{message.user_id}")
+
+
+def _unreadable(message: ClaimedMessage, error: Exception) -> str:
+    """Why a payload could not be opened, naming nothing it contains."""
+    if message.user_id != SEALED:
+        return f"its content could not be read ({type(error).__name__})"
+    if isinstance(error, InvalidToken):
+        return "sealed under another server secret"
+    return "withheld (sealed message could not be opened)"

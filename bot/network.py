@@ -176,8 +176,21 @@ def network_timezone(cmd: Command, ctx: Context, arguments: str) -> Reply:
         raise Refusal(problem)
     directory.set_network_settings(ctx.connection, network_id=network.id, timezone=zone)
     ctx.network_changed = True
+    _plan_again(ctx, network.id)
     now_there = ctx.now.astimezone(ZoneInfo(zone)).strftime("%H:%M")
-    return Reply.say(f"Times are now shown in {zone} (it's {now_there} there).", tone=Tone.SUCCESS)
+    return Reply.say(
+        f"Times are now shown in {zone} (it's {now_there} there); the weekly digest goes out at "
+        "its time in this zone.",
+        tone=Tone.SUCCESS,
+    )
+
+
+def _plan_again(ctx: Context, network_id: int) -> None:
+    """Let every feature re-plan the network's recurring work (the weekly digest is due at a
+    local time of the network's zone) with the new settings, in this transaction."""
+    ctx.network = directory.get_network(ctx.connection, network_id=network_id)
+    for keeper in ctx.registry.schedule_keepers:
+        keeper(ctx)
 
 
 def network_privacy(cmd: Command, ctx: Context, arguments: str) -> Reply:

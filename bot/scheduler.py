@@ -24,6 +24,7 @@ log = logging.getLogger("staffroom.scheduler")
 
 MAX_TIMER_ATTEMPTS = 5
 KEEP_SCHEDULES_EVERY = timedelta(hours=1)
+TIMERS_PER_PASS = 500
 
 
 def keep_schedules(core: Core, now: datetime) -> None:
@@ -41,20 +42,17 @@ def keep_schedules(core: Core, now: datetime) -> None:
                 keeper(ctx)
 
 
-def run_due_timers(core: Core, now: datetime | None = None, *, limit: int = 500) -> int:
+def run_due_timers(core: Core, now: datetime | None = None, *, limit: int = TIMERS_PER_PASS) -> int:
     """Process every timer due at `now` (default: the clock's now); returns how many ran."""
     now = now or core.clock.now()
     keep_schedules(core, now)
     processed = 0
-    while processed < limit:
-        outcome = _run_one(core, now)
-        if outcome is None:
-            break
+    while processed < limit and run_next_timer(core, now) is not None:
         processed += 1
     return processed
 
 
-def _run_one(core: Core, now: datetime) -> bool | None:
+def run_next_timer(core: Core, now: datetime) -> bool | None:
     """Run the next due timer. None when nothing is due; False when it failed."""
     failed: tuple[int, int, str] | None = None
     with unit_of_work(core.engine) as connection:
@@ -128,8 +126,17 @@ class Heartbeat:
             self._loop.call_soon_threadsafe(self._wake.set)
 
     async def timer_pass(self) -> None:
-        count = await self._core.run_in_db(run_due_timers, self._core)
-        self.last_timer_pass = self._core.clock.now()
+        """Each due timer is its own job on the database threads, so events are handled
+        between them (a week's digests, say, are one timer per recipient)."""
+        core = self._core
+        now = core.clock.now()
+        await core.run_in_db(keep_schedules, core, now)
+        count = 0
+        while (
+            count < TIMERS_PER_PASS and await core.run_in_db(run_next_timer, core, now) is not None
+        ):
+            count += 1
+        self.last_timer_pass = core.clock.now()
         if count:
             await self.delivery_pass()
 

@@ -34,6 +34,7 @@ class RoundRecord:
     closes_at: datetime | None
     closed_at: datetime | None
     introduced_at: datetime | None
+    reminded_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -85,6 +86,7 @@ _ROUND_COLUMNS = (
     ROUND.c.closes_at,
     ROUND.c.closed_at,
     ROUND.c.introduced_at,
+    ROUND.c.reminded_at,
 )
 _ANSWER_COLUMNS = (ANSWER.c.colour, ANSWER.c.note, ANSWER.c.anonymous, ANSWER.c.answered_at)
 
@@ -98,6 +100,7 @@ def _answer(row: Any) -> AnswerRecord:
 
 
 _get_round = select(*_ROUND_COLUMNS).where(ROUND.c.id == bindparam("round_id"))
+_lock_round = _get_round.with_for_update(of=ROUND)
 _open_round_of_group = select(*_ROUND_COLUMNS).where(ROUND.c.open_group_id == bindparam("group_id"))
 _get_answer = select(*_ANSWER_COLUMNS).where(
     ANSWER.c.round_id == bindparam("round_id"), ANSWER.c.member_id == bindparam("member_id")
@@ -145,6 +148,15 @@ def get_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
     return _round(row) if row else None
 
 
+def lock_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
+    """The round as it is now, locked until the transaction ends (`FOR UPDATE` on PostgreSQL;
+    on SQLite `BEGIN IMMEDIATE` already serialises writers). Answering, closing and reminding
+    take it first, so an answer cannot slip past a close and counts are read after every
+    concurrent answer has committed."""
+    row = connection.execute(_lock_round, {"round_id": round_id}).first()
+    return _round(row) if row else None
+
+
 def open_round_of_group(connection: Connection, *, group_id: int) -> RoundRecord | None:
     row = connection.execute(_open_round_of_group, {"group_id": group_id}).first()
     return _round(row) if row else None
@@ -165,6 +177,11 @@ def close_round(connection: Connection, *, round_id: int, now: datetime) -> bool
         .values(member_id=None, note=None)
     )
     return True
+
+
+def mark_reminded(connection: Connection, *, round_id: int, now: datetime) -> None:
+    """Record that the round's group was reminded to answer."""
+    connection.execute(update(ROUND).where(ROUND.c.id == round_id).values(reminded_at=now))
 
 
 def mark_introduced(connection: Connection, *, round_id: int, now: datetime) -> bool:

@@ -217,6 +217,7 @@ _get_both = (
     .select_from(_BOTH_FROM)
     .where(SESSION.c.id == bindparam("session_id"))
 )
+_lock_both = _get_both.with_for_update(of=SESSION)
 
 
 def get_meeting(connection: Connection, *, meeting_id: int) -> MeetingRecord | None:
@@ -229,6 +230,16 @@ def get_session(
 ) -> tuple[MeetingRecord, SessionRecord] | None:
     """A session with its meeting (one query: the RSVP buttons' hot path)."""
     row = connection.execute(_get_both, {"session_id": session_id}).first()
+    return (_meeting(row), _session(row)) if row else None
+
+
+def lock_session(
+    connection: Connection, *, session_id: int
+) -> tuple[MeetingRecord, SessionRecord] | None:
+    """`get_session`, with the session locked until the transaction ends (`FOR UPDATE` on
+    PostgreSQL; SQLite's `BEGIN IMMEDIATE` already serialises writers): RSVPs are tallied after
+    every concurrent one has committed."""
+    row = connection.execute(_lock_both, {"session_id": session_id}).first()
     return (_meeting(row), _session(row)) if row else None
 
 

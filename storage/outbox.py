@@ -2,7 +2,11 @@
 what became of each delivery.
 
 Claiming takes rows whose lease is free; on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
-replicas never claim the same row, and on SQLite inside the writer's `BEGIN IMMEDIATE`.
+replicas never claim the same row, and on SQLite inside the writer's `BEGIN IMMEDIATE`. Only the
+lease holder records an outcome (sent, postponed, finished): a replica whose lease ran out
+cannot undo the work of the one that claimed the row after it. Once a message is delivered or
+given up on, its payload is blanked: edits and threads need only its status and message
+reference, and the words (a member's name and note, say) should not outlive their delivery.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ SENT = "sent"
 FAILED = "failed"
 MISSED = "missed"
 SUPERSEDED = "superseded"
+SPENT = ""  # the payload of a message that was delivered or given up on
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,14 +203,15 @@ def related_states(connection: Connection, *, keys: list[str]) -> dict[str, Rela
     return {row.key: RelatedState(row.status, row.message_ref) for row in rows}
 
 
+_leased = and_(OUTBOX.c.id == bindparam("message_id"), OUTBOX.c.lease_owner == bindparam("owner"))
 _mark_sent = (
     update(OUTBOX)
-    .where(OUTBOX.c.id == bindparam("message_id"), OUTBOX.c.lease_owner == bindparam("owner"))
+    .where(_leased)
     .values(
         status=SENT,
-        payload="",  # what it said (names, notes) is on the platform now; edits need only the ref
         message_ref=bindparam("ref"),
         sent_at=bindparam("sent_at"),
+        payload=SPENT,
         lease_owner=None,
         lease_until=None,
     )
@@ -213,9 +219,18 @@ _mark_sent = (
 
 
 def mark_sent(
-    connection: Connection, *, message_id: int, owner: str, message_ref: str, now: datetime
+    connection: Connection,
+    *,
+    message_id: int,
+    owner: str,
+    message_ref: str | None,
+    now: datetime,
 ) -> bool:
-    """Record a delivery; False if the row was re-queued meanwhile (a newer edit)."""
+    """Record a delivery; False if the row was re-queued meanwhile (a newer edit).
+
+    `message_ref` is None for a message nobody may later trace (a sealed one): a platform's
+    reference names the conversation it went to.
+    """
     result = connection.execute(
         _mark_sent, {"message_id": message_id, "owner": owner, "ref": message_ref, "sent_at": now}
     )
@@ -226,29 +241,41 @@ def postpone(
     connection: Connection,
     *,
     message_id: int,
+    owner: str,
     until: datetime,
     error: str | None = None,
     count_attempt: bool = False,
-) -> None:
-    """Put a claimed message back for later (rate limit, pacing, retry after an error)."""
+) -> bool:
+    """Put a claimed message back for later (rate limit, pacing, retry after an error); False
+    if `owner` no longer holds its lease."""
     values: dict[str, object] = {"due_at": until, "lease_owner": None, "lease_until": None}
     if error is not None:
         values["last_error"] = error[:300]
     if count_attempt:
         values["attempts"] = OUTBOX.c.attempts + 1
-    connection.execute(update(OUTBOX).where(OUTBOX.c.id == message_id).values(**values))
-
-
-def finish(connection: Connection, *, message_id: int, status: str, error: str) -> None:
-    """Give up on a message for good: failed, missed or superseded, with the reason (its
-    content goes, as a delivered message's does)."""
-    connection.execute(
-        update(OUTBOX)
-        .where(OUTBOX.c.id == message_id)
-        .values(
-            status=status, payload="", last_error=error[:300], lease_owner=None, lease_until=None
-        )
+    result = connection.execute(
+        update(OUTBOX).where(_leased).values(**values),
+        {"message_id": message_id, "owner": owner},
     )
+    return result.rowcount == 1
+
+
+def finish(connection: Connection, *, message_id: int, owner: str, status: str, error: str) -> bool:
+    """Give up on a message for good: failed, missed or superseded, with the reason; False if
+    `owner` no longer holds its lease."""
+    result = connection.execute(
+        update(OUTBOX)
+        .where(_leased)
+        .values(
+            status=status,
+            last_error=error[:300],
+            payload=SPENT,
+            lease_owner=None,
+            lease_until=None,
+        ),
+        {"message_id": message_id, "owner": owner},
+    )
+    return result.rowcount == 1
 
 
 def message_ref(connection: Connection, *, key: str) -> str | None:

@@ -125,6 +125,8 @@ _get_question = (
     .where(QUESTION.c.id == bindparam("question_id"))
 )
 
+_lock_question = _get_question.with_for_update(of=QUESTION)
+
 
 def _question(row: Any) -> QuestionRecord:
     return QuestionRecord(**row._mapping)
@@ -180,6 +182,14 @@ def find_question(connection: Connection, *, network_id: int, number: int) -> Qu
 
 def get_question(connection: Connection, *, question_id: int) -> QuestionRecord | None:
     row = connection.execute(_get_question, {"question_id": question_id}).first()
+    return _question(row) if row else None
+
+
+def lock_question(connection: Connection, *, question_id: int) -> QuestionRecord | None:
+    """The question as it is now, locked until the transaction ends (`FOR UPDATE` on
+    PostgreSQL; SQLite's `BEGIN IMMEDIATE` already serialises writers): a "me too" or a change
+    to the post counts after every concurrent one has committed."""
+    row = connection.execute(_lock_question, {"question_id": question_id}).first()
     return _question(row) if row else None
 
 

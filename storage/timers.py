@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, func, select, update
 
 from storage.tables import table
-from storage.upsert import insert_ignore
+from storage.upsert import insert_or_update
 
 TIMER = table("timer")
 
@@ -38,9 +38,11 @@ def add_timer(
     due_at: datetime,
     network_id: int | None = None,
     ref: str = "",
-) -> bool:
-    """Schedule work unless the same key is already scheduled; True if this call added it."""
-    return insert_ignore(
+) -> None:
+    """Schedule work unless the same key is already scheduled or done. A timer cancelled under
+    the same key is scheduled again, at `due_at` (a weekly digest turned off and on again, or
+    planned back to the instant it had before)."""
+    insert_or_update(
         connection,
         TIMER,
         {
@@ -53,6 +55,8 @@ def add_timer(
             "attempts": 0,
         },
         conflict=("key",),
+        update={"status": PENDING, "due_at": due_at, "attempts": 0},
+        where=TIMER.c.status == CANCELLED,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import ColumnElement, Connection, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -39,8 +39,12 @@ def insert_or_update(
     *,
     conflict: Sequence[str],
     update: Mapping[str, Any],
+    where: ColumnElement[bool] | None = None,
 ) -> None:
-    """Insert `values`, or on a `conflict` apply `update` (expressions may use `table.c`)."""
+    """Insert `values`, or on a `conflict` apply `update` (expressions may use `table.c`) —
+    only to a row matching `where`, when given; other conflicting rows stay as they are."""
     statement = _insert(connection, table).values(**values)
-    statement = statement.on_conflict_do_update(index_elements=list(conflict), set_=dict(update))
+    statement = statement.on_conflict_do_update(
+        index_elements=list(conflict), set_=dict(update), where=where
+    )
     connection.execute(statement)

@@ -1,13 +1,14 @@
 """Fakes of the ports, for tests: a chat platform that records what it was sent and can be
-told to fail in the ways real platforms do."""
+told to fail in the ways real platforms do, and a recorder of what a real sender was given."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
-from bot.ports import Destination, PermanentFailure, RateLimited
+from bot.ports import ChatSender, Destination, PermanentFailure, RateLimited
 from bot.replies import Reply
 
 
@@ -20,7 +21,12 @@ class Sent:
 
 @dataclass
 class FakeChat:
-    """A `ChatSender` that records sends and edits. Queue failures with `fail_next`."""
+    """A `ChatSender` that records sends and edits. Queue failures with `fail_next`.
+
+    Its message references look like Slack's, "<conversation id>:<timestamp>": a direct
+    message's conversation id is the same for every message to one person (as Slack's "D…"
+    channel is), so a stored reference can link messages to one person, as a real one can.
+    """
 
     platform: str = "console"
     sent: list[Sent] = field(default_factory=list)
@@ -41,7 +47,7 @@ class FakeChat:
 
     async def send(self, destination: Destination, reply: Reply) -> str:
         self._maybe_fail()
-        ref = f"msg-{next(self._refs)}"
+        ref = f"{conversation_of(destination)}:1700000000.{next(self._refs):06d}"
         self.sent.append(Sent(destination, reply, ref))
         return ref
 
@@ -53,4 +59,39 @@ class FakeChat:
         return [s.reply.fallback_text() for s in self.sent]
 
 
-__all__ = ["FakeChat", "PermanentFailure", "RateLimited", "Sent"]
+def conversation_of(destination: Destination) -> str:
+    """The conversation a message goes to: its channel, or the person's direct-message channel."""
+    if destination.user_id is None:
+        return destination.channel or ""
+    person = f"{destination.workspace}/{destination.user_id}".encode()
+    return "D" + hashlib.sha256(person).hexdigest()[:8].upper()
+
+
+@dataclass
+class Recorder:
+    """A `ChatSender` that passes everything on to a real one and keeps what it was given."""
+
+    inner: ChatSender
+    sent: list[Sent] = field(default_factory=list)
+    edited: list[tuple[str, Reply]] = field(default_factory=list)
+
+    @property
+    def platform(self) -> str:
+        return self.inner.platform
+
+    @property
+    def replies(self) -> list[Reply]:
+        """Everything sent or edited in, in no particular order."""
+        return [sent.reply for sent in self.sent] + [reply for _, reply in self.edited]
+
+    async def send(self, destination: Destination, reply: Reply) -> str:
+        ref = await self.inner.send(destination, reply)
+        self.sent.append(Sent(destination, reply, ref))
+        return ref
+
+    async def edit(self, message_ref: str, reply: Reply) -> None:
+        await self.inner.edit(message_ref, reply)
+        self.edited.append((message_ref, reply))
+
+
+__all__ = ["FakeChat", "PermanentFailure", "RateLimited", "Recorder", "Sent", "conversation_of"]

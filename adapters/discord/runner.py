@@ -41,6 +41,7 @@ class DiscordAdapter:
         )
         self.sender = DiscordSender(self.client)
         self._gateway: asyncio.Task[None] | None = None
+        _say_which_shards(settings.discord_shard_count, settings.discord_shard_ids)
         if self.plan.typed_only:
             log.warning(
                 "/staffroom has no room for %d commands; they work through /staffroom %s",
@@ -70,6 +71,29 @@ class DiscordAdapter:
         if self._gateway is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._gateway
+
+
+def _say_which_shards(count: int | None, ids: list[int] | None) -> None:
+    """Log which gateway shards this process connects. Each shard must be connected by exactly
+    one process: two processes on one shard both receive, and both answer, every interaction
+    of its servers. A shard count without shard ids (all shards here) is how a replicated
+    deployment ends up doing that, so it gets a warning."""
+    if count is not None and count > 1 and ids is None:
+        log.warning(
+            "DISCORD_SHARD_COUNT is %d but DISCORD_SHARD_IDS is not set, so this process "
+            "connects all %d shards. Give each Discord process its own DISCORD_SHARD_IDS, and "
+            "run replicas that serve only Slack without DISCORD_TOKEN: two processes on one "
+            "shard each handle every interaction of its servers.",
+            count,
+            count,
+        )
+    elif ids is not None:
+        log.info("Discord: this process connects shards %s of %s", ids, count)
+    else:
+        log.info(
+            "Discord: this process connects every shard; run no other process with "
+            "DISCORD_TOKEN (replicas that serve only Slack leave it unset)"
+        )
 
 
 def _report_end(task: asyncio.Task[None]) -> None:

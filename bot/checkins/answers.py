@@ -41,7 +41,15 @@ def record_answer(
     keep_note: bool = True,
     anonymous: bool | None = None,
 ) -> Reply:
-    """Save the member's answer (a note of None keeps the earlier one when `keep_note`)."""
+    """Save the member's answer (a note of None keeps the earlier one when `keep_note`).
+
+    The round is locked first and read again: a close that committed meanwhile is seen, and
+    answers pressed together are counted one after the other.
+    """
+    locked = checkins.lock_round(ctx.connection, round_id=round.id)
+    if locked is None:
+        raise Refusal("That check-in no longer exists.")
+    round = locked
     if not round.is_open:
         raise Refusal(closed_message(ctx, round, group))
     member = require_membership(ctx, group, doing="answer its check-ins")

@@ -55,7 +55,13 @@ class Outcome:
 def close_round(
     ctx: Context, round: RoundRecord, group: GroupRecord, *, closed_by: MemberRecord | None
 ) -> bool:
-    """Close the round, store the suggested groups and tell everyone; False if already closed."""
+    """Close the round, store the suggested groups and tell everyone; False if already closed.
+
+    The round is locked first, so an answer being given right now either commits before the
+    close (and, if anonymous, is detached by it) or sees the round closed.
+    """
+    if checkins.lock_round(ctx.connection, round_id=round.id) is None:
+        return False
     if not checkins.close_round(ctx.connection, round_id=round.id, now=ctx.now):
         return False
     for kind in (CLOSE_TIMER, REMIND_TIMER):

@@ -31,6 +31,7 @@ REMIND_TIMER = "checkin.remind"
 LONGEST_ROUND = timedelta(days=14)
 SHORTEST_ROUND = timedelta(minutes=5)
 REMIND_FROM = timedelta(hours=2)  # rounds at least this long get a reminder half-way
+REMIND_AGAIN_AFTER = timedelta(hours=1)  # the least time between two reminders of a round
 
 
 def post_key(round_id: int) -> str:
@@ -205,26 +206,34 @@ def open_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
 def remind_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     group = find_group(ctx, arguments, usage="checkin remind A-level Chemistry")
     require_leader(ctx, group, doing="send check-in reminders")
-    round = checkins.open_round_of_group(ctx.connection, group_id=group.id)
-    if round is None:
+    found = checkins.open_round_of_group(ctx.connection, group_id=group.id)
+    # Locked, so two leaders reminding at once send one reminder.
+    round = checkins.lock_round(ctx.connection, round_id=found.id) if found else None
+    if round is None or not round.is_open:
         raise Refusal(
             f"**{group.name}** has no open check-in to remind people about. Open one with "
             f"`/staffroom checkin open {group.name}: <question>`."
         )
-    before = ctx.outbox.queued
-    channels = _post_reminder(ctx, round, group, stamp=f"{ctx.now:%Y%m%d%H}")
-    if not channels:
+    if _reminded_lately(ctx, round):
+        assert round.reminded_at is not None
+        return Reply.say(
+            f"A reminder went out {show_time(round.reminded_at, ctx.zone)}; one an hour is "
+            f"enough. The next can go from {show_time(round.reminded_at + REMIND_AGAIN_AFTER, ctx.zone)}."
+        )
+    if not _post_reminder(ctx, round, group, stamp=f"{ctx.now:%Y%m%dT%H%M%S}"):
         raise Refusal(
             f"**{group.name}** has no linked channel to post a reminder in. In the group's "
             f"channel, type `/staffroom group link {group.name}` to link it."
         )
-    if ctx.outbox.queued == before:
-        return Reply.say("A reminder already went out this hour; one is enough.")
     return Reply.say(
         f"Reminded everyone in **{group.name}** — the whole group, so nobody can tell who "
         "hasn't answered yet.",
         tone=Tone.SUCCESS,
     )
+
+
+def _reminded_lately(ctx: Context, round: RoundRecord) -> bool:
+    return round.reminded_at is not None and ctx.now < round.reminded_at + REMIND_AGAIN_AFTER
 
 
 def _post_reminder(ctx: Context, round: RoundRecord, group: GroupRecord, *, stamp: str) -> int:
@@ -239,12 +248,14 @@ def _post_reminder(ctx: Context, round: RoundRecord, group: GroupRecord, *, stam
         purpose="checkin.reminder",
         expires_at=round.closes_at,
     )
+    checkins.mark_reminded(ctx.connection, round_id=round.id, now=ctx.now)
     return len(channels)
 
 
 def remind_timer(timer: TimerRecord, ctx: Context) -> None:
-    round = checkins.get_round(ctx.connection, round_id=int(timer.ref))
-    if round is None or not round.is_open or ctx.network is None:
+    """The half-way reminder, unless a leader reminded the group within the hour."""
+    round = checkins.lock_round(ctx.connection, round_id=int(timer.ref))
+    if round is None or not round.is_open or ctx.network is None or _reminded_lately(ctx, round):
         return
     group = groups.get_group(ctx.connection, group_id=round.group_id)
     if group is not None:

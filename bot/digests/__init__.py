@@ -7,7 +7,13 @@ from __future__ import annotations
 from bot.context import Context
 from bot.digests import commands
 from bot.digests.health import RULE
-from bot.digests.weekly import KIND, deliver_weekly, keep_digest_scheduled
+from bot.digests.weekly import (
+    KIND,
+    SEND_KIND,
+    deliver_weekly,
+    keep_digest_scheduled,
+    send_weekly,
+)
 from bot.events import Command
 from bot.registry import Audience, CommandSpec, Registry, TimerSpec
 from bot.replies import Reply
@@ -66,6 +72,7 @@ def register(registry: Registry) -> None:
         )
     )
     registry.timer(TimerSpec(KIND, deliver_weekly))
+    registry.timer(TimerSpec(SEND_KIND, send_weekly))
     registry.schedule_keeper(keep_digest_scheduled)
 
 

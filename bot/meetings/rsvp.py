@@ -23,7 +23,8 @@ COUNTS = "meeting.counts"
 def press_rsvp(press: ButtonPress, ctx: Context) -> Reply:
     network = ctx.require_network()
     session_id, _, answer = press.value.partition(":")
-    found = meetings.get_session(ctx.connection, session_id=id_in(session_id))
+    # Locked: answers pressed together are tallied one after the other.
+    found = meetings.lock_session(ctx.connection, session_id=id_in(session_id))
     if found is None or found[0].network_id != network.id or answer not in rsvps.ANSWERS:
         raise Refusal(
             "That meeting no longer exists. `/staffroom meetings` lists the ones coming up."

@@ -37,5 +37,6 @@ def register(registry: Registry) -> None:
     registry.button(ButtonSpec(rights.FORGET_ACTION, rights.press_forget))
     registry.button(ButtonSpec(rights.KEEP_ACTION, rights.press_keep))
     registry.timer(TimerSpec(upkeep.DAILY_UPKEEP, upkeep.daily_upkeep))
+    registry.schedule_keeper(upkeep.keep_upkeep_scheduled)
     for spec in DECLARED:
         registry.personal(spec)

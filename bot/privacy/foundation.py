@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from bot.registry import PersonalDataSpec
 from bot.replies import Attachment, Context, Fields, Heading, Image, Text
 from bot.reply_codec import decode_reply
-from storage import activity_weeks
+from storage import activity_weeks, outbox
 from storage import personal_data as store
 
 EXPORT_PURPOSE = "privacy.export"
@@ -33,8 +33,8 @@ def _export_messages(connection: Connection, member_id: int) -> object:
         }
         if row.purpose == EXPORT_PURPOSE:
             entry["content"] = "an earlier copy of this export"
-        elif not row.payload:
-            entry["content"] = "not kept once the message was sent (or given up on)"
+        elif row.payload == outbox.SPENT:
+            entry["content"] = "not kept once the message was delivered (or given up on)"
         else:
             entry["content"] = _readable(row.payload)
         messages.append(entry)
@@ -90,8 +90,9 @@ ACTIVITY = PersonalDataSpec(
 )
 MESSAGES = PersonalDataSpec(
     name="messages to you",
-    purpose="Direct messages I am about to send you (reminders, prompts, notices); once one "
-    "is sent, only its kind, when and where it went are kept, so it is never sent twice.",
+    purpose="Direct messages I have sent you or am about to send (reminders, prompts, "
+    "notices), kept so each is delivered exactly once; their words are kept only until they "
+    "are delivered.",
     export=_export_messages,
     erase=_of_member(store.delete_messages_to),
 )

@@ -3,7 +3,8 @@ network's channel activity up into weekly aggregates, delete per-day detail olde
 retention period, and drop delivered copies of data exports.
 
 The timer's key names its day, so however many replicas start or run it, each day's upkeep
-is queued and done once; each run queues the next.
+is queued and done once; each run queues the next, and a schedule keeper queues it too, so a
+run that failed for good stops only that day's upkeep.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def schedule_upkeep(connection: Connection, now: datetime) -> None:
     if due <= now:
         due += timedelta(days=1)
     timers.add_timer(connection, key=f"{DAILY_UPKEEP}:{due.date()}", kind=DAILY_UPKEEP, due_at=due)
+
+
+def keep_upkeep_scheduled(ctx: Context) -> None:
+    """A schedule keeper: the next daily upkeep is queued even when a run failed for good
+    (a run queues the next only when it succeeds), so retention never silently stops."""
+    schedule_upkeep(ctx.connection, ctx.now)
 
 
 def daily_upkeep(timer: TimerRecord, ctx: Context) -> None:

@@ -25,7 +25,12 @@ from storage.questions import QuestionRecord
 
 def press_metoo(press: ButtonPress, ctx: Context) -> Reply:
     member = ctx.require_member()
-    question = question_pressed(ctx, press.value)
+    # Locked and read again: presses at the same moment count one after the other, so the
+    # post's count and the facilitators' alert see every school.
+    question = store.lock_question(
+        ctx.connection, question_id=question_pressed(ctx, press.value).id
+    )
+    assert question is not None
     if question.hidden:
         raise Refusal(f"#{question.number} was hidden by the group's moderators.")
     if member.school_id is None:

@@ -29,8 +29,9 @@ def publish(ctx: Context, question: QuestionRecord) -> None:
 
 
 def refresh(ctx: Context, question_id: int) -> QuestionRecord:
-    """Re-render the post from the database and replace every channel's copy."""
-    question = store.get_question(ctx.connection, question_id=question_id)
+    """Re-render the post from the database and replace every channel's copy (under the
+    question's lock, so the newest edit has the newest count)."""
+    question = store.lock_question(ctx.connection, question_id=question_id)
     assert question is not None
     schools = metoo_store.schools_seen(ctx.connection, question_id=question.id)
     ctx.outbox.edit_group_post(

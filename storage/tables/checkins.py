@@ -50,6 +50,7 @@ class CheckinRound(SQLModel, table=True):
     closes_at: datetime | None = utc_column(nullable=True)
     closed_at: datetime | None = utc_column(nullable=True)
     introduced_at: datetime | None = utc_column(nullable=True)
+    reminded_at: datetime | None = utc_column(nullable=True)  # the latest reminder to answer
 
 
 class CheckinAnswer(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""An anonymous question full of mentions, asked through the real core and queued for the
+"""An anonymous question full of mentions, asked through the real core and posted to the
 group's channels, renders on Slack and on Discord without any way to ping anyone."""
 
 from __future__ import annotations
@@ -6,16 +6,21 @@ from __future__ import annotations
 import json
 import re
 
+from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession
 from adapters.discord.render import NO_MENTIONS, render
 from adapters.slack import blocks
+from bot.reply_codec import encode_reply
 from tests.adapters.slack.block_kit import check_message
+from tests.fakes import Recorder
 
 EVIL = "Seen this? @everyone @here <!channel> <!here> <!everyone> <@U123ABC> <@&223456789012345678> <@123456789012345678>"
 DISCORD_PING = re.compile(r"(?<![\w\u200b])@(everyone|here)|<@[!&]?\d+>")
 
 
 async def test_an_anonymous_question_cannot_ping_on_either_platform(bot: ConsoleSession) -> None:
+    delivered = Recorder(ConsoleSender(bot))  # the outbox keeps no words once it has sent them
+    bot.worker.add_sender(delivered)
     for line in (
         ":as Fran Hughes@Harbour College admin",
         "/staffroom setup Solent Network",
@@ -29,8 +34,11 @@ async def test_an_anonymous_question_cannot_ping_on_either_platform(bot: Console
         ":submit",
     ):
         await bot.send(line)
-    # As the outbox delivered it (the delivered row keeps no content).
-    posted = [seen.reply for seen in bot.shown if "@everyone" in repr(seen.reply)]
+    posted = [
+        sent.reply
+        for sent in delivered.sent
+        if sent.destination.channel and "@everyone" in encode_reply(sent.reply)
+    ]
     assert posted, "the question was posted to the channel"
     for reply in posted:
         slack = blocks.message(reply)

@@ -1,6 +1,7 @@
 """Digest figures on a small fixed data set, against hand-computed expectations, on both
 databases: network and group figures, week-on-week change, suppression, disengaging schools,
-quieter members, the CSV matching the chat figures, the chart being a PNG, and weekly delivery."""
+quieter members, the CSV matching the chat figures, the chart being a PNG, and weekly delivery
+(one timer per recipient, planned again when the network's time zone changes)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import Staffroom
 from bot.clock import ManualClock
@@ -19,14 +21,16 @@ from bot.digests.chart import engagement_chart
 from bot.digests.chat import digest_reply
 from bot.digests.files import to_csv
 from bot.digests.health import Health
+from bot.digests.weekly import KIND, SEND_KIND
 from bot.digests.weeks import Week
-from bot.events import Actor, ChannelActivity, Place
+from bot.events import Actor, ChannelActivity, Command, Place
 from bot.replies import Attachment
 from bot.scheduler import run_due_timers
-from storage import activity, calendar, directory, groups
+from storage import activity, calendar, directory, groups, timers
 from storage.directory import NetworkRecord
 from storage.groups import ChannelRecord
 from storage.outbox import OUTBOX
+from storage.timers import TIMER
 from storage.uow import unit_of_work
 
 WEEK = Week(2026, 46)  # Mon 9 Nov - Sun 15 Nov 2026
@@ -251,6 +255,67 @@ def test_weekly_digest_goes_to_facilitators_and_leaders_on_monday_morning(
         f"digest:{data.network.id}:2026-W48:facilitator:{data.people['Fran']}",
         f"digest:{data.network.id}:2026-W48:leader:{data.people['Ann']}",
     ]
+    # Each audience's digest was built in a transaction of its own, by a timer of its own.
+    with unit_of_work(data.app.core.engine) as connection:
+        sends = connection.execute(
+            select(TIMER.c.ref, TIMER.c.status).where(TIMER.c.kind == SEND_KIND)
+        ).all()
+    assert sorted(tuple(row) for row in sends) == [
+        ("facilitators", timers.DONE),
+        (f"leader:{data.people['Ann']}", timers.DONE),
+    ]
+    clock.advance(timedelta(days=1))
+    run_due_timers(data.app.core)  # nothing is sent twice
+    with unit_of_work(data.app.core.engine) as connection:
+        assert len(connection.execute(OUTBOX.select()).all()) == 2
+
+
+def _pending_digests(data: Fixture) -> list[datetime]:
+    with unit_of_work(data.app.core.engine) as connection:
+        pending = timers.pending_timers(connection, kind=KIND, ref=str(data.network.id))
+    return [timer.due_at for timer in pending]
+
+
+def _facilitator_types(data: Fixture, text: str) -> str:
+    where = Place("console", "w", channel="general")
+    reply = data.app.core.handle_now(Command(Actor("console", "w", "fran", "Fran"), where, text))
+    assert reply is not None
+    return reply.fallback_text()
+
+
+def test_a_new_time_zone_moves_the_next_digest_to_its_local_time(
+    data: Fixture, clock: ManualClock
+) -> None:
+    clock.set(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))  # Monday 07:00 in London
+    run_due_timers(data.app.core)
+    assert _pending_digests(data) == [datetime(2026, 11, 30, 7, 30, tzinfo=UTC)]
+    said = _facilitator_types(data, "network timezone America/New_York")
+    assert "Times are now shown in America/New_York" in said
+    # 07:30 in New York is 12:30 UTC, later the same day.
+    assert _pending_digests(data) == [datetime(2026, 11, 30, 12, 30, tzinfo=UTC)]
+    _facilitator_types(data, "network timezone Europe/London")
+    assert _pending_digests(data) == [datetime(2026, 11, 30, 7, 30, tzinfo=UTC)]
+    clock.advance(timedelta(minutes=30))
+    run_due_timers(data.app.core)
+    with unit_of_work(data.app.core.engine) as connection:
+        assert len(connection.execute(OUTBOX.select()).all()) == 2  # once, at 07:30 London
+
+
+def test_the_keeper_plans_again_when_the_zone_changed_behind_its_back(
+    data: Fixture, clock: ManualClock
+) -> None:
+    """Another replica, or the operator's `staffroom network` command, changed the zone: the
+    hourly keeper notices the scheduled instant is no longer 07:30 local time."""
+    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))
+    run_due_timers(data.app.core)
+    with data.app.core.transaction() as ctx:
+        directory.set_network_settings(
+            ctx.connection, network_id=data.network.id, timezone="Asia/Tokyo"
+        )
+    clock.advance(timedelta(hours=1))
+    run_due_timers(data.app.core)
+    # Monday 07:30 in Tokyo (UTC+9) has passed; the next is the Monday after.
+    assert _pending_digests(data) == [datetime(2026, 12, 6, 22, 30, tzinfo=UTC)]
 
 
 def test_no_digest_in_a_holiday(data: Fixture, clock: ManualClock) -> None:

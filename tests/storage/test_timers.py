@@ -1,5 +1,6 @@
 """Timers on both databases: due work runs once, with what it queues; failures roll back
-and retry later; concurrent passes never run the same timer twice."""
+and retry later; a cancelled timer can be scheduled again; the daily upkeep survives a day
+that failed for good; concurrent passes never run the same timer twice."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.app import Staffroom
 from bot.clock import ManualClock
 from bot.context import Context
+from bot.privacy.upkeep import DAILY_UPKEEP
 from bot.registry import TimerSpec
 from bot.replies import Reply
 from bot.scheduler import run_due_timers
-from storage import timers
+from storage import directory, timers
 from storage.groups import ChannelRecord
 from storage.outbox import OUTBOX
 from storage.timers import TIMER, TimerRecord
@@ -88,11 +90,60 @@ def test_a_failing_timer_leaves_nothing_behind_and_is_retried_later(
     assert attempts == 2
 
 
+async def test_the_heartbeat_runs_every_due_timer_in_its_pass(app: Staffroom) -> None:
+    for n in range(3):
+        _add(app, f"beat{n}", timedelta(0))
+    _add(app, "tomorrow", timedelta(days=1))
+    await app.heartbeat().timer_pass()
+    assert sorted(app.calls) == ["beat0", "beat1", "beat2"]  # type: ignore[attr-defined]
+
+
 def test_cancelled_timers_do_not_run(app: Staffroom) -> None:
     _add(app, "gone", timedelta(0))
     with app.core.transaction() as ctx:
         assert timers.cancel_timers(ctx.connection, kind="test.announce", ref="gone") == 1
     assert run_due_timers(app.core) == 0
+
+
+def test_a_cancelled_timer_scheduled_again_under_its_key_runs(
+    app: Staffroom, clock: ManualClock
+) -> None:
+    _add(app, "again", timedelta(hours=1))
+    with app.core.transaction() as ctx:
+        timers.cancel_timers(ctx.connection, kind="test.announce", ref="again")
+    _add(app, "again", timedelta(minutes=30))
+    _add(app, "again", timedelta(hours=2))  # scheduled now, so left as it is
+    clock.advance(timedelta(minutes=30))
+    assert run_due_timers(app.core) == 1
+    _add(app, "again", timedelta(0))  # done: the same key does not run twice
+    assert run_due_timers(app.core) == 0
+    assert app.calls == ["again"]  # type: ignore[attr-defined]
+
+
+def test_the_daily_upkeep_comes_back_the_next_day_after_failing_for_good(
+    app: Staffroom, clock: ManualClock
+) -> None:
+    with app.core.transaction() as ctx:
+        directory.create_network(ctx.connection, name="Net", timezone="Europe/London", now=ctx.now)
+
+    def upkeeps() -> dict[str, str]:
+        with unit_of_work(app.core.engine) as connection:
+            rows = connection.execute(
+                select(TIMER.c.key, TIMER.c.status).where(TIMER.c.kind == DAILY_UPKEEP)
+            )
+            return {row.key: row.status for row in rows}
+
+    [today] = upkeeps()
+    with app.core.transaction() as ctx:  # as five failed attempts leave it
+        ctx.connection.execute(
+            update(TIMER).where(TIMER.c.key == today).values(status=timers.FAILED)
+        )
+    clock.advance(timedelta(days=1))
+    run_due_timers(app.core)  # the keeper queues the next day's
+    assert sorted(upkeeps().values()) == [timers.FAILED, timers.PENDING]
+    clock.advance(timedelta(days=1))
+    run_due_timers(app.core)
+    assert sorted(upkeeps().values()) == [timers.DONE, timers.FAILED, timers.PENDING]
 
 
 def test_concurrent_passes_run_each_timer_exactly_once(app: Staffroom) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from adapters.console.session import ConsoleSession
 from storage.checkins import ANSWER
+from storage.outbox import OUTBOX
 from storage.uow import unit_of_work
 
 MEMBERS = (
@@ -133,6 +134,23 @@ async def test_a_named_red_reaches_the_leader_privately_with_the_note(
     assert "then changed their answer" in out
 
 
+async def test_once_delivered_the_outbox_keeps_no_one_s_words(group: ConsoleSession) -> None:
+    """The leader's notice names the person who asked for help and quotes their note; the
+    outbox needs neither once it has been delivered (edits find the message by reference)."""
+    await open_round(group)
+    await play(group, ":as Ben Carter", ":click Add a note")
+    out = await play(group, ":fill colour=red; note=Limiting reagents with set 3", ":submit")
+    assert "Limiting reagents with set 3" in out  # delivered to the leader
+    closed = await play(group, ":as Tom Patel", "/staffroom checkin close A-level Chemistry")
+    assert "Ben Carter" in closed and "Limiting reagents with set 3" in closed
+    with unit_of_work(group.core.engine) as connection:
+        rows = [dict(row) for row in connection.execute(select(OUTBOX)).mappings()]
+    assert rows and all(row["status"] == "sent" for row in rows)
+    for row in rows:
+        for value in row.values():
+            assert "Ben Carter" not in str(value) and "Limiting reagents" not in str(value)
+
+
 async def test_an_anonymous_red_is_only_counted_and_unlinked_at_close(
     group: ConsoleSession,
 ) -> None:
@@ -185,6 +203,24 @@ async def test_a_timed_round_reminds_everyone_halfway_and_closes_itself(
     assert "→ Tom Patel (direct message)" in closed and "Check-in closed" in closed
     late = await play(group, ":as Ben Carter", ":click Got it")
     assert "check-in closed" in late and "No next check-in is scheduled yet" in late
+
+
+async def test_a_leader_reminds_the_group_at_most_once_an_hour(group: ConsoleSession) -> None:
+    await open_round(group, " closing in 1d")  # opened Mon 08:00; the half-way reminder is 20:00
+    await group.send(":tick 59m")
+    first = await group.send("/staffroom checkin remind")
+    assert "Reminded everyone in A-level Chemistry" in first and "⏰" in first
+    await group.send(":tick 1m")  # 09:00: a new clock hour, but not an hour later
+    again = await group.send("/staffroom checkin remind")
+    assert "A reminder went out Mon 23 Nov, 08:59; one an hour is enough" in again
+    assert "The next can go from Mon 23 Nov, 09:59" in again and "⏰" not in again
+    await group.send(":tick 59m")
+    later = await group.send("/staffroom checkin remind")
+    assert "Reminded everyone" in later and "⏰" in later
+    halfway = await group.send(":tick 10h30m")  # 20:29: the half-way reminder went at 20:00
+    assert "⏰" in halfway
+    leader = await group.send("/staffroom checkin remind")
+    assert "A reminder went out Mon 23 Nov, 20:00" in leader
 
 
 async def test_close_suggests_cross_school_pairings_and_sends_introductions(

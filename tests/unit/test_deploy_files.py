@@ -60,23 +60,50 @@ def test_compose_upgrades_before_starting_and_uses_real_settings() -> None:
     assert set(compose["volumes"]) == {"postgres-data"}
 
 
+def _named(kind: str, name: str) -> dict[str, Any]:
+    [found] = [d for d in _kind(kind) if d["metadata"]["name"] == name]
+    return found
+
+
+def _sources(container: dict[str, Any]) -> set[str]:
+    return {next(iter(source.values()))["name"] for source in container.get("envFrom", [])}
+
+
 def test_kubernetes_manifests_reference_only_settings() -> None:
     [config] = _kind("ConfigMap")
-    [secret] = _kind("Secret")
     assert set(config["data"]) <= SETTINGS
-    assert set(secret["stringData"]) <= SETTINGS
+    for secret in _kind("Secret"):
+        assert set(secret["stringData"]) <= SETTINGS
     for workload in _kind("Deployment") + _kind("Job"):
         for container in _containers(workload):
             assert {item["name"] for item in container.get("env", [])} <= SETTINGS
-            sources = {
-                next(iter(source.values()))["name"] for source in container.get("envFrom", [])
-            }
-            assert sources == {"staffroom"}
+            assert _sources(container) <= {"staffroom", "staffroom-discord"}
+
+
+def test_only_one_pod_holds_the_discord_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes on one Discord shard would each answer every interaction: the replicated
+    Slack Deployment never gets the token; the Discord one runs exactly one pod, replaced
+    rather than rolled (a rolling update runs two side by side)."""
+    assert "DISCORD_TOKEN" not in _named("Secret", "staffroom")["stringData"]
+    assert set(_named("Secret", "staffroom-discord")["stringData"]) == {"DISCORD_TOKEN"}
+    [slack] = _containers(_named("Deployment", "staffroom"))
+    assert "staffroom-discord" not in _sources(slack)
+    discord = _named("Deployment", "staffroom-discord")
+    assert discord["spec"]["replicas"] == 1
+    assert discord["spec"]["strategy"] == {"type": "Recreate"}
+    [container] = _containers(discord)
+    assert "staffroom-discord" in _sources(container)
+    blanked = {item["name"]: item["value"] for item in container["env"]}
+    assert blanked == {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""}
+    for name, value in blanked.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.slack_bot_token is None and settings.slack_signing_secret is None
 
 
 def test_kubernetes_probes_hit_the_health_server_and_the_schema_is_upgraded_first() -> None:
     [config] = _kind("ConfigMap")
-    [deployment] = _kind("Deployment")
+    deployment = _named("Deployment", "staffroom")
     [container] = _containers(deployment)
     ports = {port["name"]: port["containerPort"] for port in container["ports"]}
     assert ports["health"] == int(config["data"]["STAFFROOM_HEALTH_PORT"])

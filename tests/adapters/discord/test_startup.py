@@ -137,3 +137,20 @@ def test_a_replica_runs_only_its_own_shards(app: Staffroom) -> None:
     )
     client = runner.DiscordAdapter(app).client
     assert (client.shard_count, client.shard_ids) == (4, [1, 3])
+
+
+def test_a_shard_count_without_shard_ids_is_warned_about(
+    app: Staffroom, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.settings = app.settings.model_copy(update={"discord_shard_count": 2})
+    with caplog.at_level(logging.INFO, logger="staffroom.discord"):
+        runner.DiscordAdapter(app)
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "DISCORD_SHARD_IDS is not set" in warning.getMessage()
+    assert "without DISCORD_TOKEN" in warning.getMessage()
+    caplog.clear()
+    app.settings = app.settings.model_copy(update={"discord_shard_ids": [0]})
+    with caplog.at_level(logging.INFO, logger="staffroom.discord"):
+        runner.DiscordAdapter(app)
+    assert "connects shards [0] of 2" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
