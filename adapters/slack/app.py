@@ -39,6 +39,7 @@ from adapters.slack import blocks, translate
 from adapters.slack.answers import Answers, form_origin
 from adapters.slack.forms import FORM_CALLBACK, FormOrigin, field_errors, form_view
 from adapters.slack.identity import ProfileCache
+from adapters.slack.pace import CorePace
 from adapters.slack.recent import Recent
 from adapters.slack.sender import SlackSender
 from adapters.slack.translate import Origin, Speaker
@@ -84,6 +85,7 @@ class SlackAdapter:
         self.command_budget = command_budget
         self.form_budget = form_budget
         self.profiles = ProfileCache(client)
+        self.pace = CorePace(core)
         self.answers = Answers(SlackSender(client))
         self.seen_events: Recent[str, bool] = Recent(SEEN_EVENTS)
         self.tasks: set[asyncio.Task[None]] = set()
@@ -140,6 +142,8 @@ class SlackAdapter:
         slow = self._is_slow(body.get("text") or "")
         speaker = translate.command_speaker(body)
         budget = self.command_budget if self.profiles.cached(speaker) and not slow else 0.0
+        if self.pace.expected_wait() > budget:
+            budget = 0.0  # the core is behind: this answer cannot be ready in time
         answering = asyncio.ensure_future(self._command(speaker, body))
         if not await self._within(answering, budget):
             if slow:
@@ -158,7 +162,7 @@ class SlackAdapter:
 
     async def _command(self, speaker: Speaker, body: dict[str, Any]) -> Answered:
         command, origin = translate.command(body, await self.profiles.actor(speaker))
-        return await self.core.handle(command), origin
+        return await self.pace.handle(command), origin
 
     def _is_slow(self, text: str) -> bool:
         resolved = resolve(self.core.registry, text)

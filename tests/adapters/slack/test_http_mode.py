@@ -3,14 +3,9 @@ aiohttp server and bolt app, the core on SQLite, and slack_sdk talking to the fa
 
 from __future__ import annotations
 
-import threading
 import time
 
 from adapters.slack.forms import FormOrigin
-from bot.context import Context
-from bot.events import Command
-from bot.registry import CommandSpec
-from bot.replies import Reply
 from tests.adapters.slack import trial_feature
 from tests.adapters.slack.block_kit import check_message, check_view
 from tests.adapters.slack.conftest import SlackBot, command_form
@@ -36,20 +31,6 @@ async def test_a_request_older_than_five_minutes_is_refused(slack_bot: SlackBot)
 # --- commands: what travels in the acknowledgement, and what follows it ---------------------
 
 
-def _hold_command(bot: SlackBot) -> threading.Event:
-    """`/staffroom trial hold`: the core cannot answer it until the returned event is set."""
-    gate = threading.Event()
-
-    def held(cmd: Command, ctx: Context, arguments: str) -> Reply:
-        gate.wait(timeout=10)  # on the database thread; the test releases it
-        return Reply.say("Released.")
-
-    bot.app.core.registry.command(
-        CommandSpec(("trial", "hold"), held, "Wait for the test", needs_network=False)
-    )
-    return gate
-
-
 async def test_an_answer_ready_within_the_budget_travels_in_the_acknowledgement(
     slack_bot: SlackBot,
 ) -> None:
@@ -65,7 +46,7 @@ async def test_an_answer_ready_within_the_budget_travels_in_the_acknowledgement(
 async def test_an_answer_not_ready_within_the_budget_follows_the_empty_ack_exactly_once(
     slack_bot: SlackBot,
 ) -> None:
-    gate = _hold_command(slack_bot)
+    gate = trial_feature.hold_command(slack_bot.app.core.registry)
     await slack_bot.send("whoami")
     form = command_form("trial hold", response_url=slack_bot.fake.response_url("held"))
     status, ack = await slack_bot.slack.command(form)  # returns while the core is still busy
@@ -77,6 +58,18 @@ async def test_an_answer_not_ready_within_the_budget_follows_the_empty_ack_exact
     assert answer["response_type"] == "ephemeral" and not answer["replace_original"]
     check_message(answer)
     assert "Released." in str(answer["blocks"])
+
+
+async def test_when_the_core_is_behind_even_a_known_person_is_acknowledged_at_once(
+    slack_bot: SlackBot,
+) -> None:
+    await slack_bot.send("whoami")
+    adapter = slack_bot.running.adapter
+    adapter.command_budget = 0.5
+    adapter.pace.seconds_per_event = 1.0  # as if the core had been taking a second per event
+    ack, [answer] = await slack_bot.send("help")
+    assert not ack  # not held back for an answer that could not be ready within the budget
+    assert "what I can do" in str(answer["blocks"])
 
 
 async def test_a_first_command_is_acknowledged_without_waiting_for_users_info(
