@@ -1,15 +1,26 @@
 """Benchmark: signed `/staffroom` slash commands over HTTP at rising concurrency against the
-Slack adapter in HTTP mode (the whole bot, file-backed SQLite, the fake Slack Web API), and
-against a bare slack-bolt `AsyncApp` that only acknowledges, in the same run. Prints the
-acknowledgement latency (p50/p99, as the client sees it) and requests/s for each level.
+Slack adapter in HTTP mode (the whole bot, file-backed SQLite, the fake Slack Web API) and, in
+the same run, against a bare slack-bolt `AsyncApp` that only acknowledges. Prints per level
+the acknowledgement latency, the answer latency (p50/p99, as the client sees them), requests
+answered per second and the server's CPU time per request.
 
-    uv run python -m tests.bench.bench_slack [--levels 1,10,50,100] [--requests 1500]
+    uv run python -m tests.bench.bench_slack [--levels 1,10,50,100] [--requests 1000]
+        [--budget-ms 25] [--until answer|ack] [--pin] [--bolt-defaults]
 
-Each server runs in its own process and the load generator in this one (`--pin` puts them on
-separate CPUs), so the client's work is not counted as the server's. The bare
-apps answer the same signed requests: "bare" with `process_before_response=True` as ours
-runs, "bare, bolt defaults" as bolt ships (it polls for the acknowledgement every 10 ms).
-Goal (issue 3): p99 under 50 ms at 100 concurrent requests; our cost within 1.5× of bare.
+The answer latency runs from sending a request until its answer is visible: in the
+acknowledgement when it carries one, otherwise when the adapter's POST to the command's
+`response_url` arrives at a small aiohttp endpoint in this process (loopback only), matched by
+request id. By default a request is in flight until it is answered, so N in flight means N
+people each waiting for an answer; `--until ack` sends the next request as soon as the
+previous one is acknowledged (N open HTTP requests; answers the core cannot keep up with pile
+up until the level's end). For bare bolt the acknowledgement is the answer. Answers that never
+arrive, or arrive twice, are counted and printed.
+
+Each server runs in its own process (`tests.bench.slack_servers`) and the load generator in
+this one (`--pin` puts them on separate CPUs), so the client's work is not counted as the
+server's. `--budget-ms` sets the adapter's command budget; `--bolt-defaults` adds a bare app
+with bolt's default `process_before_response=False`.
+Goal (issue 3): ack p99 under 50 ms at 100 in flight; our cost within 1.5× of bare.
 """
 
 from __future__ import annotations
@@ -17,125 +28,82 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
-import tempfile
 import time
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
+from aiohttp import web
 
+from adapters.slack.app import COMMAND_BUDGET
 from tests.adapters.slack.conftest import SIGNING_SECRET, signature
-from tests.adapters.slack.fake_slack import TEAM, FakeSlack
+from tests.adapters.slack.fake_slack import TEAM
+from tests.bench.slack_servers import PEOPLE, pin, texts
 
-GROUPS = ("A-level Chemistry", "GCSE Drama", "SENCOs", "Early-career teachers")
-PEOPLE = 200
-SERVERS = ("ours", "bare", "bare, bolt defaults")
-CORE_MS: dict[str, float] = {}
-
-
-def _pin(cpu_index: int) -> None:
-    """Keep this process on one CPU (only with --pin: on a CPU that other programs keep busy,
-    every hand-off between the event loop and the database thread waits for a time slice)."""
-    if os.environ.get("BENCH_SLACK_PIN"):
-        cpus = sorted(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpus[min(cpu_index, len(cpus) - 1)]})
+ANSWER_TIMEOUT = 30.0
+"""Seconds to wait for a deferred answer before counting it as lost."""
 
 
-# --- the servers (child processes) ------------------------------------------------------------
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (Linux), which other work on the machine
+    does not inflate the way it inflates latency."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def _serve_ours(fake: FakeSlack, folder: str) -> tuple[int, float]:
-    from adapters.slack import runner
-    from bot.app import build
-    from bot.config import Settings
-    from bot.events import Actor, Command, Place
+class ResponseUrls:
+    """The `response_url` endpoint: when each request's deferred answer arrived, by id."""
 
-    settings = Settings(
-        database_url=f"sqlite:///{folder}/bench.db",
-        secret="benchmark-secret-0123456789",  # type: ignore[arg-type]
-        secret_file=Path(folder) / "s",
-        slack_bot_token="xoxb-bench",  # type: ignore[arg-type]
-        slack_signing_secret=SIGNING_SECRET,  # type: ignore[arg-type]
-        slack_api_url=fake.base_url,
-        slack_http_host="127.0.0.1",
-        slack_http_port=0,
-    )
-    app = build(settings)
-    admin = Actor("slack", TEAM, "U0ADMIN", "Fran Hughes", is_workspace_admin=True)
-    place = Place("slack", TEAM, channel="C0BENCH", channel_name="bench")
-    for line in (
-        "setup Bench Network",
-        "school add Ridgeway School",
-        *(f"group create {g}" for g in GROUPS),
-    ):
-        await app.core.handle(Command(admin, place, line))
-    # The core alone on the same mix, one command at a time, for comparison.
-    people = [Actor("slack", TEAM, f"U{n:05d}", f"Bench Teacher {n}") for n in range(PEOPLE)]
-    commands = [Command(people[n % PEOPLE], place, t) for n, t in enumerate(_texts(PEOPLE * 6))]
-    for command in commands[: PEOPLE * 2]:
-        await app.core.handle(command)
-    started = time.perf_counter()
-    for command in commands[PEOPLE * 2 :]:
-        await app.core.handle(command)
-    core_ms = (time.perf_counter() - started) / (len(commands) - PEOPLE * 2) * 1000
-    running = await runner.start(app)
-    assert running.port is not None
-    return running.port, core_ms
+    def __init__(self) -> None:
+        self.arrivals: dict[str, list[float]] = defaultdict(list)
+        self.waiting: dict[str, asyncio.Future[float]] = {}
+        self.port = 0
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/respond/{request_id}", self._arrived)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        self.port = int(runner.addresses[0][1])
+
+    async def _arrived(self, request: web.Request) -> web.Response:
+        at = time.perf_counter()
+        await request.read()
+        request_id = request.match_info["request_id"]
+        self.arrivals[request_id].append(at)
+        waiting = self.waiting.pop(request_id, None)
+        if waiting is not None and not waiting.done():
+            waiting.set_result(at)
+        return web.Response(text="ok")
+
+    async def arrival(self, request_id: str) -> float | None:
+        """When the first answer for `request_id` arrived (waiting for it); None if lost."""
+        if self.arrivals[request_id]:
+            return self.arrivals[request_id][0]
+        waiting = self.waiting[request_id] = asyncio.get_running_loop().create_future()
+        try:
+            return await asyncio.wait_for(waiting, ANSWER_TIMEOUT)
+        except TimeoutError:
+            return None
 
 
-async def _serve_bare(fake: FakeSlack, process_before_response: bool) -> int:
-    from aiohttp import web
-    from slack_bolt.async_app import AsyncApp
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    bolt = AsyncApp(
-        client=AsyncWebClient(token="xoxb-bench", base_url=fake.base_url),
-        signing_secret=SIGNING_SECRET,
-        process_before_response=process_before_response,
-    )
-
-    @bolt.command("/staffroom")
-    async def only_ack(ack: Any) -> None:
-        await ack()
-
-    server = web.AppRunner(bolt.web_app(path="/slack/events"), access_log=None)
-    await server.setup()
-    await web.TCPSite(server, "127.0.0.1", 0).start()
-    return int(server.addresses[0][1])
+@dataclass
+class Level:
+    in_flight: int
+    acks: list[float]
+    answers: list[float]
+    elapsed: float
+    in_ack: set[str]
+    lost: int
+    cpu: float = 0.0
+    """Seconds of CPU the server process used (all its threads, user and system)."""
 
 
-async def serve(kind: str) -> None:
-    _pin(0)
-    fake = FakeSlack()
-    await fake.start()
-    for n in range(PEOPLE):
-        fake.add_user(f"U{n:05d}", f"Bench Teacher {n}")
-    with tempfile.TemporaryDirectory() as folder:
-        core_ms = 0.0
-        if kind == "ours":
-            port, core_ms = await _serve_ours(fake, folder)
-        else:
-            port = await _serve_bare(fake, process_before_response=kind == "bare")
-        print(f"PORT {port} CORE {core_ms}", flush=True)
-        await asyncio.Event().wait()  # until the parent ends this process
-
-
-# --- the load generator -----------------------------------------------------------------------
-
-
-def _texts(count: int) -> list[str]:
-    """A mix of reads and writes answered in the acknowledgement."""
-    texts = []
-    for n in range(count):
-        group = GROUPS[n % len(GROUPS)]
-        texts.append(("groups", "whoami", f"join {group}", f"leave {group}", "help")[n % 5])
-    return texts
-
-
-def _request(text: str, n: int) -> tuple[bytes, dict[str, str]]:
+def _request(text: str, n: int, response_url: str) -> tuple[bytes, dict[str, str]]:
     user = f"U{n % PEOPLE:05d}"
     body = urlencode(
         {
@@ -146,7 +114,7 @@ def _request(text: str, n: int) -> tuple[bytes, dict[str, str]]:
             "user_name": user.lower(),
             "command": "/staffroom",
             "text": text,
-            "response_url": "http://127.0.0.1:9/unused",
+            "response_url": response_url,
             "trigger_id": f"bench.{n}",
         }
     )
@@ -159,73 +127,142 @@ def _request(text: str, n: int) -> tuple[bytes, dict[str, str]]:
     return body.encode(), headers
 
 
-async def _load(url: str, concurrency: int, count: int) -> tuple[list[float], float]:
-    requests = [_request(text, n) for n, text in enumerate(_texts(count))]
-    latencies: list[float] = []
-    queue = iter(requests)
-    connector = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(connector=connector) as session:
+@dataclass
+class Load:
+    """Signed commands for one server; `answers`: an empty ack means the answer follows
+    through the response_url; `until_answer`: a client's next request waits for the answer
+    (else only for the acknowledgement, and answers are awaited at the end)."""
 
-        async def client() -> None:
-            for body, headers in queue:
-                started = time.perf_counter()
-                async with session.post(url, data=body, headers=headers) as response:
-                    await response.read()
-                    if response.status != 200:
-                        raise RuntimeError(f"HTTP {response.status}")
-                latencies.append(time.perf_counter() - started)
+    url: str
+    urls: ResponseUrls
+    answers: bool
+    until_answer: bool
 
-        started = time.perf_counter()
-        await asyncio.gather(*(client() for _ in range(concurrency)))
-        return latencies, time.perf_counter() - started
+    async def run(self, prefix: str, concurrency: int, count: int) -> Level:
+        level = Level(concurrency, [], [], 0.0, set(), 0)
+        queue = iter(enumerate(texts(count)))
+        later: list[asyncio.Future[None]] = []
+        connector = aiohttp.TCPConnector(limit=concurrency)
+        async with aiohttp.ClientSession(connector=connector) as session:
+
+            async def client() -> None:
+                for n, text in queue:
+                    request_id = f"{prefix}-{n}"
+                    response_url = f"http://127.0.0.1:{self.urls.port}/respond/{request_id}"
+                    body, headers = _request(text, n, response_url)
+                    started = time.perf_counter()
+                    async with session.post(self.url, data=body, headers=headers) as response:
+                        acknowledgement = await response.read()
+                        if response.status != 200:
+                            raise RuntimeError(f"HTTP {response.status}")
+                    level.acks.append(time.perf_counter() - started)
+                    if b'"blocks"' in acknowledgement or not self.answers:
+                        level.in_ack.add(request_id)
+                        level.answers.append(level.acks[-1])
+                        continue
+                    answer = asyncio.ensure_future(self._answer(level, request_id, started))
+                    if self.until_answer:
+                        await answer
+                    else:
+                        later.append(answer)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(client() for _ in range(concurrency)))
+            await asyncio.gather(*later)
+            level.elapsed = time.perf_counter() - started
+            return level
+
+    async def _answer(self, level: Level, request_id: str, started: float) -> None:
+        arrived = await self.urls.arrival(request_id)
+        if arrived is None:
+            level.lost += 1
+        else:
+            level.answers.append(arrived - started)
 
 
 async def measure(
-    kind: str, levels: list[int], count: int
-) -> list[tuple[int, float, float, float]]:
+    kind: str, levels: list[int], count: int, budget_ms: float, until_answer: bool
+) -> tuple[list[Level], float, int]:
+    """The levels for one server, the core's own ms/command, and answers delivered twice."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "tests.bench.bench_slack",
-        "--serve",
+        "tests.bench.slack_servers",
         kind,
+        str(budget_ms / 1000),
         stdout=asyncio.subprocess.PIPE,
     )
     assert child.stdout is not None
     _, port, _, core_ms = (await child.stdout.readline()).decode().split()
-    CORE_MS[kind] = float(core_ms)
     url = f"http://127.0.0.1:{port}/slack/events"
+    urls = ResponseUrls()
+    await urls.start()
+    load = Load(url, urls, answers=kind == "ours", until_answer=until_answer)
     try:
-        await _load(url, 10, PEOPLE * 2)  # warm-up: every person looked up and introduced once
+        # Warm-up: every person looked up and introduced once.
+        warm = await load.run("warm", 10, PEOPLE * 2)
         results = []
-        for level in levels:
-            latencies, elapsed = await _load(url, level, count if level > 1 else count // 3)
-            latencies.sort()
-            p50 = statistics.median(latencies) * 1000
-            p99 = latencies[int(len(latencies) * 0.99)] * 1000
-            results.append((level, p50, p99, len(latencies) / elapsed))
-        return results
+        for in_flight in levels:
+            cpu = _cpu_seconds(child.pid)
+            requests = count if in_flight > 1 else count // 3
+            level = await load.run(f"{len(results)}.{in_flight}", in_flight, requests)
+            level.cpu = _cpu_seconds(child.pid) - cpu
+            results.append(level)
+        await asyncio.sleep(0.5)  # time for a stray second answer to show up
+        in_ack = set().union(*(level.in_ack for level in [warm, *results]))
+        twice = sum(
+            max(0, len(times) + (request_id in in_ack) - 1)
+            for request_id, times in urls.arrivals.items()
+        )
+        return results, float(core_ms), twice
     finally:
         child.terminate()
         await child.wait()
 
 
-async def run(levels: list[int], count: int) -> None:
-    _pin(1)
-    table: dict[str, list[tuple[int, float, float, float]]] = {}
-    for kind in SERVERS:
-        table[kind] = await measure(kind, levels, count)
-    print(f"signed slash commands over HTTP; {count} per level (a third at concurrency 1)")
-    print(f"{'server':<22}{'in flight':>10}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>10}")
-    for kind, rows in table.items():
-        for level, p50, p99, rate in rows:
-            print(f"{kind:<22}{level:>10}{p50:>10.2f}{p99:>10.2f}{rate:>10,.0f}")
+def _p(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
+
+
+async def run(
+    levels: list[int], count: int, budget_ms: float, servers: list[str], until_answer: bool
+) -> None:
+    pin(1)
+    table = {kind: await measure(kind, levels, count, budget_ms, until_answer) for kind in servers}
     print(
-        f"the core alone on the same mix, one at a time, no HTTP: {CORE_MS['ours']:.2f} ms/command"
+        f"signed slash commands over HTTP; {count} per level (a third at 1 in flight); "
+        f"command budget {budget_ms:g} ms; a request is in flight until its "
+        + ("answer is visible" if until_answer else "acknowledgement (answers pile up)")
     )
-    print("cost relative to bare (p50 at each level, ours / bare):")
-    for (level, ours, *_), (_, bare, *_) in zip(table["ours"], table["bare"], strict=True):
-        print(f"  {level:>4} in flight: {ours / bare:.2f}×")
+    print(
+        f"{'server':<15}{'in flight':>10}{'ack p50':>9}{'ack p99':>9}{'answer p50':>12}"
+        f"{'answer p99':>12}{'req/s':>8}{'open':>6}{'CPU ms':>8}{'in ack':>8}{'lost':>6}"
+    )
+    for kind, (rows, _, _) in table.items():
+        for level in rows:
+            print(
+                f"{kind:<15}{level.in_flight:>10}{_p(level.acks, 0.5):>9.1f}"
+                f"{_p(level.acks, 0.99):>9.1f}{_p(level.answers, 0.5):>12.1f}"
+                f"{_p(level.answers, 0.99):>12.1f}{len(level.acks) / level.elapsed:>8,.0f}"
+                f"{sum(level.acks) / level.elapsed:>6.0f}"
+                f"{level.cpu / len(level.acks) * 1000:>8.2f}"
+                f"{len(level.in_ack) / len(level.acks):>8.0%}{level.lost:>6}"
+            )
+    ours, core_ms, twice = table["ours"]
+    print(
+        "req/s: requests answered per second; open: HTTP requests awaiting their ack, on "
+        "average; CPU ms: the server's CPU time per request; in ack: answers carried by the ack"
+    )
+    print(f"answers delivered twice: {twice}; the core alone, one at a time: {core_ms:.2f} ms")
+    print("ours / bare, per level: ack p50, ack p99, server CPU per request")
+    for level, bare in zip(ours, table["bare"][0], strict=True):
+        ratios = (
+            _p(level.acks, 0.5) / _p(bare.acks, 0.5),
+            _p(level.acks, 0.99) / _p(bare.acks, 0.99),
+            (level.cpu / len(level.acks)) / max(bare.cpu / len(bare.acks), 1e-9),
+        )
+        print(f"  {level.in_flight:>4} in flight: " + "  ".join(f"{r:.2f}×" for r in ratios))
 
 
 def main() -> None:
@@ -233,17 +270,24 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--levels", default="1,10,50,100")
-    parser.add_argument("--requests", type=int, default=1500, help="requests per level")
+    parser.add_argument("--requests", type=int, default=1000, help="requests per level")
+    parser.add_argument("--budget-ms", type=float, default=COMMAND_BUDGET * 1000)
     parser.add_argument("--pin", action="store_true", help="servers on CPU 0, the client on CPU 1")
-    parser.add_argument("--serve", choices=SERVERS, help=argparse.SUPPRESS)
+    parser.add_argument("--bolt-defaults", action="store_true", help="also bolt's default mode")
+    parser.add_argument(
+        "--until",
+        choices=("answer", "ack"),
+        default="answer",
+        help="a client sends its next request once the answer is visible (default) or as soon "
+        "as the previous one is acknowledged",
+    )
     arguments = parser.parse_args()
-    if arguments.serve:
-        asyncio.run(serve(arguments.serve))
-        return
     if arguments.pin:
         os.environ["BENCH_SLACK_PIN"] = "1"  # inherited by the server processes
     levels = [int(level) for level in arguments.levels.split(",")]
-    asyncio.run(run(levels, arguments.requests))
+    servers = ["ours", "bare", *(["bolt defaults"] if arguments.bolt_defaults else [])]
+    until_answer = arguments.until == "answer"
+    asyncio.run(run(levels, arguments.requests, arguments.budget_ms, servers, until_answer))
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -116,10 +117,34 @@ class SlackBot:
     running: RunningSlack
     slack: SlackRequests
     fake: FakeSlack
+    _names: Iterator[int] = field(default_factory=itertools.count)
 
     async def settle(self) -> None:
         """Let answers being delivered in the background finish."""
         await self.running.adapter.drain()
+
+    async def send(
+        self, text: str, user: str = "U0FRAN", channel: str = "C0CHEM"
+    ) -> tuple[Any, list[dict[str, Any]]]:
+        """A slash command, once it is fully handled: its acknowledgement, and what was posted
+        to its own response_url afterwards."""
+        name = f"command-{next(self._names)}"
+        form = command_form(text, user, channel, response_url=self.fake.response_url(name))
+        status, ack = await self.slack.command(form)
+        assert status == 200
+        await self.settle()
+        return ack, self.fake.responses_to(name)
+
+    async def ask(self, text: str, user: str = "U0FRAN", channel: str = "C0CHEM") -> Any:
+        """A slash command's private answer as the person sees it: carried in the
+        acknowledgement or, if the core was not ready in time, posted to the response_url —
+        exactly one of the two."""
+        ack, later = await self.send(text, user, channel)
+        if ack:
+            assert later == [], "answered twice"
+            return ack
+        [answer] = later
+        return answer
 
 
 @pytest.fixture
@@ -160,8 +185,6 @@ async def linked_network(bot: SlackBot) -> None:
         "group create A-level Chemistry — practicals",
         "group link A-level Chemistry",
     ):
-        status, _ = await bot.slack.command(command_form(line))
-        assert status == 200
-    await bot.slack.command(command_form("school Ridgeway School", user="U0TOM"))
-    await bot.slack.command(command_form("join A-level Chemistry", user="U0TOM"))
-    await bot.settle()
+        await bot.send(line)
+    await bot.send("school Ridgeway School", user="U0TOM")
+    await bot.send("join A-level Chemistry", user="U0TOM")

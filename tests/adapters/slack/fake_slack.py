@@ -44,6 +44,7 @@ class FakeSlack:
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, deque[Failure]] = field(default_factory=lambda: defaultdict(deque))
+    held: dict[str, asyncio.Event] = field(default_factory=dict)
     socket_replies: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     port: int = 0
     _runner: web.AppRunner | None = None
@@ -68,6 +69,14 @@ class FakeSlack:
 
     def fail(self, method: str, *failures: Failure) -> None:
         self.failures[method].extend(failures)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls to `method` wait until the returned event is set (a slow Slack, without timing)."""
+        return self.held.setdefault(method, asyncio.Event())
+
+    def responses_to(self, name: str) -> list[dict[str, Any]]:
+        """What was posted to the response_url called `name`, in order."""
+        return [body for posted_to, body in self.responses if posted_to == name]
 
     def add_user(
         self, user_id: str, name: str, *, tz: str = "Europe/London", admin: bool = False
@@ -106,6 +115,8 @@ class FakeSlack:
         self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
+        for held in self.held.values():
+            held.set()
         if self._socket is not None:
             await self._socket.close()
         if self._runner is not None:
@@ -129,6 +140,8 @@ class FakeSlack:
         params["_token"] = request.headers.get("Authorization", "").removeprefix("Bearer ")
         call = Call(method, params)
         self.calls.append(call)
+        if method in self.held:
+            await self.held[method].wait()
         queued = self.failures.get(method)
         if queued:
             failure = queued.popleft()

@@ -11,7 +11,7 @@ from storage.activity import ACTIVITY_DAY
 from storage.uow import unit_of_work
 from tests.adapters.slack import trial_feature
 from tests.adapters.slack.block_kit import check_message, check_view
-from tests.adapters.slack.conftest import SlackBot, command_form, linked_network
+from tests.adapters.slack.conftest import SlackBot, linked_network
 from tests.adapters.slack.payloads import payload
 
 # --- buttons and the App Home ---------------------------------------------------------------
@@ -31,10 +31,8 @@ async def test_a_button_press_is_answered_privately_through_its_response_url(
     slack_bot: SlackBot,
 ) -> None:
     await linked_network(slack_bot)
-    await slack_bot.slack.command(command_form("school Ridgeway School", user="U0AISHA"))
-    _, card = await slack_bot.slack.command(
-        command_form("group info A-level Chemistry", user="U0AISHA")
-    )
+    await slack_bot.send("school Ridgeway School", user="U0AISHA")
+    card = await slack_bot.ask("group info A-level Chemistry", user="U0AISHA")
     button = _button(card["blocks"], "group.join")
     press = payload("block_actions_message", response_url=slack_bot.fake.response_url("press"))
     press["user"]["id"] = "U0AISHA"
@@ -42,15 +40,11 @@ async def test_a_button_press_is_answered_privately_through_its_response_url(
     status, _ = await slack_bot.slack.interaction(press)
     await slack_bot.settle()
     assert status == 200
-    [(name, answer)] = slack_bot.fake.responses
-    assert (
-        name == "press"
-        and answer["response_type"] == "ephemeral"
-        and not answer["replace_original"]
-    )
+    [answer] = slack_bot.fake.responses_to("press")
+    assert answer["response_type"] == "ephemeral" and not answer["replace_original"]
     check_message(answer)
     assert "Welcome to *A-level Chemistry*" in str(answer["blocks"])
-    _, mine = await slack_bot.slack.command(command_form("whoami", user="U0AISHA"))
+    mine = await slack_bot.ask("whoami", user="U0AISHA")
     assert "A-level Chemistry" in str(mine)
 
 

@@ -16,14 +16,14 @@ from storage.groups import ChannelRecord
 from storage.outbox import OUTBOX
 from storage.uow import unit_of_work
 from tests.adapters.slack.block_kit import check_message
-from tests.adapters.slack.conftest import SlackBot, command_form
+from tests.adapters.slack.conftest import SlackBot
 from tests.adapters.slack.fake_slack import TEAM, Failure
 
 CHEM = ChannelRecord("slack", TEAM, "C0CHEM", "a-level-chemistry")
 
 
 async def _network(bot: SlackBot) -> NetworkRecord:
-    await bot.slack.command(command_form("setup Solent Network"))
+    await bot.send("setup Solent Network")
     with unit_of_work(bot.app.core.engine) as connection:
         network = directory.network_for_workspace(connection, platform="slack", external_id=TEAM)
     assert network is not None

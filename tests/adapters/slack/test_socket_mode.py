@@ -1,5 +1,6 @@
 """Socket Mode: with SLACK_APP_TOKEN set the bot opens a websocket (to the fake Slack here),
-answers a slash command in its acknowledgement, and acknowledges events."""
+acknowledges a slash command (with its answer when the core is ready in time), and
+acknowledges events."""
 
 from __future__ import annotations
 
@@ -32,19 +33,32 @@ async def socket_bot(
     app.core.engine.dispose()
 
 
+def _slash_command(envelope_id: str, form: dict[str, str]) -> dict[str, object]:
+    return {
+        "envelope_id": envelope_id,
+        "type": "slash_commands",
+        "accepts_response_payload": True,
+        "payload": form,
+    }
+
+
 async def test_a_command_over_the_socket_is_answered_in_its_acknowledgement(
     socket_bot: RunningSlack, fake_slack: FakeSlack
 ) -> None:
     assert socket_bot.port is None  # no HTTP server in Socket Mode
     [opened] = fake_slack.calls_to("apps.connections.open")
     assert opened["_token"] == "xapp-1-A0STAFFROOM-test"  # the app token opens the socket
+    # First contact: acknowledged at once, answered through the response_url after users.info.
+    first = command_form("help", response_url=fake_slack.response_url("first"))
+    ack = await fake_slack.push(_slash_command("0b6a5f4e-first", first))
+    assert ack == {"envelope_id": "0b6a5f4e-first"}
+    await socket_bot.adapter.drain()
+    [answer] = fake_slack.responses_to("first")
+    assert "what I can do" in str(answer["blocks"])
+    # Known now, and the core answers within the budget: the answer rides on the ack.
+    socket_bot.adapter.command_budget = 10.0
     ack = await fake_slack.push(
-        {
-            "envelope_id": "57d6a792-4d35-4d0b-b6aa-3361493e1caf",
-            "type": "slash_commands",
-            "accepts_response_payload": True,
-            "payload": command_form("help"),
-        }
+        _slash_command("57d6a792-4d35-4d0b-b6aa-3361493e1caf", command_form("help"))
     )
     assert ack["envelope_id"] == "57d6a792-4d35-4d0b-b6aa-3361493e1caf"
     check_message(ack["payload"])

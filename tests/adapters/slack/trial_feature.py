@@ -1,9 +1,11 @@
 """A feature that exists only in these tests, registered through the registry's public API like
 any other, to drive what the features merged so far do not yet use: a form, a slow command and
-a reply with a file; and the submission Slack sends for its form."""
+a reply with a file, a command the test holds in the core; and the submission Slack sends for
+its form."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
 
@@ -63,6 +65,18 @@ def export(cmd: Command, ctx: Context, arguments: str) -> Reply:
     return Reply(
         (Text("Here is the export."), Attachment("groups.csv", csv, "text/csv", "Groups export"))
     )
+
+
+def hold_command(registry: Registry) -> threading.Event:
+    """Register `trial hold`: the core cannot answer it until the returned event is set."""
+    gate = threading.Event()
+
+    def held(cmd: Command, ctx: Context, arguments: str) -> Reply:
+        gate.wait(timeout=10)  # on the database thread; the test releases it
+        return Reply.say("Released.")
+
+    registry.command(CommandSpec(("trial", "hold"), held, "Wait for the test", needs_network=False))
+    return gate
 
 
 def register(registry: Registry) -> None:
