@@ -82,16 +82,14 @@ def press_help(press: ButtonPress, ctx: Context) -> Reply:
 
 
 def register(registry: Registry) -> None:
-    registry.command(
-        CommandSpec(
-            ("help",),
-            show_help,
-            "Show what I can do, or explain one command",
-            usage="[command]",
-            topic="Getting started",
-            audience=Audience.EVERYONE,
-            examples=("help", "help join"),
-            needs_network=False,
-        )
+    add = registry.commands_in("Getting started")
+    add(
+        "help",
+        show_help,
+        "Show what I can do, or explain one command",
+        usage="[command]",
+        audience=Audience.EVERYONE,
+        examples=("help", "help join"),
+        needs_network=False,
     )
     registry.button(ButtonSpec("help.show", press_help))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.events import ButtonPress, Command
 from bot.groups.membership import list_groups
-from bot.registry import ButtonSpec, CommandSpec, Registry
+from bot.registry import ButtonSpec, Registry
 from bot.replies import Block, Button, Buttons, Divider, Heading, Reply, Text
 from bot.replies import Context as ContextLine
 from storage import groups
@@ -42,7 +42,6 @@ def press_groups(press: ButtonPress, ctx: Context) -> Reply:
 
 
 def register(registry: Registry) -> None:
-    registry.command(
-        CommandSpec(("home",), home, "Your groups and what's coming up", topic="Getting started")
-    )
+    add = registry.commands_in("Getting started")
+    add("home", home, "Your groups and what's coming up")
     registry.button(ButtonSpec("home.groups", press_groups))

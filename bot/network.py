@@ -17,7 +17,7 @@ from bot.numbers import whole_number
 from bot.people import find_person, find_school
 from bot.permissions import require_facilitator
 from bot.refusals import Refusal
-from bot.registry import Audience, CommandSpec, Registry
+from bot.registry import Audience, Registry
 from bot.replies import Context as ContextLine
 from bot.replies import Fields, Heading, Reply, Text, Tone
 from bot.times import unknown_zone
@@ -313,84 +313,62 @@ def whoami(cmd: Command, ctx: Context, arguments: str) -> Reply:
 
 
 def register(registry: Registry) -> None:
-    topic = "Getting started"
-    add = registry.command
+    add = registry.commands_in("Getting started")
     add(
-        CommandSpec(
-            ("setup",),
-            setup,
-            "Create a network in this workspace (workspace admins), or join one with a code",
-            usage="<network name> | join <code>",
-            topic=topic,
-            audience=Audience.EVERYONE,
-            examples=("setup Hampshire Colleges", "setup join K7Q-2MX-9TB"),
-            needs_network=False,
-        )
+        "setup",
+        setup,
+        "Create a network in this workspace (workspace admins), or join one with a code",
+        usage="<network name> | join <code>",
+        audience=Audience.EVERYONE,
+        examples=("setup Hampshire Colleges", "setup join K7Q-2MX-9TB"),
+        needs_network=False,
     )
-    add(CommandSpec(("whoami",), whoami, "Your school, groups and roles", topic=topic))
+    add("whoami", whoami, "Your school, groups and roles")
     add(
-        CommandSpec(
-            ("school",),
-            school_set,
-            "Set your school",
-            usage="<school>",
-            topic=topic,
-            examples=("school Ridgeway School",),
-        )
+        "school",
+        school_set,
+        "Set your school",
+        usage="<school>",
+        examples=("school Ridgeway School",),
     )
-    add(CommandSpec(("schools",), schools, "List the network's schools", topic=topic))
-    topic = "Network (facilitators)"
+    add("schools", schools, "List the network's schools")
+    add = registry.commands_in("Network (facilitators)")
     add(
-        CommandSpec(
-            ("school", "add"),
-            school_add,
-            "Add a school to the network",
-            usage="<name>",
-            topic=topic,
-            audience=Audience.FACILITATOR,
-            examples=("school add Ridgeway School",),
-        )
+        "school add",
+        school_add,
+        "Add a school to the network",
+        usage="<name>",
+        audience=Audience.FACILITATOR,
+        examples=("school add Ridgeway School",),
     )
-    add(CommandSpec(("network",), network_show, "Show the network's settings", topic=topic))
+    add("network", network_show, "Show the network's settings")
     add(
-        CommandSpec(
-            ("network", "invite"),
-            network_invite,
-            "A code that lets another Slack or Discord workspace join",
-            topic=topic,
-            audience=Audience.FACILITATOR,
-        )
+        "network invite",
+        network_invite,
+        "A code that lets another Slack or Discord workspace join",
+        audience=Audience.FACILITATOR,
     )
     add(
-        CommandSpec(
-            ("network", "timezone"),
-            network_timezone,
-            "Set the time zone times are shown in",
-            usage="<zone>",
-            topic=topic,
-            audience=Audience.FACILITATOR,
-            examples=("network timezone Europe/London",),
-        )
+        "network timezone",
+        network_timezone,
+        "Set the time zone times are shown in",
+        usage="<zone>",
+        audience=Audience.FACILITATOR,
+        examples=("network timezone Europe/London",),
     )
     add(
-        CommandSpec(
-            ("network", "privacy"),
-            network_privacy,
-            "Hide figures about fewer than k people",
-            usage="<k>",
-            topic=topic,
-            audience=Audience.FACILITATOR,
-            examples=("network privacy 3",),
-        )
+        "network privacy",
+        network_privacy,
+        "Hide figures about fewer than k people",
+        usage="<k>",
+        audience=Audience.FACILITATOR,
+        examples=("network privacy 3",),
     )
     add(
-        CommandSpec(
-            ("facilitator", "add"),
-            facilitator_add,
-            "Make someone a facilitator",
-            usage="@person",
-            topic=topic,
-            audience=Audience.FACILITATOR,
-            examples=("facilitator add @Sam Jones",),
-        )
+        "facilitator add",
+        facilitator_add,
+        "Make someone a facilitator",
+        usage="@person",
+        audience=Audience.FACILITATOR,
+        examples=("facilitator add @Sam Jones",),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -133,6 +133,17 @@ class Registry:
             raise ValueError(f"command words must be lower-case single words: {spec.words!r}")
         self.commands[spec.words] = spec
         self._longest = max(self._longest, len(spec.words))
+
+    def commands_in(self, topic: str) -> Callable[..., None]:
+        """A short way for a feature to register its commands under one help topic:
+        `add("group create", handler, "Create a subject group", usage=…, audience=…)`."""
+
+        def add(words: str, handler: CommandHandler, summary: str, **options: Any) -> None:
+            self.command(
+                CommandSpec(tuple(words.split()), handler, summary, topic=topic, **options)
+            )
+
+        return add
 
     def button(self, spec: ButtonSpec) -> None:
         if spec.action in self.buttons:

@@ -15,7 +15,7 @@ from bot.meetings.holidays import CalendarEffect, apply_calendar
 from bot.names import clean_name, name_key
 from bot.permissions import require_facilitator
 from bot.refusals import Refusal
-from bot.registry import Audience, CommandSpec, Registry
+from bot.registry import Audience, Registry
 from bot.replies import Context as ContextLine
 from bot.replies import Heading, Reply, Text, Tone
 from bot.times import show_date
@@ -160,49 +160,33 @@ def _effect_blocks(effect: CalendarEffect) -> tuple[Text, ...]:
 
 
 def register(registry: Registry) -> None:
-    topic = "Network (facilitators)"
-    add = registry.command
-    add(
-        CommandSpec(
-            ("term", "add"),
-            term_add,
-            "Add a term (days between terms count as holidays)",
-            usage="<name> <first day> <last day>",
-            topic=topic,
-            audience=Audience.FACILITATOR,
-            examples=("term add Autumn term 2026-09-02 2026-12-18",),
-        )
+    add_network = registry.commands_in("Network (facilitators)")
+    add_meetings = registry.commands_in("Meetings")
+    add_network(
+        "term add",
+        term_add,
+        "Add a term (days between terms count as holidays)",
+        usage="<name> <first day> <last day>",
+        audience=Audience.FACILITATOR,
+        examples=("term add Autumn term 2026-09-02 2026-12-18",),
     )
-    add(
-        CommandSpec(
-            ("holiday", "add"),
-            holiday_add,
-            "Add a holiday; recurring meetings skip it",
-            usage="<name> <first day> [<last day>]",
-            topic=topic,
-            audience=Audience.FACILITATOR,
-            examples=(
-                "holiday add Half term 2026-10-26 2026-10-30",
-                "holiday add INSET day 2027-01-04",
-            ),
-        )
+    add_network(
+        "holiday add",
+        holiday_add,
+        "Add a holiday; recurring meetings skip it",
+        usage="<name> <first day> [<last day>]",
+        audience=Audience.FACILITATOR,
+        examples=(
+            "holiday add Half term 2026-10-26 2026-10-30",
+            "holiday add INSET day 2027-01-04",
+        ),
     )
-    add(
-        CommandSpec(
-            ("term", "remove"),
-            term_remove,
-            "Remove a term or holiday",
-            usage="<name>",
-            topic=topic,
-            audience=Audience.FACILITATOR,
-            examples=("term remove Half term",),
-        )
+    add_network(
+        "term remove",
+        term_remove,
+        "Remove a term or holiday",
+        usage="<name>",
+        audience=Audience.FACILITATOR,
+        examples=("term remove Half term",),
     )
-    add(
-        CommandSpec(
-            ("term", "list"),
-            term_list,
-            "The network's terms and holidays",
-            topic="Meetings",
-        )
-    )
+    add_meetings("term list", term_list, "The network's terms and holidays")

@@ -5,16 +5,12 @@ gets suggested pairings — reds with greens, ambers in threes, across schools."
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Connection
 
 from bot.checkins import answers, cadence, closing, digest, history, rounds
 from bot.registry import (
     Audience,
     ButtonSpec,
-    CommandHandler,
-    CommandSpec,
     FormSpec,
     PersonalDataSpec,
     Registry,
@@ -32,10 +28,7 @@ def _erase_member(connection: Connection, member_id: int) -> None:
 
 
 def register(registry: Registry) -> None:
-    def add(words: str, handler: CommandHandler, summary: str, **options: Any) -> None:
-        registry.command(
-            CommandSpec(tuple(words.split()), handler, summary, topic=TOPIC, **options)
-        )
+    add = registry.commands_in(TOPIC)
 
     add(
         "checkin",

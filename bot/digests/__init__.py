@@ -15,61 +15,36 @@ from bot.digests.weekly import (
     send_weekly,
 )
 from bot.events import Command
-from bot.registry import Audience, CommandSpec, Registry, TimerSpec
+from bot.registry import Audience, Registry, TimerSpec
 from bot.replies import Reply
 
 
 def register(registry: Registry) -> None:
-    topic = "Digests (leaders and facilitators)"
-    registry.command(
-        CommandSpec(
-            ("digest",),
-            commands.digest,
-            "A week's engagement digest: the network's (facilitators) or your groups' (leaders)",
-            usage="[week] [group]",
-            topic=topic,
-            audience=Audience.LEADER,
-            examples=("digest", "digest last A-level Chemistry", "digest 2026-W47"),
-            slow=True,
-        )
+    add = registry.commands_in("Digests (leaders and facilitators)")
+    add(
+        "digest",
+        commands.digest,
+        "A week's engagement digest: the network's (facilitators) or your groups' (leaders)",
+        usage="[week] [group]",
+        audience=Audience.LEADER,
+        examples=("digest", "digest last A-level Chemistry", "digest 2026-W47"),
+        slow=True,
     )
-    registry.command(
-        CommandSpec(
-            ("digest", "schedule"),
-            commands.digest_schedule,
-            "When the weekly digest goes out",
-            usage="[weekday HH:MM]",
-            topic=topic,
-            audience=Audience.LEADER,
-            examples=("digest schedule Monday 07:30",),
-        )
+    add(
+        "digest schedule",
+        commands.digest_schedule,
+        "When the weekly digest goes out",
+        usage="[weekday HH:MM]",
+        audience=Audience.LEADER,
+        examples=("digest schedule Monday 07:30",),
     )
-    registry.command(
-        CommandSpec(
-            ("digest", "off"),
-            commands.digest_off,
-            "Stop the weekly digest",
-            topic=topic,
-            audience=Audience.FACILITATOR,
-        )
-    )
-    registry.command(
-        CommandSpec(
-            ("digest", "on"),
-            commands.digest_on,
-            "Restart the weekly digest",
-            topic=topic,
-            audience=Audience.FACILITATOR,
-        )
-    )
-    registry.command(
-        CommandSpec(
-            ("digest", "health"),
-            health_rule,
-            "How group health is judged (new, growing, steady, drifting, stale)",
-            topic=topic,
-            audience=Audience.LEADER,
-        )
+    add("digest off", commands.digest_off, "Stop the weekly digest", audience=Audience.FACILITATOR)
+    add("digest on", commands.digest_on, "Restart the weekly digest", audience=Audience.FACILITATOR)
+    add(
+        "digest health",
+        health_rule,
+        "How group health is judged (new, growing, steady, drifting, stale)",
+        audience=Audience.LEADER,
     )
     registry.timer(TimerSpec(KIND, deliver_weekly))
     registry.timer(TimerSpec(SEND_KIND, send_weekly))

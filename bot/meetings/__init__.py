@@ -11,7 +11,6 @@ from bot.meetings.scheduling import ICS_BUTTON
 from bot.registry import (
     Audience,
     ButtonSpec,
-    CommandSpec,
     FormSpec,
     PersonalDataSpec,
     Registry,
@@ -23,74 +22,50 @@ TOPIC = "Meetings"
 
 
 def register(registry: Registry) -> None:
-    add = registry.command
+    add = registry.commands_in(TOPIC)
+    add("meetings", browse.list_meetings, "Sessions coming up in your groups")
     add(
-        CommandSpec(
-            ("meetings",),
-            browse.list_meetings,
-            "Sessions coming up in your groups",
-            topic=TOPIC,
-        )
+        "meeting",
+        browse.show_meeting,
+        "A meeting and its sessions (skipped ones included)",
+        usage="<number>",
+        examples=("meeting 12", "meeting 12.3"),
     )
     add(
-        CommandSpec(
-            ("meeting",),
-            browse.show_meeting,
-            "A meeting and its sessions (skipped ones included)",
-            usage="<number>",
-            topic=TOPIC,
-            examples=("meeting 12", "meeting 12.3"),
-        )
+        "meeting schedule",
+        schedule_input.schedule_command,
+        "Schedule a meeting or a series; alone, it opens a form (`help meeting schedule` has the whole one-line form)",
+        usage='["Title" <date> <time> [for 90m] [every week…] [until <date>] [at "Place"] …]',
+        audience=Audience.LEADER,
+        examples=(
+            'meeting schedule "Moderation twilight" 2026-12-03 16:00 for 90m every 2 weeks until 2027-03-25 at "Ridgeway School, room 4" remind 1d,1h',
+            'meeting schedule "Exam debrief" 3 Dec 2026 4pm online https://meet.example/chem',
+            'meeting schedule "Subject network" 2027-01-07 16:30 monthly 6 times',
+            "meeting schedule",
+        ),
     )
     add(
-        CommandSpec(
-            ("meeting", "schedule"),
-            schedule_input.schedule_command,
-            "Schedule a meeting or a series; alone, it opens a form (`help meeting schedule` "
-            "has the whole one-line form)",
-            usage='["Title" <date> <time> [for 90m] [every week…] [until <date>] [at "Place"] …]',
-            topic=TOPIC,
-            audience=Audience.LEADER,
-            examples=(
-                'meeting schedule "Moderation twilight" 2026-12-03 16:00 for 90m every 2 weeks '
-                'until 2027-03-25 at "Ridgeway School, room 4" remind 1d,1h',
-                'meeting schedule "Exam debrief" 3 Dec 2026 4pm online https://meet.example/chem',
-                'meeting schedule "Subject network" 2027-01-07 16:30 monthly 6 times',
-                "meeting schedule",
-            ),
-        )
+        "meeting cancel",
+        changes.cancel_command,
+        "Cancel one session (12.3) or all still to come (12 all); people are told",
+        usage="<number> [all]",
+        audience=Audience.LEADER,
+        examples=("meeting cancel 12.3", "meeting cancel 12 all"),
     )
     add(
-        CommandSpec(
-            ("meeting", "cancel"),
-            changes.cancel_command,
-            "Cancel one session (12.3) or all still to come (12 all); people are told",
-            usage="<number> [all]",
-            topic=TOPIC,
-            audience=Audience.LEADER,
-            examples=("meeting cancel 12.3", "meeting cancel 12 all"),
-        )
+        "meeting move",
+        changes.move_command,
+        "Move one session, or all still to come, to a new date and/or time",
+        usage="<number> [all] [<date>] [<time>]",
+        audience=Audience.LEADER,
+        examples=("meeting move 12.3 2026-12-10 16:00", "meeting move 12 all 16:30"),
     )
     add(
-        CommandSpec(
-            ("meeting", "move"),
-            changes.move_command,
-            "Move one session, or all still to come, to a new date and/or time",
-            usage="<number> [all] [<date>] [<time>]",
-            topic=TOPIC,
-            audience=Audience.LEADER,
-            examples=("meeting move 12.3 2026-12-10 16:00", "meeting move 12 all 16:30"),
-        )
-    )
-    add(
-        CommandSpec(
-            ("meeting", "ics"),
-            browse.ics_command,
-            "A calendar file (.ics) with every session of a meeting",
-            usage="<number>",
-            topic=TOPIC,
-            examples=("meeting ics 12",),
-        )
+        "meeting ics",
+        browse.ics_command,
+        "A calendar file (.ics) with every session of a meeting",
+        usage="<number>",
+        examples=("meeting ics 12",),
     )
     registry.button(ButtonSpec(RSVP_ACTION, rsvp.press_rsvp))
     registry.button(ButtonSpec(ICS_BUTTON, press_ics))

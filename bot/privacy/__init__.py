@@ -5,35 +5,14 @@ from __future__ import annotations
 
 from bot.privacy import rights, upkeep
 from bot.privacy.foundation import DECLARED
-from bot.registry import ButtonSpec, CommandSpec, Registry, TimerSpec
+from bot.registry import ButtonSpec, Registry, TimerSpec
 
 
 def register(registry: Registry) -> None:
-    topic = "Your data"
-    registry.command(
-        CommandSpec(
-            ("privacy",),
-            rights.privacy,
-            "What Staffroom holds about you, and why",
-            topic=topic,
-        )
-    )
-    registry.command(
-        CommandSpec(
-            ("my", "data"),
-            rights.my_data,
-            "Get a file with everything Staffroom holds about you",
-            topic=topic,
-        )
-    )
-    registry.command(
-        CommandSpec(
-            ("forget", "me"),
-            rights.forget_me,
-            "Erase everything Staffroom holds about you (asks first)",
-            topic=topic,
-        )
-    )
+    add = registry.commands_in("Your data")
+    add("privacy", rights.privacy, "What Staffroom holds about you, and why")
+    add("my data", rights.my_data, "Get a file with everything Staffroom holds about you")
+    add("forget me", rights.forget_me, "Erase everything Staffroom holds about you (asks first)")
     registry.button(ButtonSpec(rights.FORGET_ACTION, rights.press_forget))
     registry.button(ButtonSpec(rights.KEEP_ACTION, rights.press_keep))
     registry.timer(TimerSpec(upkeep.DAILY_UPKEEP, upkeep.daily_upkeep))

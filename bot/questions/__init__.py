@@ -20,91 +20,65 @@ from bot.questions import (
     settings,
 )
 from bot.questions.form import ASK_FORM
-from bot.registry import Audience, ButtonSpec, CommandSpec, FormSpec, Registry
+from bot.registry import Audience, ButtonSpec, FormSpec, Registry
 
 TOPIC = "Anonymous questions"
 
 
 def register(registry: Registry) -> None:
-    add = registry.command
+    add = registry.commands_in(TOPIC)
+    add_setting = registry.commands_in("Network (facilitators)")
     add(
-        CommandSpec(
-            ("ask",),
-            asking.ask,
-            "Ask your group a question anonymously (a form opens)",
-            topic=TOPIC,
-            examples=("ask",),
-        )
+        "ask", asking.ask, "Ask your group a question anonymously (a form opens)", examples=("ask",)
     )
     add(
-        CommandSpec(
-            ("ask", "followup"),
-            followups.ask_followup,
-            "Add to a question you asked, still anonymously",
-            usage="#N <text>",
-            topic=TOPIC,
-            examples=("ask followup #12 It was Paper 2 only, not Paper 1",),
-        )
+        "ask followup",
+        followups.ask_followup,
+        "Add to a question you asked, still anonymously",
+        usage="#N <text>",
+        examples=("ask followup #12 It was Paper 2 only, not Paper 1",),
     )
     add(
-        CommandSpec(
-            ("ask", "resolve"),
-            followups.ask_resolve,
-            "Mark a question you asked as answered",
-            usage="#N [summary]",
-            topic=TOPIC,
-            examples=("ask resolve #12 The grade boundaries moved nationally",),
-        )
+        "ask resolve",
+        followups.ask_resolve,
+        "Mark a question you asked as answered",
+        usage="#N [summary]",
+        examples=("ask resolve #12 The grade boundaries moved nationally",),
     )
     add(
-        CommandSpec(
-            ("questions", "mine"),
-            followups.my_questions,
-            "Your open anonymous questions (only you see them)",
-            topic=TOPIC,
-        )
+        "questions mine",
+        followups.my_questions,
+        "Your open anonymous questions (only you see them)",
     )
     add(
-        CommandSpec(
-            ("questions",),
-            browsing.list_questions,
-            "The newest anonymous questions (of a group, or the network)",
-            usage="[group]",
-            topic=TOPIC,
-            examples=("questions A-level Chemistry",),
-        )
+        "questions",
+        browsing.list_questions,
+        "The newest anonymous questions (of a group, or the network)",
+        usage="[group]",
+        examples=("questions A-level Chemistry",),
     )
     add(
-        CommandSpec(
-            ("question",),
-            browsing.show_question,
-            "Read one question with its follow-ups and replies",
-            usage="#N",
-            topic=TOPIC,
-            examples=("question #12",),
-        )
+        "question",
+        browsing.show_question,
+        "Read one question with its follow-ups and replies",
+        usage="#N",
+        examples=("question #12",),
     )
     add(
-        CommandSpec(
-            ("question", "hide"),
-            moderation.hide,
-            "Hide a question, giving the reason (nobody can see who asked)",
-            usage="#N <reason>",
-            topic=TOPIC,
-            audience=Audience.LEADER,
-            examples=("question hide #12 it names a colleague",),
-        )
+        "question hide",
+        moderation.hide,
+        "Hide a question, giving the reason (nobody can see who asked)",
+        usage="#N <reason>",
+        audience=Audience.LEADER,
+        examples=("question hide #12 it names a colleague",),
     )
-    add(
-        CommandSpec(
-            ("network", "questions"),
-            settings.network_questions,
-            "Settings for anonymous questions: the facilitators' alert, the daily limit",
-            usage="[alert <schools> | limit <per day>]",
-            topic="Network (facilitators)",
-            audience=Audience.FACILITATOR,
-            examples=("network questions alert 3", "network questions limit 5"),
-        )
+    add_setting(
+        "network questions",
+        settings.network_questions,
+        "Settings for anonymous questions: the facilitators' alert, the daily limit",
+        usage="[alert <schools> | limit <per day>]",
+        audience=Audience.FACILITATOR,
+        examples=("network questions alert 3", "network questions limit 5"),
     )
     registry.form(FormSpec(ASK_FORM, asking.ask_submitted))
     registry.button(ButtonSpec(render.CONFIRM, asking.press_confirm))

@@ -9,7 +9,6 @@ from bot.reflections import prompts, summaries
 from bot.registry import (
     Audience,
     ButtonSpec,
-    CommandSpec,
     FormSpec,
     PersonalDataSpec,
     Registry,
@@ -19,26 +18,21 @@ from storage import reflections
 
 
 def register(registry: Registry) -> None:
-    registry.command(
-        CommandSpec(
-            ("reflect",),
-            prompts.reflect_command,
-            "Reflect on your latest meeting (or the one named)",
-            usage="[number]",
-            topic="Meetings",
-            examples=("reflect", "reflect 12.3"),
-        )
+    add = registry.commands_in("Meetings")
+    add(
+        "reflect",
+        prompts.reflect_command,
+        "Reflect on your latest meeting (or the one named)",
+        usage="[number]",
+        examples=("reflect", "reflect 12.3"),
     )
-    registry.command(
-        CommandSpec(
-            ("meeting", "reflections"),
-            summaries.leader_view,
-            "Read every reflection on a session",
-            usage="<number>",
-            topic="Meetings",
-            audience=Audience.LEADER,
-            examples=("meeting reflections 12.3",),
-        )
+    add(
+        "meeting reflections",
+        summaries.leader_view,
+        "Read every reflection on a session",
+        usage="<number>",
+        audience=Audience.LEADER,
+        examples=("meeting reflections 12.3",),
     )
     registry.button(ButtonSpec(prompts.OPEN_BUTTON, prompts.press_open))
     registry.form(FormSpec(prompts.FORM_ID, prompts.submit_reflection))
