@@ -1,7 +1,12 @@
-"""The Slack adapter's wiring on slack-bolt's `AsyncApp`, and how it acknowledges in time.
+"""The Slack adapter's listeners, and how they acknowledge in time.
 
-Slack wants every request acknowledged within three seconds. The bolt app runs with
-`process_before_response=True`, so the HTTP response is sent as soon as a listener returns
+The listeners receive Slack's requests in one of two ways: from slack-bolt's `AsyncApp` in
+this process (Socket Mode), or forwarded by the intake process (HTTP mode,
+`adapters.slack.intake`), which then gives each request a `deadline` by which its
+acknowledgement must be decided. Either way the listeners are the same.
+
+Slack wants every request acknowledged within three seconds. Bolt runs with
+`process_before_response=True`, so the response is sent as soon as a listener acknowledges
 (bolt's other mode polls for the ack every 10 ms), and each listener decides:
 
 * a slash command from someone whose profile is cached gives the core `COMMAND_BUDGET`
@@ -17,7 +22,7 @@ Slack wants every request acknowledged within three seconds. The bolt app runs w
 * button presses and events are acknowledged at once and handled in the background.
 
 Whichever way, one decision point sends each answer exactly once: in the acknowledgement or
-afterwards, never both.
+afterwards, never both. No budget runs past a forwarded request's deadline.
 
 Events API retries are de-duplicated on `event_id` in a bounded in-memory set: enough for one
 process (Slack retries within minutes); with several replicas a retry that reaches another
@@ -28,7 +33,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -40,6 +47,7 @@ from adapters.slack import blocks, translate
 from adapters.slack.answers import Answers, form_origin
 from adapters.slack.forms import FORM_CALLBACK, FormOrigin, field_errors, form_view
 from adapters.slack.identity import ProfileCache
+from adapters.slack.link import Holds, Kind
 from adapters.slack.pace import CorePace
 from adapters.slack.recent import Recent
 from adapters.slack.sender import SlackSender
@@ -84,8 +92,11 @@ class SlackAdapter:
         form_budget: float = FORM_BUDGET,
     ) -> None:
         self.core = core
-        self.command_budget = command_budget
+        self._command_budget = command_budget
         self.form_budget = form_budget
+        self.on_holds_changed: Callable[[], None] = lambda: None
+        """Called whenever `holds()` may have changed (the intake's link sets it, to pass new
+        holds on)."""
         self.profiles = ProfileCache(client)
         self.pace = CorePace(core)
         self.answers = Answers(SlackSender(client))
@@ -112,6 +123,38 @@ class SlackAdapter:
         self.bolt.event("member_joined_channel")(self.on_member_joined)
         self.bolt.event("app_home_opened")(self.on_home_opened)
 
+    @property
+    def command_budget(self) -> float:
+        return self._command_budget
+
+    @command_budget.setter
+    def command_budget(self, seconds: float) -> None:
+        self._command_budget = seconds
+        self.on_holds_changed()
+
+    def holds(self) -> Holds:
+        """How long a forwarded request's acknowledgement may wait for an answer: none for a
+        command while the core is too far behind to answer one within the budget."""
+        keeping_up = self.pace.expected_wait() <= self.command_budget
+        return Holds(
+            command=self.command_budget if keeping_up else 0.0, submission=self.form_budget
+        )
+
+    def receive(self, kind: Kind, ack: Ack, body: dict[str, Any], deadline: float) -> None:
+        """A request forwarded by the intake: handled like one from bolt, within `deadline`."""
+        if kind == "command":
+            self.spawn(self.on_command(ack, body, deadline=deadline))
+        elif kind == "action":
+            self.spawn(self.on_action(ack, body))
+        elif kind == "submission":
+            self.spawn(self.on_submission(ack, body, deadline=deadline))
+        elif kind == "message":
+            self.spawn(self.on_message(body))
+        elif kind == "member_joined":
+            self.spawn(self.on_member_joined(body))
+        else:
+            self.spawn(self.on_home_opened(body))
+
     # --- background work --------------------------------------------------------------
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
@@ -121,6 +164,7 @@ class SlackAdapter:
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self.tasks.discard(task)
+        self.on_holds_changed()  # an answer finished: the core may have caught up
         if not task.cancelled() and task.exception() is not None:
             log.error("background Slack work failed", exc_info=task.exception())
 
@@ -140,12 +184,15 @@ class SlackAdapter:
 
     # --- interactions -----------------------------------------------------------------
 
-    async def on_command(self, ack: Ack, body: dict[str, Any]) -> None:
+    async def on_command(
+        self, ack: Ack, body: dict[str, Any], *, deadline: float = math.inf
+    ) -> None:
         slow = self._is_slow(body.get("text") or "")
         speaker = translate.command_speaker(body)
         budget = self.command_budget if self.profiles.cached(speaker) and not slow else 0.0
         if self.pace.expected_wait() > budget:
             budget = 0.0  # the core is behind: this answer cannot be ready in time
+        budget = min(budget, deadline - time.monotonic())
         answering = asyncio.ensure_future(self._command(speaker, body))
         if not await self._within(answering, budget):
             if slow:
@@ -182,11 +229,14 @@ class SlackAdapter:
         if origin.surface == "home":
             await self._publish_home(actor)
 
-    async def on_submission(self, ack: Ack, body: dict[str, Any]) -> None:
+    async def on_submission(
+        self, ack: Ack, body: dict[str, Any], *, deadline: float = math.inf
+    ) -> None:
         answering = asyncio.ensure_future(self._submission(body))
         form_id = FormOrigin.decode(body["view"].get("private_metadata") or "").form_id
         spec = self.core.registry.forms.get(form_id)
         budget = 0.0 if spec is not None and spec.slow else self.form_budget
+        budget = min(budget, deadline - time.monotonic())
         if not await self._within(answering, budget):
             await ack()
             self.spawn(self._answer_later(answering))

@@ -1,6 +1,7 @@
 """Starting the Slack adapter for `staffroom run`: Socket Mode when `SLACK_APP_TOKEN` is set (no
-public URL needed), otherwise an aiohttp server for HTTP mode on `SLACK_HTTP_PORT` at
-`SLACK_HTTP_PATH`; either way the outbox's Slack sender is registered with the delivery worker.
+public URL needed), otherwise HTTP mode, served on `SLACK_HTTP_PORT` at `SLACK_HTTP_PATH` by
+the intake process (`adapters.slack.intake`); either way the outbox's Slack sender is
+registered with the delivery worker.
 
 Two Web API clients share one connection pool: the outbox's does not wait out rate limits
 (the delivery worker reschedules on `RateLimited`, so a 429 never blocks other channels),
@@ -13,7 +14,6 @@ import logging
 from dataclasses import dataclass
 
 import aiohttp
-from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
@@ -24,6 +24,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackAdapter
+from adapters.slack.intake_process import IntakeProcess
+from adapters.slack.link import IntakeConfig
 from adapters.slack.sender import SlackSender, slack_error
 from bot.app import Staffroom, StartupError
 from bot.config import Settings
@@ -73,15 +75,24 @@ class RunningSlack:
 
     adapter: SlackAdapter
     session: aiohttp.ClientSession
-    http: web.AppRunner | None = None
+    intake: IntakeProcess | None = None
     socket: AsyncSocketModeHandler | None = None
-    port: int | None = None
+
+    @property
+    def port(self) -> int | None:
+        return self.intake.port if self.intake is not None else None
+
+    async def settle(self) -> None:
+        """Wait until every request received so far has been handled and answered."""
+        if self.intake is not None:
+            await self.intake.sync()
+        await self.adapter.drain()
 
     async def stop(self) -> None:
         if self.socket is not None:
             await self.socket.close_async()
-        if self.http is not None:
-            await self.http.cleanup()
+        if self.intake is not None:
+            await self.intake.stop()
         await self.adapter.drain()
         await self.session.close()
 
@@ -116,13 +127,25 @@ async def start(app: Staffroom) -> RunningSlack:
     adapter = SlackAdapter(
         app.core, client=interactive, bot=bot, signing_secret=secret.get_secret_value()
     )
-    server = web.AppRunner(
-        adapter.bolt.web_app(path=settings.slack_http_path, port=settings.slack_http_port),
-        access_log=None,
+    intake = IntakeProcess(
+        adapter,
+        IntakeConfig(
+            signing_secret=secret.get_secret_value(),
+            host=settings.slack_http_host,
+            port=settings.slack_http_port,
+            path=settings.slack_http_path,
+            team_id=bot.team_id,
+            bot_user_id=bot.bot_user_id,
+            bot_id=bot.bot_id,
+            log_level=settings.log_level,
+            log_format=settings.log_format,
+            holds=adapter.holds(),
+        ),
     )
-    await server.setup()
-    site = web.TCPSite(server, settings.slack_http_host, settings.slack_http_port)
-    await site.start()
-    port = int(server.addresses[0][1])
+    try:
+        port = await intake.start()
+    except StartupError:
+        await session.close()
+        raise
     log.info("Slack: HTTP mode, listening on port %s at %s", port, settings.slack_http_path)
-    return RunningSlack(adapter, session, http=server, port=port)
+    return RunningSlack(adapter, session, intake=intake)

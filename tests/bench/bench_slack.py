@@ -35,14 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-import aiohttp
-from aiohttp import web
-
 from adapters.slack.app import COMMAND_BUDGET
 from tests.adapters.slack.conftest import SIGNING_SECRET, signature
 from tests.adapters.slack.fake_slack import TEAM
+from tests.bench.lean_http import Connection, Receiver
 from tests.bench.slack_servers import PEOPLE, pin, texts
 
+PATH = "/slack/events"
 ANSWER_TIMEOUT = 30.0
 """Seconds to wait for a deferred answer before counting it as lost."""
 
@@ -60,25 +59,21 @@ class ResponseUrls:
     def __init__(self) -> None:
         self.arrivals: dict[str, list[float]] = defaultdict(list)
         self.waiting: dict[str, asyncio.Future[float]] = {}
-        self.port = 0
+        self.receiver = Receiver(self._arrived)
+
+    @property
+    def port(self) -> int:
+        return self.receiver.port
 
     async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/respond/{request_id}", self._arrived)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        self.port = int(runner.addresses[0][1])
+        await self.receiver.start()
 
-    async def _arrived(self, request: web.Request) -> web.Response:
-        at = time.perf_counter()
-        await request.read()
-        request_id = request.match_info["request_id"]
+    def _arrived(self, path: str, at: float) -> None:
+        request_id = path.rsplit("/", 1)[-1]
         self.arrivals[request_id].append(at)
         waiting = self.waiting.pop(request_id, None)
         if waiting is not None and not waiting.done():
             waiting.set_result(at)
-        return web.Response(text="ok")
 
     async def arrival(self, request_id: str) -> float | None:
         """When the first answer for `request_id` arrived (waiting for it); None if lost."""
@@ -100,7 +95,9 @@ class Level:
     in_ack: set[str]
     lost: int
     cpu: float = 0.0
-    """Seconds of CPU the server process used (all its threads, user and system)."""
+    """Seconds of CPU the server used (all its processes and threads, user and system)."""
+    ack_cpu: float = 0.0
+    """Seconds of CPU of the process that acknowledges (ours: the intake; bare: the server)."""
 
 
 def _request(text: str, n: int, response_url: str) -> tuple[bytes, dict[str, str]]:
@@ -133,7 +130,7 @@ class Load:
     through the response_url; `until_answer`: a client's next request waits for the answer
     (else only for the acknowledgement, and answers are awaited at the end)."""
 
-    url: str
+    port: int
     urls: ResponseUrls
     answers: bool
     until_answer: bool
@@ -142,19 +139,18 @@ class Load:
         level = Level(concurrency, [], [], 0.0, set(), 0)
         queue = iter(enumerate(texts(count)))
         later: list[asyncio.Future[None]] = []
-        connector = aiohttp.TCPConnector(limit=concurrency)
-        async with aiohttp.ClientSession(connector=connector) as session:
+        connections = [Connection("127.0.0.1", self.port) for _ in range(concurrency)]
+        try:
 
-            async def client() -> None:
+            async def client(connection: Connection) -> None:
                 for n, text in queue:
                     request_id = f"{prefix}-{n}"
                     response_url = f"http://127.0.0.1:{self.urls.port}/respond/{request_id}"
                     body, headers = _request(text, n, response_url)
                     started = time.perf_counter()
-                    async with session.post(self.url, data=body, headers=headers) as response:
-                        acknowledgement = await response.read()
-                        if response.status != 200:
-                            raise RuntimeError(f"HTTP {response.status}")
+                    status, acknowledgement = await connection.post(PATH, body, headers)
+                    if status != 200:
+                        raise RuntimeError(f"HTTP {status}")
                     level.acks.append(time.perf_counter() - started)
                     if b'"blocks"' in acknowledgement or not self.answers:
                         level.in_ack.add(request_id)
@@ -167,10 +163,13 @@ class Load:
                         later.append(answer)
 
             started = time.perf_counter()
-            await asyncio.gather(*(client() for _ in range(concurrency)))
+            await asyncio.gather(*map(client, connections))
             await asyncio.gather(*later)
             level.elapsed = time.perf_counter() - started
             return level
+        finally:
+            for connection in connections:
+                connection.close()
 
     async def _answer(self, level: Level, request_id: str, started: float) -> None:
         arrived = await self.urls.arrival(request_id)
@@ -193,20 +192,21 @@ async def measure(
         stdout=asyncio.subprocess.PIPE,
     )
     assert child.stdout is not None
-    _, port, _, core_ms = (await child.stdout.readline()).decode().split()
-    url = f"http://127.0.0.1:{port}/slack/events"
+    _, port, _, core_ms, _, acks = (await child.stdout.readline()).decode().split()
+    server = {child.pid, int(acks)}
     urls = ResponseUrls()
     await urls.start()
-    load = Load(url, urls, answers=kind == "ours", until_answer=until_answer)
+    load = Load(int(port), urls, answers=kind == "ours", until_answer=until_answer)
     try:
         # Warm-up: every person looked up and introduced once.
         warm = await load.run("warm", 10, PEOPLE * 2)
         results = []
         for in_flight in levels:
-            cpu = _cpu_seconds(child.pid)
+            cpu, ack_cpu = sum(map(_cpu_seconds, server)), _cpu_seconds(int(acks))
             requests = count if in_flight > 1 else count // 3
             level = await load.run(f"{len(results)}.{in_flight}", in_flight, requests)
-            level.cpu = _cpu_seconds(child.pid) - cpu
+            level.cpu = sum(map(_cpu_seconds, server)) - cpu
+            level.ack_cpu = _cpu_seconds(int(acks)) - ack_cpu
             results.append(level)
         await asyncio.sleep(0.5)  # time for a stray second answer to show up
         in_ack = set().union(*(level.in_ack for level in [warm, *results]))
@@ -237,7 +237,8 @@ async def run(
     )
     print(
         f"{'server':<15}{'in flight':>10}{'ack p50':>9}{'ack p99':>9}{'answer p50':>12}"
-        f"{'answer p99':>12}{'req/s':>8}{'open':>6}{'CPU ms':>8}{'in ack':>8}{'lost':>6}"
+        f"{'answer p99':>12}{'req/s':>8}{'open':>6}{'CPU ms':>8}{'ack CPU':>9}{'in ack':>8}"
+        f"{'lost':>6}"
     )
     for kind, (rows, _, _) in table.items():
         for level in rows:
@@ -247,19 +248,22 @@ async def run(
                 f"{_p(level.answers, 0.99):>12.1f}{len(level.acks) / level.elapsed:>8,.0f}"
                 f"{sum(level.acks) / level.elapsed:>6.0f}"
                 f"{level.cpu / len(level.acks) * 1000:>8.2f}"
+                f"{level.ack_cpu / len(level.acks) * 1000:>9.2f}"
                 f"{len(level.in_ack) / len(level.acks):>8.0%}{level.lost:>6}"
             )
     ours, core_ms, twice = table["ours"]
     print(
         "req/s: requests answered per second; open: HTTP requests awaiting their ack, on "
-        "average; CPU ms: the server's CPU time per request; in ack: answers carried by the ack"
+        "average; CPU ms: the server's CPU time per request (all its processes); ack CPU: that "
+        "of the process that acknowledges; in ack: answers carried by the ack"
     )
     print(f"answers delivered twice: {twice}; the core alone, one at a time: {core_ms:.2f} ms")
-    print("ours / bare, per level: ack p50, ack p99, server CPU per request")
+    print("ours / bare, per level: ack p50, ack p99, ack CPU per request, server CPU per request")
     for level, bare in zip(ours, table["bare"][0], strict=True):
         ratios = (
             _p(level.acks, 0.5) / _p(bare.acks, 0.5),
             _p(level.acks, 0.99) / _p(bare.acks, 0.99),
+            (level.ack_cpu / len(level.acks)) / max(bare.ack_cpu / len(bare.acks), 1e-9),
             (level.cpu / len(level.acks)) / max(bare.cpu / len(bare.acks), 1e-9),
         )
         print(f"  {level.in_flight:>4} in flight: " + "  ".join(f"{r:.2f}×" for r in ratios))

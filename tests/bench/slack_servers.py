@@ -4,7 +4,8 @@ with the benchmark's people), or a bare slack-bolt `AsyncApp` that only acknowle
 
     python -m tests.bench.slack_servers ours|bare|"bolt defaults" BUDGET_SECONDS
 
-prints `PORT <port> CORE <the core's own ms per command on the benchmark's mix>` once ready.
+prints `PORT <port> CORE <the core's own ms per command on the benchmark's mix> ACKS <pid>`
+once ready, where `pid` is the process that acknowledges (ours: the intake process).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def pin(cpu_index: int) -> None:
         os.sched_setaffinity(0, {cpus[min(cpu_index, len(cpus) - 1)]})
 
 
-async def _serve_ours(fake: FakeSlack, folder: str, budget: float) -> tuple[int, float]:
+async def _serve_ours(fake: FakeSlack, folder: str, budget: float) -> tuple[int, float, int]:
     settings = Settings(
         database_url=f"sqlite:///{folder}/bench.db",
         secret="benchmark-secret-0123456789",  # type: ignore[arg-type]
@@ -80,8 +81,8 @@ async def _serve_ours(fake: FakeSlack, folder: str, budget: float) -> tuple[int,
     core_ms = (time.perf_counter() - started) / (len(commands) - PEOPLE * 2) * 1000
     running = await runner.start(app)
     running.adapter.command_budget = budget
-    assert running.port is not None
-    return running.port, core_ms
+    assert running.intake is not None and running.intake.port and running.intake.pid
+    return running.intake.port, core_ms, running.intake.pid
 
 
 async def _serve_bare(fake: FakeSlack, process_before_response: bool) -> int:
@@ -108,12 +109,12 @@ async def serve(kind: str, budget: float) -> None:
     for n in range(PEOPLE):
         fake.add_user(f"U{n:05d}", f"Bench Teacher {n}")
     with tempfile.TemporaryDirectory() as folder:
-        core_ms = 0.0
+        core_ms, acks = 0.0, os.getpid()
         if kind == "ours":
-            port, core_ms = await _serve_ours(fake, folder, budget)
+            port, core_ms, acks = await _serve_ours(fake, folder, budget)
         else:
             port = await _serve_bare(fake, process_before_response=kind == "bare")
-        print(f"PORT {port} CORE {core_ms}", flush=True)
+        print(f"PORT {port} CORE {core_ms} ACKS {acks}", flush=True)
         await asyncio.Event().wait()  # until the parent ends this process
 
 

@@ -121,7 +121,7 @@ class SlackBot:
 
     async def settle(self) -> None:
         """Let answers being delivered in the background finish."""
-        await self.running.adapter.drain()
+        await self.running.settle()
 
     async def send(
         self, text: str, user: str = "U0FRAN", channel: str = "C0CHEM"

@@ -3,6 +3,10 @@ the adapter starts in the mode its credentials allow."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +18,7 @@ from bot.app import StartupError, build
 from bot.clock import ManualClock
 from bot.config import Settings
 from storage.engine import make_engine
-from tests.adapters.slack.conftest import SlackRequests, command_form
+from tests.adapters.slack.conftest import SlackBot, SlackRequests, command_form
 from tests.adapters.slack.fake_slack import Failure, FakeSlack
 
 
@@ -42,7 +46,7 @@ async def test_http_mode_serves_the_configured_path_only(
                 command_form("help", response_url=fake_slack.response_url("help"))
             )
             assert status == 200
-            await running.adapter.drain()
+            await running.settle()
             [answer] = fake_slack.responses_to("help")  # first contact: answered after the ack
             assert "what I can do" in str(answer)
             status, _ = await SlackRequests(session, f"{root}/slack/events").command(
@@ -64,6 +68,40 @@ async def test_slack_needs_a_signing_secret_or_an_app_token(
     with pytest.raises(StartupError, match="SLACK_APP_TOKEN"):
         await runner.start(app)
     app.core.close()
+
+
+async def test_a_port_in_use_stops_start_up_with_a_clear_message(
+    slack_settings: Callable[..., Settings], clock: ManualClock
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = slack_settings(slack_http_port=port)
+        app = build(settings, clock=clock, engine=make_engine(settings.database_url))
+        with pytest.raises(StartupError, match=f"cannot listen on 127.0.0.1:{port}"):
+            await runner.start(app)
+    app.core.close()
+
+
+async def test_the_intake_process_is_started_again_if_it_dies(slack_bot: SlackBot) -> None:
+    intake = slack_bot.running.intake
+    assert intake is not None and intake.pid is not None
+    await slack_bot.send("whoami")
+    killed = intake.pid
+    os.kill(killed, signal.SIGKILL)
+    for _ in range(300):
+        if intake.pid != killed and intake.port is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert intake.pid != killed
+    url = f"http://127.0.0.1:{intake.port}/slack/events"
+    again = SlackRequests(slack_bot.slack.session, url)
+    form = command_form("help", response_url=slack_bot.fake.response_url("again"))
+    status, ack = await again.command(form)
+    await slack_bot.settle()
+    assert status == 200
+    assert "what I can do" in str(ack or slack_bot.fake.responses_to("again"))
 
 
 def _manifest_list(lines: list[str], key: str) -> set[str]:

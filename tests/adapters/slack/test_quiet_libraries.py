@@ -69,7 +69,7 @@ async def send(
                 answer = await signed.command(body)
             else:
                 answer = await signed.interaction(body)
-            await running.adapter.drain()
+            await running.settle()
             while await app.worker.deliver_due():
                 pass
             return answer

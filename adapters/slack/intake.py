@@ -1,0 +1,255 @@
+"""The Slack intake: a small process of its own that serves Slack's HTTP requests in HTTP mode.
+
+It runs slack-bolt's `AsyncApp` on aiohttp, which verifies each request's signature and
+timestamp and finds its kind; a verified request is forwarded to the bot's process over the
+link (`adapters.slack.link`) and acknowledged as soon as the bot's process says what the
+acknowledgement should carry, or empty once the request's hold has passed. Because it does
+nothing else, an acknowledgement never waits behind the core's work or the answers being
+delivered: a process has one interpreter lock, so in one process it would.
+
+Acknowledgements that reach the intake after it has already acknowledged (a rare race at the
+deadline) are not lost: a command's goes to its `response_url`.
+
+    python -m adapters.slack.intake FD    (started by the bot's process; FD: its end of the link)
+
+It exits when the link closes, so it never outlives the bot's process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import re
+import signal
+import socket
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.forms import FORM_CALLBACK
+from adapters.slack.link import (
+    GRACE,
+    Acknowledge,
+    CannotListen,
+    Forwarded,
+    Holds,
+    IntakeConfig,
+    Kind,
+    Listening,
+    Sync,
+    Synced,
+    frame,
+    read_frame,
+)
+from adapters.slack.recent import Recent
+from bot.logs import configure_logging
+
+log = logging.getLogger("staffroom.slack.intake")
+
+ACKNOWLEDGED = frozenset({"command", "action", "submission"})
+"""Kinds whose listener acknowledges; bolt acknowledges events by itself."""
+LATE_MEMORY = 10_000
+"""Requests already acknowledged whose answer may still arrive (their response_url, if any)."""
+SMOOTHING = 0.1
+"""Weight of the newest answer in the moving average of seconds per answer."""
+FIRST_GUESS = 0.002
+"""Seconds per answer assumed before any has been timed."""
+PROBE_AFTER = 1.0
+"""Seconds without a timed answer after which one command is held anyway, so that an estimate
+made during a burst cannot stop commands from ever being held again."""
+
+
+class AnswerPace:
+    """How soon the bot's process answers a command held now: the commands already held ahead
+    of it, plus one, times its recent seconds per answer (each held command's wait divided by
+    its place in the queue). A burst of commands arriving together is held only as far as it
+    can be answered within the hold; the rest are acknowledged at once."""
+
+    def __init__(self) -> None:
+        self.seconds_per_answer = FIRST_GUESS
+        self.last_timed = 0.0
+
+    def worth_holding(self, held: int, hold: float, now: float) -> bool:
+        return (held + 1) * self.seconds_per_answer <= hold or now - self.last_timed > PROBE_AFTER
+
+    def answered(self, waited: float, place: int, now: float) -> None:
+        self.seconds_per_answer += (waited / place - self.seconds_per_answer) * SMOOTHING
+        self.last_timed = now
+
+
+@dataclass(slots=True)
+class Held:
+    """A request whose acknowledgement waits for the bot's process."""
+
+    answer: asyncio.Future[dict[str, Any]]
+    response_url: str
+    since: float
+    place: int
+
+
+Ack = Callable[..., Awaitable[Any]]
+
+
+class Intake:
+    """Forwards verified requests and acknowledges them with what the bot's process says."""
+
+    def __init__(self, config: IntakeConfig, writer: asyncio.StreamWriter) -> None:
+        self.holds = config.holds
+        self.writer = writer
+        self.ids = itertools.count(1)
+        self.waiting: dict[int, Held] = {}
+        self.late: Recent[int, str] = Recent(LATE_MEMORY)
+        self.pace = AnswerPace()
+        self.delivering: set[asyncio.Future[None]] = set()
+        self.session: aiohttp.ClientSession | None = None
+        bot = AuthorizeResult(
+            enterprise_id=None,
+            team_id=config.team_id,
+            bot_user_id=config.bot_user_id,
+            bot_id=config.bot_id,
+        )
+
+        async def authorize() -> AuthorizeResult:
+            return bot  # bolt uses it to ignore the bot's own messages; no token needed here
+
+        self.bolt = AsyncApp(
+            signing_secret=config.signing_secret,
+            authorize=authorize,
+            process_before_response=True,
+            logger=logging.getLogger("staffroom.slack.bolt"),
+        )
+        anything = re.compile(".*")
+        self.bolt.command(anything)(self._forwarder("command"))
+        self.bolt.action(anything)(self._forwarder("action"))
+        self.bolt.view_submission(FORM_CALLBACK)(self._forwarder("submission"))
+        self.bolt.event("message")(self._forwarder("message"))
+        self.bolt.event("member_joined_channel")(self._forwarder("member_joined"))
+        self.bolt.event("app_home_opened")(self._forwarder("home_opened"))
+
+    def _forwarder(self, kind: Kind) -> Callable[[Ack, dict[str, Any]], Awaitable[None]]:
+        async def forward(ack: Ack, body: dict[str, Any]) -> None:
+            await self.forward(kind, ack, body)
+
+        return forward
+
+    def _hold(self, kind: Kind, now: float) -> float:
+        hold = self.holds.for_kind(kind)
+        if kind == "command" and not self.pace.worth_holding(len(self.waiting), hold, now):
+            return 0.0
+        return hold
+
+    async def forward(self, kind: Kind, ack: Ack, body: dict[str, Any]) -> None:
+        request_id = next(self.ids)
+        now = time.monotonic()
+        hold = self._hold(kind, now)
+        response_url = str(body.get("response_url") or "")
+        if hold <= 0:
+            self.writer.write(frame(Forwarded(request_id, kind, body, now)))
+            if kind in ACKNOWLEDGED:
+                self.late.put(request_id, response_url)
+                await ack()
+            return
+        loop = asyncio.get_running_loop()
+        held = Held(loop.create_future(), response_url, now, len(self.waiting) + 1)
+        self.waiting[request_id] = held
+        self.writer.write(frame(Forwarded(request_id, kind, body, now + hold)))
+        timer = loop.call_later(hold + GRACE, self._give_up, request_id)
+        payload = await held.answer
+        timer.cancel()
+        await ack(**payload)
+
+    def _give_up(self, request_id: int) -> None:
+        held = self.waiting.pop(request_id, None)
+        if held is not None:  # else its acknowledgement has just arrived
+            self.late.put(request_id, held.response_url)
+            held.answer.set_result({})
+
+    def acknowledge(self, message: Acknowledge) -> None:
+        held = self.waiting.pop(message.request_id, None)
+        if held is not None:
+            now = time.monotonic()
+            self.pace.answered(now - held.since, held.place, now)
+            held.answer.set_result(message.payload)
+        elif message.payload:
+            late = asyncio.ensure_future(self._deliver_late(message))
+            self.delivering.add(late)
+            late.add_done_callback(self.delivering.discard)
+
+    async def _deliver_late(self, message: Acknowledge) -> None:
+        response_url = self.late.get(message.request_id)
+        if not response_url:
+            log.warning("an answer came after Slack's deadline and had nowhere else to go")
+            return
+        if self.session is None:
+            self.session = aiohttp.ClientSession()
+        webhook = AsyncWebhookClient(response_url, session=self.session)
+        try:
+            response = await webhook.send_dict({**message.payload, "replace_original": False})
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            log.warning("could not post a late answer to its response_url: %s", error)
+            return
+        if response.status_code >= 400:
+            log.warning("response_url answered HTTP %s", response.status_code)
+
+    async def serve(self, reader: asyncio.StreamReader) -> None:
+        """Follow the bot's process until the link closes."""
+        while True:
+            try:
+                message = await read_frame(reader)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                return
+            if isinstance(message, Acknowledge):
+                self.acknowledge(message)
+            elif isinstance(message, Holds):
+                self.holds = message
+            elif isinstance(message, Sync):
+                self.writer.write(frame(Synced(message.token)))
+
+    async def close(self) -> None:
+        await asyncio.gather(*self.delivering)
+        if self.session is not None:
+            await self.session.close()
+
+
+async def run(fd: int) -> int:
+    link = socket.socket(fileno=fd)
+    reader, writer = await asyncio.open_unix_connection(sock=link)
+    config = await read_frame(reader)
+    assert isinstance(config, IntakeConfig)
+    configure_logging(config.log_level, config.log_format)
+    intake = Intake(config, writer)
+    server = web.AppRunner(intake.bolt.web_app(path=config.path, port=config.port), access_log=None)
+    await server.setup()
+    try:
+        await web.TCPSite(server, config.host, config.port).start()
+    except OSError as error:
+        writer.write(frame(CannotListen(f"{config.host}:{config.port}: {error.strerror}")))
+        await writer.drain()
+        return 1
+    writer.write(frame(Listening(int(server.addresses[0][1]))))
+    try:
+        await intake.serve(reader)
+    finally:
+        await server.cleanup()
+        await intake.close()
+    return 0
+
+
+def main() -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the bot's process decides when
+    # the intake stops (by closing the link), so the intake ignores it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(asyncio.run(run(int(sys.argv[1]))))
+
+
+if __name__ == "__main__":
+    main()

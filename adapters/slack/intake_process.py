@@ -1,0 +1,192 @@
+"""The bot's side of HTTP mode: starting the Slack intake process (`adapters.slack.intake`),
+handing each request it forwards to the adapter's listeners, sending back their
+acknowledgements and the current holds, and starting the intake again if it ever dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import itertools
+import logging
+import socket
+import sys
+import time
+from typing import Any
+
+from adapters.slack.app import SlackAdapter
+from adapters.slack.link import (
+    GRACE,
+    Acknowledge,
+    CannotListen,
+    Forwarded,
+    IntakeConfig,
+    Listening,
+    Sync,
+    Synced,
+    frame,
+    read_frame,
+)
+from bot.app import StartupError
+
+log = logging.getLogger("staffroom.slack")
+
+START_TIMEOUT = 30.0
+"""Seconds the intake may take to start serving before start-up gives up."""
+RESTART_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+"""Seconds to wait before each attempt to start a failed intake again (the last repeats)."""
+
+
+async def spawn_intake() -> tuple[
+    asyncio.subprocess.Process, asyncio.StreamReader, asyncio.StreamWriter
+]:
+    """A new intake process, and this process's end of the link to it (nothing sent yet)."""
+    ours, theirs = socket.socketpair()
+    with theirs:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "adapters.slack.intake",
+            str(theirs.fileno()),
+            pass_fds=(theirs.fileno(),),
+        )
+    reader, writer = await asyncio.open_unix_connection(sock=ours)
+    return process, reader, writer
+
+
+class RemoteAck:
+    """A listener's `ack` for a forwarded request: sent to the intake, which replies to Slack.
+
+    An empty acknowledgement after the deadline is not sent (the intake has already sent it);
+    one with content always is, so that an answer decided at the deadline is never lost."""
+
+    def __init__(self, link: IntakeProcess, request_id: int, deadline: float) -> None:
+        self.link = link
+        self.request_id = request_id
+        self.deadline = deadline
+
+    async def __call__(self, **payload: Any) -> None:
+        if payload or time.monotonic() < self.deadline + GRACE:
+            self.link.send(Acknowledge(self.request_id, payload))
+
+
+class IntakeProcess:
+    """The running intake process and the link to it."""
+
+    def __init__(self, adapter: SlackAdapter, config: IntakeConfig) -> None:
+        self.adapter = adapter
+        self.config = config
+        self.port: int | None = None
+        self.pid: int | None = None
+        self._process: asyncio.subprocess.Process | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._following: asyncio.Task[None] | None = None
+        self._restarting: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._holds = adapter.holds()
+        self._syncs: dict[int, asyncio.Future[None]] = {}
+        self._tokens = itertools.count(1)
+        adapter.on_holds_changed = self.refresh_holds
+
+    async def start(self) -> int:
+        """Start the intake; the port it listens on. A port in use stops start-up clearly."""
+        process, reader, writer = await spawn_intake()
+        self._holds = self.adapter.holds()
+        writer.write(frame(dataclasses.replace(self.config, holds=self._holds)))
+        try:
+            first = await asyncio.wait_for(read_frame(reader), START_TIMEOUT)
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError) as error:
+            process.kill()
+            await process.wait()
+            writer.close()
+            raise StartupError("The Slack intake process did not start (see the log).") from error
+        if isinstance(first, CannotListen):
+            await process.wait()
+            writer.close()
+            raise StartupError(f"Slack HTTP mode cannot listen on {first.reason}.")
+        assert isinstance(first, Listening)
+        self._process, self._writer, self.port, self.pid = process, writer, first.port, process.pid
+        self._following = asyncio.ensure_future(self._follow(reader))
+        return first.port
+
+    def send(self, message: object) -> None:
+        if self._writer is not None and not self._writer.is_closing():
+            self._writer.write(frame(message))
+
+    def refresh_holds(self) -> None:
+        """Tell the intake the holds, if they have changed since it was last told."""
+        holds = self.adapter.holds()
+        if holds != self._holds:
+            self._holds = holds
+            self.send(holds)
+
+    async def _follow(self, reader: asyncio.StreamReader) -> None:
+        while True:
+            try:
+                message = await read_frame(reader)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                break
+            if isinstance(message, Forwarded):
+                ack = RemoteAck(self, message.request_id, message.deadline)
+                self.adapter.receive(message.kind, ack, message.body, message.deadline)
+                self.refresh_holds()
+            elif isinstance(message, Synced):
+                self._syncs.pop(message.token).set_result(None)
+        if not self._stopping:
+            self._restarting = asyncio.ensure_future(self._restart())
+
+    async def _restart(self) -> None:
+        for attempt in itertools.count():
+            delay = RESTART_DELAYS[min(attempt, len(RESTART_DELAYS) - 1)]
+            log.error("the Slack intake process stopped; starting it again in %g s", delay)
+            await asyncio.sleep(delay)
+            if self._stopping:
+                return
+            await self._discard()
+            try:
+                port = await self.start()
+            except StartupError as error:
+                log.error("%s", error)
+                continue
+            log.info("Slack: the intake is listening again on port %s", port)
+            return
+
+    async def sync(self) -> None:
+        """Return once every request the intake has forwarded so far has been received."""
+        if self._writer is None:
+            return
+        token = next(self._tokens)
+        synced = self._syncs[token] = asyncio.get_running_loop().create_future()
+        self.send(Sync(token))
+        await synced
+
+    async def _discard(self) -> None:
+        for waiting in self._syncs.values():
+            waiting.cancel()
+        self._syncs.clear()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._process is not None:
+            if self._process.returncode is None:
+                self._process.kill()
+            await self._process.wait()
+            self._process = None
+
+    async def stop(self) -> None:
+        """Close the link (the intake stops serving and exits) and wait for the process."""
+        self._stopping = True
+        if self._restarting is not None:
+            self._restarting.cancel()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._process is not None:
+            try:
+                await asyncio.wait_for(self._process.wait(), 5.0)
+            except TimeoutError:
+                self._process.kill()
+                await self._process.wait()
+            self._process = None
+        if self._following is not None:
+            await self._following
