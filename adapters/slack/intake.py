@@ -18,6 +18,7 @@ It exits when the link closes, so it never outlives the bot's process.
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import logging
 import re
@@ -59,29 +60,36 @@ ACKNOWLEDGED = frozenset({"command", "action", "submission"})
 """Kinds whose listener acknowledges; bolt acknowledges events by itself."""
 LATE_MEMORY = 10_000
 """Requests already acknowledged whose answer may still arrive (their response_url, if any)."""
-SMOOTHING = 0.1
-"""Weight of the newest answer in the moving average of seconds per answer."""
+SMOOTHING = 0.2
+"""Weight of the newest timing in the moving average of seconds per answer."""
 FIRST_GUESS = 0.002
 """Seconds per answer assumed before any has been timed."""
 PROBE_AFTER = 1.0
-"""Seconds without a timed answer after which one command is held anyway, so that an estimate
-made during a burst cannot stop commands from ever being held again."""
+"""Seconds without a timing after which one command is held anyway, so that an estimate made
+during a burst cannot stop commands from ever being held again."""
 
 
 class AnswerPace:
     """How soon the bot's process answers a command held now: the commands already held ahead
     of it, plus one, times its recent seconds per answer (each held command's wait divided by
-    its place in the queue). A burst of commands arriving together is held only as far as it
-    can be answered within the hold; the rest are acknowledged at once."""
+    its place in the queue; a wait cut short by the hold counts as what it is, a lower bound).
+    A burst of commands is held only as far as it can be answered within the hold, and the
+    rest are acknowledged at once."""
 
     def __init__(self) -> None:
         self.seconds_per_answer = FIRST_GUESS
         self.last_timed = 0.0
 
     def worth_holding(self, held: int, hold: float, now: float) -> bool:
-        return (held + 1) * self.seconds_per_answer <= hold or now - self.last_timed > PROBE_AFTER
+        if (held + 1) * self.seconds_per_answer <= hold:
+            return True
+        if now - self.last_timed > PROBE_AFTER:
+            self.last_timed = now  # one probe, then wait for what it shows
+            return True
+        return False
 
-    def answered(self, waited: float, place: int, now: float) -> None:
+    def timed(self, waited: float, place: int, now: float) -> None:
+        """A held command was answered, or given up on, after `waited` seconds."""
         self.seconds_per_answer += (waited / place - self.seconds_per_answer) * SMOOTHING
         self.last_timed = now
 
@@ -170,6 +178,8 @@ class Intake:
     def _give_up(self, request_id: int) -> None:
         held = self.waiting.pop(request_id, None)
         if held is not None:  # else its acknowledgement has just arrived
+            now = time.monotonic()
+            self.pace.timed(now - held.since, held.place, now)
             self.late.put(request_id, held.response_url)
             held.answer.set_result({})
 
@@ -177,7 +187,7 @@ class Intake:
         held = self.waiting.pop(message.request_id, None)
         if held is not None:
             now = time.monotonic()
-            self.pace.answered(now - held.since, held.place, now)
+            self.pace.timed(now - held.since, held.place, now)
             held.answer.set_result(message.payload)
         elif message.payload:
             late = asyncio.ensure_future(self._deliver_late(message))
@@ -236,6 +246,9 @@ async def run(fd: int) -> int:
         await writer.drain()
         return 1
     writer.write(frame(Listening(int(server.addresses[0][1]))))
+    # What start-up created lives as long as the process: leaving it out of the collector's
+    # full passes keeps those passes short, and they run on the acknowledgement path.
+    gc.freeze()
     try:
         await intake.serve(reader)
     finally:

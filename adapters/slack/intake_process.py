@@ -109,6 +109,10 @@ class IntakeProcess:
         self._following = asyncio.ensure_future(self._follow(reader))
         return first.port
 
+    def serving(self) -> bool:
+        """Whether the intake is running and linked (readiness: Slack can reach the bot)."""
+        return self._writer is not None and self._process is not None
+
     def send(self, message: object) -> None:
         if self._writer is not None and not self._writer.is_closing():
             self._writer.write(frame(message))
@@ -132,6 +136,7 @@ class IntakeProcess:
                 self.refresh_holds()
             elif isinstance(message, Synced):
                 self._syncs.pop(message.token).set_result(None)
+        self._unlink()
         if not self._stopping:
             self._restarting = asyncio.ensure_future(self._restart())
 
@@ -160,13 +165,18 @@ class IntakeProcess:
         self.send(Sync(token))
         await synced
 
-    async def _discard(self) -> None:
+    def _unlink(self) -> None:
+        """Close the link: nothing more will be forwarded through it, so no sync waits."""
         for waiting in self._syncs.values():
-            waiting.cancel()
+            if not waiting.done():
+                waiting.set_result(None)
         self._syncs.clear()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+    async def _discard(self) -> None:
+        self._unlink()
         if self._process is not None:
             if self._process.returncode is None:
                 self._process.kill()
@@ -178,9 +188,7 @@ class IntakeProcess:
         self._stopping = True
         if self._restarting is not None:
             self._restarting.cancel()
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self._unlink()
         if self._process is not None:
             try:
                 await asyncio.wait_for(self._process.wait(), 5.0)

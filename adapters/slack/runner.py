@@ -147,5 +147,6 @@ async def start(app: Staffroom) -> RunningSlack:
     except StartupError:
         await session.close()
         raise
+    app.readiness.add("Slack intake", intake.serving)
     log.info("Slack: HTTP mode, listening on port %s at %s", port, settings.slack_http_path)
     return RunningSlack(adapter, session, intake=intake)

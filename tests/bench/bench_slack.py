@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from adapters.slack.app import COMMAND_BUDGET
@@ -94,10 +97,17 @@ class Level:
     elapsed: float
     in_ack: set[str]
     lost: int
+    first_acks: list[float] = field(default_factory=list)
+    """Each client's first acknowledgement: it includes opening the connection, and the
+    clients all start together, so these are kept out of the percentiles and shown apart."""
     cpu: float = 0.0
     """Seconds of CPU the server used (all its processes and threads, user and system)."""
     ack_cpu: float = 0.0
     """Seconds of CPU of the process that acknowledges (ours: the intake; bare: the server)."""
+
+    @property
+    def requests(self) -> int:
+        return len(self.acks) + len(self.first_acks)
 
 
 def _request(text: str, n: int, response_url: str) -> tuple[bytes, dict[str, str]]:
@@ -136,53 +146,110 @@ class Load:
     until_answer: bool
 
     async def run(self, prefix: str, concurrency: int, count: int) -> Level:
+        """`concurrency` clients, each sending its next command once the last is done."""
         level = Level(concurrency, [], [], 0.0, set(), 0)
         queue = iter(enumerate(texts(count)))
         later: list[asyncio.Future[None]] = []
         connections = [Connection("127.0.0.1", self.port) for _ in range(concurrency)]
+
+        async def client(connection: Connection) -> None:
+            fresh = True
+            for n, text in queue:
+                answer = await self._send(level, f"{prefix}-{n}", n, text, connection, fresh)
+                fresh = False
+                if answer is not None and self.until_answer:
+                    await answer
+                elif answer is not None:
+                    later.append(answer)
+
+        started = time.perf_counter()
         try:
-
-            async def client(connection: Connection) -> None:
-                for n, text in queue:
-                    request_id = f"{prefix}-{n}"
-                    response_url = f"http://127.0.0.1:{self.urls.port}/respond/{request_id}"
-                    body, headers = _request(text, n, response_url)
-                    started = time.perf_counter()
-                    status, acknowledgement = await connection.post(PATH, body, headers)
-                    if status != 200:
-                        raise RuntimeError(f"HTTP {status}")
-                    level.acks.append(time.perf_counter() - started)
-                    if b'"blocks"' in acknowledgement or not self.answers:
-                        level.in_ack.add(request_id)
-                        level.answers.append(level.acks[-1])
-                        continue
-                    answer = asyncio.ensure_future(self._answer(level, request_id, started))
-                    if self.until_answer:
-                        await answer
-                    else:
-                        later.append(answer)
-
-            started = time.perf_counter()
             await asyncio.gather(*map(client, connections))
             await asyncio.gather(*later)
-            level.elapsed = time.perf_counter() - started
-            return level
         finally:
             for connection in connections:
                 connection.close()
+        level.elapsed = time.perf_counter() - started
+        return level
 
-    async def _answer(self, level: Level, request_id: str, started: float) -> None:
+    async def paced(self, prefix: str, rate: float, count: int) -> Level:
+        """Commands sent at a steady `rate` per second whatever the server does (open loop),
+        each on an idle connection or a new one; answers are awaited at the end."""
+        level = Level(0, [], [], 0.0, set(), 0)
+        idle: list[Connection] = []
+        opened: list[Connection] = []
+        sending: list[asyncio.Future[asyncio.Future[None] | None]] = []
+
+        async def one(n: int, text: str) -> asyncio.Future[None] | None:
+            fresh = not idle
+            connection = idle.pop() if idle else Connection("127.0.0.1", self.port)
+            if fresh:
+                opened.append(connection)
+            answer = await self._send(level, f"{prefix}-{n}", n, text, connection, fresh)
+            idle.append(connection)
+            return answer
+
+        started = time.perf_counter()
+        try:
+            for n, text in enumerate(texts(count)):
+                await asyncio.sleep(max(0.0, started + n / rate - time.perf_counter()))
+                sending.append(asyncio.ensure_future(one(n, text)))
+            answers = await asyncio.gather(*sending)
+            await asyncio.gather(*(answer for answer in answers if answer is not None))
+        finally:
+            for connection in opened:
+                connection.close()
+        level.elapsed = time.perf_counter() - started
+        return level
+
+    async def _send(
+        self, level: Level, request_id: str, n: int, text: str, connection: Connection, fresh: bool
+    ) -> asyncio.Future[None] | None:
+        """Send one command and time its ack; the wait for its answer, unless the ack had it.
+        A request on a `fresh` connection is timed apart (it includes connecting)."""
+        response_url = f"http://127.0.0.1:{self.urls.port}/respond/{request_id}"
+        body, headers = _request(text, n, response_url)
+        started = time.perf_counter()
+        status, acknowledgement = await connection.post(PATH, body, headers)
+        if status != 200:
+            raise RuntimeError(f"HTTP {status}")
+        acked = time.perf_counter() - started
+        (level.first_acks if fresh else level.acks).append(acked)
+        if b'"blocks"' in acknowledgement or not self.answers:
+            level.in_ack.add(request_id)
+            if not fresh:
+                level.answers.append(acked)
+            return None
+        return asyncio.ensure_future(self._answer(level, request_id, started, not fresh))
+
+    async def _answer(self, level: Level, request_id: str, started: float, counted: bool) -> None:
         arrived = await self.urls.arrival(request_id)
         if arrived is None:
             level.lost += 1
-        else:
+        elif counted:
             level.answers.append(arrived - started)
 
 
+async def _measured(server: set[int], acks: int, level: Coroutine[Any, Any, Level]) -> Level:
+    """Run one level with the load generator's garbage collector off (its pauses would count
+    as the server's latency) and note the server's CPU time."""
+    cpu, ack_cpu = sum(map(_cpu_seconds, server)), _cpu_seconds(acks)
+    gc.collect()
+    gc.disable()
+    try:
+        result = await level
+    finally:
+        gc.enable()
+    result.cpu = sum(map(_cpu_seconds, server)) - cpu
+    result.ack_cpu = _cpu_seconds(acks) - ack_cpu
+    return result
+
+
 async def measure(
-    kind: str, levels: list[int], count: int, budget_ms: float, until_answer: bool
+    kind: str, levels: list[int], count: int, budget_ms: float, until_answer: bool, rate: float
 ) -> tuple[list[Level], float, int]:
-    """The levels for one server, the core's own ms/command, and answers delivered twice."""
+    """The levels for one server (the last at a steady `rate`), the core's own ms/command,
+    and answers delivered twice."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -202,12 +269,12 @@ async def measure(
         warm = await load.run("warm", 10, PEOPLE * 2)
         results = []
         for in_flight in levels:
-            cpu, ack_cpu = sum(map(_cpu_seconds, server)), _cpu_seconds(int(acks))
             requests = count if in_flight > 1 else count // 3
-            level = await load.run(f"{len(results)}.{in_flight}", in_flight, requests)
-            level.cpu = sum(map(_cpu_seconds, server)) - cpu
-            level.ack_cpu = _cpu_seconds(int(acks)) - ack_cpu
-            results.append(level)
+            running = load.run(f"{len(results)}.{in_flight}", in_flight, requests)
+            results.append(await _measured(server, int(acks), running))
+        if rate:
+            paced = load.paced("paced", rate, count)
+            results.append(await _measured(server, int(acks), paced))
         await asyncio.sleep(0.5)  # time for a stray second answer to show up
         in_ack = set().union(*(level.in_ack for level in [warm, *results]))
         twice = sum(
@@ -226,36 +293,46 @@ def _p(values: list[float], share: float) -> float:
 
 
 async def run(
-    levels: list[int], count: int, budget_ms: float, servers: list[str], until_answer: bool
+    levels: list[int],
+    count: int,
+    budget_ms: float,
+    servers: list[str],
+    until_answer: bool,
+    rate: float,
 ) -> None:
     pin(1)
-    table = {kind: await measure(kind, levels, count, budget_ms, until_answer) for kind in servers}
+    table = {
+        kind: await measure(kind, levels, count, budget_ms, until_answer, rate) for kind in servers
+    }
     print(
         f"signed slash commands over HTTP; {count} per level (a third at 1 in flight); "
         f"command budget {budget_ms:g} ms; a request is in flight until its "
         + ("answer is visible" if until_answer else "acknowledgement (answers pile up)")
+        + (f"; last, {count} sent at a steady {rate:g}/s" if rate else "")
     )
     print(
         f"{'server':<15}{'in flight':>10}{'ack p50':>9}{'ack p99':>9}{'answer p50':>12}"
         f"{'answer p99':>12}{'req/s':>8}{'open':>6}{'CPU ms':>8}{'ack CPU':>9}{'in ack':>8}"
-        f"{'lost':>6}"
+        f"{'lost':>6}{'first':>8}"
     )
     for kind, (rows, _, _) in table.items():
         for level in rows:
             print(
-                f"{kind:<15}{level.in_flight:>10}{_p(level.acks, 0.5):>9.1f}"
+                f"{kind:<15}{_level_name(level, rate):>10}{_p(level.acks, 0.5):>9.1f}"
                 f"{_p(level.acks, 0.99):>9.1f}{_p(level.answers, 0.5):>12.1f}"
-                f"{_p(level.answers, 0.99):>12.1f}{len(level.acks) / level.elapsed:>8,.0f}"
-                f"{sum(level.acks) / level.elapsed:>6.0f}"
-                f"{level.cpu / len(level.acks) * 1000:>8.2f}"
-                f"{level.ack_cpu / len(level.acks) * 1000:>9.2f}"
-                f"{len(level.in_ack) / len(level.acks):>8.0%}{level.lost:>6}"
+                f"{_p(level.answers, 0.99):>12.1f}{level.requests / level.elapsed:>8,.0f}"
+                f"{(sum(level.acks) + sum(level.first_acks)) / level.elapsed:>6.0f}"
+                f"{level.cpu / level.requests * 1000:>8.2f}"
+                f"{level.ack_cpu / level.requests * 1000:>9.2f}"
+                f"{len(level.in_ack) / level.requests:>8.0%}{level.lost:>6}"
+                f"{max(level.first_acks) * 1000:>8.1f}"
             )
     ours, core_ms, twice = table["ours"]
     print(
         "req/s: requests answered per second; open: HTTP requests awaiting their ack, on "
         "average; CPU ms: the server's CPU time per request (all its processes); ack CPU: that "
-        "of the process that acknowledges; in ack: answers carried by the ack"
+        "of the process that acknowledges; in ack: answers carried by the ack; first: the "
+        "slowest ack of a request that opened its connection (kept out of the percentiles)"
     )
     print(f"answers delivered twice: {twice}; the core alone, one at a time: {core_ms:.2f} ms")
     print("ours / bare, per level: ack p50, ack p99, ack CPU per request, server CPU per request")
@@ -263,10 +340,14 @@ async def run(
         ratios = (
             _p(level.acks, 0.5) / _p(bare.acks, 0.5),
             _p(level.acks, 0.99) / _p(bare.acks, 0.99),
-            (level.ack_cpu / len(level.acks)) / max(bare.ack_cpu / len(bare.acks), 1e-9),
-            (level.cpu / len(level.acks)) / max(bare.cpu / len(bare.acks), 1e-9),
+            (level.ack_cpu / level.requests) / max(bare.ack_cpu / bare.requests, 1e-9),
+            (level.cpu / level.requests) / max(bare.cpu / bare.requests, 1e-9),
         )
-        print(f"  {level.in_flight:>4} in flight: " + "  ".join(f"{r:.2f}×" for r in ratios))
+        print(f"  {_level_name(level, rate):>9}: " + "  ".join(f"{r:.2f}×" for r in ratios))
+
+
+def _level_name(level: Level, rate: float) -> str:
+    return f"{level.in_flight}" if level.in_flight else f"{rate:g}/s"
 
 
 def main() -> None:
@@ -274,7 +355,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--levels", default="1,10,50,100")
-    parser.add_argument("--requests", type=int, default=1000, help="requests per level")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per level")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=300,
+        help="requests per second of the last level, the same for both servers (0: none)",
+    )
     parser.add_argument("--budget-ms", type=float, default=COMMAND_BUDGET * 1000)
     parser.add_argument("--pin", action="store_true", help="servers on CPU 0, the client on CPU 1")
     parser.add_argument("--bolt-defaults", action="store_true", help="also bolt's default mode")
@@ -291,7 +378,9 @@ def main() -> None:
     levels = [int(level) for level in arguments.levels.split(",")]
     servers = ["ours", "bare", *(["bolt defaults"] if arguments.bolt_defaults else [])]
     until_answer = arguments.until == "answer"
-    asyncio.run(run(levels, arguments.requests, arguments.budget_ms, servers, until_answer))
+    asyncio.run(
+        run(levels, arguments.requests, arguments.budget_ms, servers, until_answer, arguments.rate)
+    )
 
 
 if __name__ == "__main__":

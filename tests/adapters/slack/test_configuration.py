@@ -88,13 +88,19 @@ async def test_the_intake_process_is_started_again_if_it_dies(slack_bot: SlackBo
     intake = slack_bot.running.intake
     assert intake is not None and intake.pid is not None
     await slack_bot.send("whoami")
+    assert slack_bot.app.readiness.not_ready() == []
     killed = intake.pid
     os.kill(killed, signal.SIGKILL)
+    for _ in range(100):
+        if not intake.serving():
+            break
+        await asyncio.sleep(0.01)
+    assert slack_bot.app.readiness.not_ready() == ["Slack intake"]  # /readyz says so
     for _ in range(300):
-        if intake.pid != killed and intake.port is not None:
+        if intake.serving():
             break
         await asyncio.sleep(0.05)
-    assert intake.pid != killed
+    assert intake.pid != killed and slack_bot.app.readiness.not_ready() == []
     url = f"http://127.0.0.1:{intake.port}/slack/events"
     again = SlackRequests(slack_bot.slack.session, url)
     form = command_form("help", response_url=slack_bot.fake.response_url("again"))

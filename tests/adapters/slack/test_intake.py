@@ -165,9 +165,19 @@ def test_a_burst_is_held_only_as_far_as_it_can_be_answered_in_time() -> None:
     now = 100.0
     for _ in range(20):  # bursts of three commands held together, answered 10 ms apart
         for place in (1, 2, 3):
-            pace.answered(0.010 * place, place, now)
+            pace.timed(0.010 * place, place, now)
     assert pace.seconds_per_answer == pytest.approx(0.010, rel=0.05)
     assert pace.worth_holding(held=1, hold=0.025, now=now)  # answered within 20 ms
     assert not pace.worth_holding(held=2, hold=0.025, now=now)  # 30 ms: acknowledge at once
-    # Long after the last timed answer, one command is held again to learn the pace afresh.
-    assert pace.worth_holding(held=2, hold=0.025, now=now + 5)
+
+
+def test_after_a_quiet_second_one_command_is_held_to_learn_the_pace_afresh() -> None:
+    pace = AnswerPace()
+    for _ in range(20):
+        pace.timed(0.035, 1, 100.0)  # every hold ran out: the core was far behind
+    assert not pace.worth_holding(held=0, hold=0.025, now=100.5)
+    assert pace.worth_holding(held=0, hold=0.025, now=101.5)  # one probe…
+    assert not pace.worth_holding(held=1, hold=0.025, now=101.5)  # …not a second at once
+    for _ in range(20):
+        pace.timed(0.002, 1, 101.6)  # the core has caught up
+    assert pace.worth_holding(held=0, hold=0.025, now=101.7)
