@@ -9,6 +9,7 @@ import asyncio
 import dataclasses
 import itertools
 import logging
+import os
 import socket
 import sys
 import time
@@ -37,11 +38,19 @@ RESTART_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
 """Seconds to wait before each attempt to start a failed intake again (the last repeats)."""
 
 
+KEPT_SECRET = ("SLACK_", "DISCORD_", "STAFFROOM_", "DATABASE_URL", "TEST_DATABASE_URL")
+"""Environment variables the intake does not inherit: it needs none of the tokens, database
+addresses or the server secret, and receives the signing secret over the link."""
+
+
 async def spawn_intake() -> tuple[
     asyncio.subprocess.Process, asyncio.StreamReader, asyncio.StreamWriter
 ]:
     """A new intake process, and this process's end of the link to it (nothing sent yet)."""
     ours, theirs = socket.socketpair()
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith(KEPT_SECRET)
+    }
     with theirs:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -49,6 +58,7 @@ async def spawn_intake() -> tuple[
             "adapters.slack.intake",
             str(theirs.fileno()),
             pass_fds=(theirs.fileno(),),
+            env=environment,
         )
     reader, writer = await asyncio.open_unix_connection(sock=ours)
     return process, reader, writer

@@ -8,6 +8,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -151,6 +152,22 @@ async def test_a_forged_request_is_refused_and_never_forwarded(link: Link) -> No
     assert status == 401
     link.send(Sync(7))
     assert await link.next() == Synced(7)
+
+
+async def test_the_intake_inherits_no_tokens_or_database_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-must-not-leak")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://staffroom:hunter2@db/staffroom")
+    running, session = await start_intake(Holds(command=0.025, submission=2.0))
+    try:
+        environment = Path(f"/proc/{running.process.pid}/environ").read_bytes()
+        assert b"xoxb-must-not-leak" not in environment and b"hunter2" not in environment
+        assert b"PATH=" in environment
+    finally:
+        await session.close()
+        running.writer.close()
+        await running.process.wait()
 
 
 async def test_the_intake_exits_when_the_bots_process_goes_away() -> None:
