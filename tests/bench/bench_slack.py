@@ -1,24 +1,29 @@
 """Benchmark: signed `/staffroom` slash commands over HTTP at rising concurrency against the
-Slack adapter in HTTP mode (the whole bot, file-backed SQLite, the fake Slack Web API) and, in
-the same run, against a bare slack-bolt `AsyncApp` that only acknowledges. Prints per level
-the acknowledgement latency, the answer latency (p50/p99, as the client sees them), requests
-answered per second and the server's CPU time per request.
+bot in Slack HTTP mode (the whole bot, file-backed SQLite, the fake Slack Web API) and, in the
+same run, against a bare slack-bolt `AsyncApp` that only acknowledges; then both at the same
+steady rate. Prints per level the acknowledgement latency, the answer latency (p50/p99, as the
+client sees them), requests answered per second, and CPU time per request: the whole server's
+and that of the process that acknowledges (ours: the Slack intake).
 
-    uv run python -m tests.bench.bench_slack [--levels 1,10,50,100] [--requests 1000]
-        [--budget-ms 25] [--until answer|ack] [--pin] [--bolt-defaults]
+    uv run python -m tests.bench.bench_slack [--levels 1,10,50,100] [--requests 2000]
+        [--rate 300] [--budget-ms 25] [--until answer|ack] [--pin] [--bolt-defaults]
 
 The answer latency runs from sending a request until its answer is visible: in the
-acknowledgement when it carries one, otherwise when the adapter's POST to the command's
-`response_url` arrives at a small aiohttp endpoint in this process (loopback only), matched by
-request id. By default a request is in flight until it is answered, so N in flight means N
-people each waiting for an answer; `--until ack` sends the next request as soon as the
-previous one is acknowledged (N open HTTP requests; answers the core cannot keep up with pile
-up until the level's end). For bare bolt the acknowledgement is the answer. Answers that never
-arrive, or arrive twice, are counted and printed.
+acknowledgement when it carries one, otherwise when the bot's POST to the command's
+`response_url` arrives at a small endpoint in this process (loopback only), matched by request
+id. By default a request is in flight until it is answered, so N in flight means N people each
+waiting for an answer; `--until ack` sends the next request as soon as the previous one is
+acknowledged (N open HTTP requests; answers the core cannot keep up with pile up until the
+level's end). The last level sends `--rate` requests a second whatever the server does. For
+bare bolt the acknowledgement is the answer. Answers that never arrive, or arrive twice, are
+counted and printed. Each client's first request opens its connection, and the clients start
+together: those are timed apart ("first") and kept out of the percentiles.
 
-Each server runs in its own process (`tests.bench.slack_servers`) and the load generator in
+Each server runs in its own processes (`tests.bench.slack_servers`) and the load generator in
 this one (`--pin` puts them on separate CPUs), so the client's work is not counted as the
-server's. `--budget-ms` sets the adapter's command budget; `--bolt-defaults` adds a bare app
+server's; the generator speaks plain HTTP (`tests.bench.lean_http`) and switches its garbage
+collector off during a level, so that neither its own cost nor its pauses are counted as the
+server's latency. `--budget-ms` sets the command budget; `--bolt-defaults` adds a bare app
 with bolt's default `process_before_response=False`.
 Goal (issue 3): ack p99 under 50 ms at 100 in flight; our cost within 1.5× of bare.
 """
