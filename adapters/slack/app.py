@@ -22,7 +22,9 @@ Slack wants every request acknowledged within three seconds. Bolt runs with
 * button presses and events are acknowledged at once and handled in the background.
 
 Whichever way, one decision point sends each answer exactly once: in the acknowledgement or
-afterwards, never both. No budget runs past a forwarded request's deadline.
+afterwards, never both. No budget runs past a forwarded request's deadline, and when the
+intake says an acknowledgement came too late (`ack` returns False), the answer is delivered
+afterwards instead — for a form, outside its modal, which Slack has closed by then.
 
 Events API retries are de-duplicated on `event_id` in a bounded in-memory set: enough for one
 process (Slack retries within minutes); with several replicas a retry that reaches another
@@ -32,6 +34,7 @@ replica may count one message twice.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import math
 import re
@@ -204,9 +207,11 @@ class SlackAdapter:
         reply, origin = answering.result()
         if _fits_in_ack(reply):
             assert reply is not None
-            await ack(response_type=Visibility.EPHEMERAL.value, **blocks.message(reply))
-            return
-        await ack()
+            message = blocks.message(reply)
+            if await _carried(ack, response_type=Visibility.EPHEMERAL.value, **message):
+                return
+        else:
+            await ack()
         self.spawn(self.answers.deliver(reply, origin))
 
     async def _command(self, speaker: Speaker, body: dict[str, Any]) -> Answered:
@@ -238,22 +243,31 @@ class SlackAdapter:
         budget = 0.0 if spec is not None and spec.slow else self.form_budget
         budget = min(budget, deadline - time.monotonic())
         if not await self._within(answering, budget):
-            await ack()
-            self.spawn(self._answer_later(answering))
+            await ack()  # this closes the modal
+            self.spawn(self._answer_after_closing(answering))
             return
         reply, origin = answering.result()
+        payload: dict[str, Any]
         if reply is not None and reply.field_errors:
-            await ack(**field_errors(reply.field_errors, body["view"].get("blocks") or []))
+            payload = field_errors(reply.field_errors, body["view"].get("blocks") or [])
         elif reply is not None and reply.form is not None:
             opened = form_origin(reply.form.form_id, reply.form.context, origin)
-            await ack(response_action="update", view=form_view(reply.form, opened, reply.blocks))
+            view = form_view(reply.form, opened, reply.blocks)
+            payload = {"response_action": "update", "view": view}
         elif reply is not None and reply.blocks and origin.channel is None:
             # Opened where there is no channel (the App Home): show the answer in the modal.
-            await ack(response_action="update", view=blocks.result_view(reply))
+            payload = {"response_action": "update", "view": blocks.result_view(reply)}
             self.spawn(self._home_of(translate.interaction_speaker(body)))
         else:
             await ack()
             self.spawn(self.answers.deliver(reply, origin))
+            return
+        if not await _carried(ack, **payload):
+            self.spawn(self.answers.deliver(reply, _modal_closed(origin)))
+
+    async def _answer_after_closing(self, answering: asyncio.Future[Answered]) -> None:
+        reply, origin = await answering
+        await self.answers.deliver(reply, _modal_closed(origin))
 
     async def _submission(self, body: dict[str, Any]) -> Answered:
         actor = await self.profiles.actor(translate.interaction_speaker(body))
@@ -299,6 +313,20 @@ class SlackAdapter:
     async def _publish_home(self, actor: Actor) -> None:
         reply = await self.core.handle(translate.home(actor))
         await self.answers.publish_home(actor.user_id, reply or HOME_WITHOUT_NETWORK)
+
+
+async def _carried(ack: Ack, **payload: Any) -> bool:
+    """Acknowledge with `payload`; whether Slack got it. Bolt's own `ack` always delivers (it
+    returns the response); the intake's says False when it had acknowledged already, and the
+    answer must then go another way."""
+    return await ack(**payload) is not False
+
+
+def _modal_closed(origin: Origin) -> Origin:
+    """Where to answer a submission whose modal has closed: not in the modal any more."""
+    if origin.surface != "modal":
+        return origin
+    return dataclasses.replace(origin, surface="channel", view_id=None)
 
 
 def _fits_in_ack(reply: Reply | None) -> bool:

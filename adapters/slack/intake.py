@@ -7,8 +7,9 @@ acknowledgement should carry, or empty once the request's hold has passed. Becau
 nothing else, an acknowledgement never waits behind the core's work or the answers being
 delivered: a process has one interpreter lock, so in one process it would.
 
-Acknowledgements that reach the intake after it has already acknowledged (a rare race at the
-deadline) are not lost: a command's goes to its `response_url`.
+An acknowledgement that reaches the intake after it has already acknowledged (a rare race at
+the deadline) is not lost: the intake says `TooLate`, and the bot's process delivers the answer
+another way.
 
     python -m adapters.slack.intake FD    (started by the bot's process; FD: its end of the link)
 
@@ -30,17 +31,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.forms import FORM_CALLBACK
 from adapters.slack.link import (
     GRACE,
     Acknowledge,
     CannotListen,
+    Carried,
     Forwarded,
     Holds,
     IntakeConfig,
@@ -48,18 +48,17 @@ from adapters.slack.link import (
     Listening,
     Sync,
     Synced,
+    TooLate,
+    UnknownMessage,
     frame,
     read_frame,
 )
-from adapters.slack.recent import Recent
 from bot.logs import configure_logging
 
 log = logging.getLogger("staffroom.slack.intake")
 
 ACKNOWLEDGED = frozenset({"command", "action", "submission"})
 """Kinds whose listener acknowledges; bolt acknowledges events by itself."""
-LATE_MEMORY = 10_000
-"""Requests already acknowledged whose answer may still arrive (their response_url, if any)."""
 SMOOTHING = 0.2
 """Weight of the newest timing in the moving average of seconds per answer."""
 FIRST_GUESS = 0.002
@@ -99,7 +98,6 @@ class Held:
     """A request whose acknowledgement waits for the bot's process."""
 
     answer: asyncio.Future[dict[str, Any]]
-    response_url: str
     since: float
     place: int
 
@@ -115,10 +113,7 @@ class Intake:
         self.writer = writer
         self.ids = itertools.count(1)
         self.waiting: dict[int, Held] = {}
-        self.late: Recent[int, str] = Recent(LATE_MEMORY)
         self.pace = AnswerPace()
-        self.delivering: set[asyncio.Future[None]] = set()
-        self.session: aiohttp.ClientSession | None = None
         bot = AuthorizeResult(
             enterprise_id=None,
             team_id=config.team_id,
@@ -159,15 +154,13 @@ class Intake:
         request_id = next(self.ids)
         now = time.monotonic()
         hold = self._hold(kind, now)
-        response_url = str(body.get("response_url") or "")
         if hold <= 0:
             self.writer.write(frame(Forwarded(request_id, kind, body, now)))
             if kind in ACKNOWLEDGED:
-                self.late.put(request_id, response_url)
                 await ack()
             return
         loop = asyncio.get_running_loop()
-        held = Held(loop.create_future(), response_url, now, len(self.waiting) + 1)
+        held = Held(loop.create_future(), now, len(self.waiting) + 1)
         self.waiting[request_id] = held
         self.writer.write(frame(Forwarded(request_id, kind, body, now + hold)))
         timer = loop.call_later(hold + GRACE, self._give_up, request_id)
@@ -180,7 +173,6 @@ class Intake:
         if held is not None:  # else its acknowledgement has just arrived
             now = time.monotonic()
             self.pace.timed(now - held.since, held.place, now)
-            self.late.put(request_id, held.response_url)
             held.answer.set_result({})
 
     def acknowledge(self, message: Acknowledge) -> None:
@@ -189,26 +181,9 @@ class Intake:
             now = time.monotonic()
             self.pace.timed(now - held.since, held.place, now)
             held.answer.set_result(message.payload)
-        elif message.payload:
-            late = asyncio.ensure_future(self._deliver_late(message))
-            self.delivering.add(late)
-            late.add_done_callback(self.delivering.discard)
-
-    async def _deliver_late(self, message: Acknowledge) -> None:
-        response_url = self.late.get(message.request_id)
-        if not response_url:
-            log.warning("an answer came after Slack's deadline and had nowhere else to go")
-            return
-        if self.session is None:
-            self.session = aiohttp.ClientSession()
-        webhook = AsyncWebhookClient(response_url, session=self.session)
-        try:
-            response = await webhook.send_dict({**message.payload, "replace_original": False})
-        except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            log.warning("could not post a late answer to its response_url: %s", error)
-            return
-        if response.status_code >= 400:
-            log.warning("response_url answered HTTP %s", response.status_code)
+        if message.payload:
+            verdict = Carried if held is not None else TooLate
+            self.writer.write(frame(verdict(message.request_id)))
 
     async def serve(self, reader: asyncio.StreamReader) -> None:
         """Follow the bot's process until the link closes."""
@@ -217,17 +192,15 @@ class Intake:
                 message = await read_frame(reader)
             except (asyncio.IncompleteReadError, ConnectionError):
                 return
+            except UnknownMessage as error:
+                log.error("%s", error)
+                continue
             if isinstance(message, Acknowledge):
                 self.acknowledge(message)
             elif isinstance(message, Holds):
                 self.holds = message
             elif isinstance(message, Sync):
                 self.writer.write(frame(Synced(message.token)))
-
-    async def close(self) -> None:
-        await asyncio.gather(*self.delivering)
-        if self.session is not None:
-            await self.session.close()
 
 
 async def run(fd: int) -> int:
@@ -253,14 +226,15 @@ async def run(fd: int) -> int:
         await intake.serve(reader)
     finally:
         await server.cleanup()
-        await intake.close()
     return 0
 
 
 def main() -> None:
-    # Ctrl-C in a terminal reaches the whole process group: the bot's process decides when
-    # the intake stops (by closing the link), so the intake ignores it.
+    # Ctrl-C in a terminal, or a supervisor stopping the whole process group, reaches the
+    # intake too: the bot's process decides when it stops (by closing the link, once it has
+    # stopped taking requests), so the intake ignores both.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     sys.exit(asyncio.run(run(int(sys.argv[1]))))
 
 

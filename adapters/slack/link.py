@@ -1,8 +1,9 @@
 """The link between the Slack intake process and the bot's process: the messages they exchange
-over one Unix socket pair, and how each is framed (a 4-byte length, then a pickle).
+over one Unix socket pair, and how each is framed (a 4-byte length, then a JSON object naming
+its type).
 
-Pickle is safe here: the socket pair is created by the bot's process and handed only to the
-intake process it starts, so nothing else can write to it.
+JSON rather than pickle: the intake is the process that reads requests from the internet, and
+whatever it sends is read as data of the listed types, never as code to run.
 
 Times are `time.monotonic()` readings, which on Linux are one clock for every process on the
 machine, so a deadline set by the intake means the same instant to the bot's process.
@@ -11,7 +12,8 @@ machine, so a deadline set by the intake means the same instant to the bot's pro
 from __future__ import annotations
 
 import asyncio
-import pickle
+import dataclasses
+import json
 import struct
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -30,7 +32,7 @@ GRACE = 0.010
 class IntakeConfig:
     """Sent first, by the bot's process: everything the intake needs to serve Slack."""
 
-    signing_secret: str
+    signing_secret: str = field(repr=False)
     host: str
     port: int
     path: str
@@ -85,10 +87,26 @@ class Forwarded:
 
 @dataclass(frozen=True, slots=True)
 class Acknowledge:
-    """What to send Slack as the acknowledgement of request `request_id` (empty: nothing)."""
+    """What to send Slack as the acknowledgement of request `request_id` (empty: nothing).
+    The intake answers one with content by `Carried` or `TooLate`."""
 
     request_id: int
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """The acknowledgement of request `request_id` carried what the bot's process sent."""
+
+    request_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class TooLate:
+    """Request `request_id` had already been acknowledged empty: the bot's process must
+    deliver what it sent some other way."""
+
+    request_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +122,57 @@ class Synced:
     token: int
 
 
+class UnknownMessage(ValueError):
+    """A frame that is not one of the link's messages."""
+
+
+_TYPES: dict[str, type[Any]] = {
+    kind.__name__: kind
+    for kind in (
+        IntakeConfig,
+        Holds,
+        Listening,
+        CannotListen,
+        Forwarded,
+        Acknowledge,
+        Carried,
+        TooLate,
+        Sync,
+        Synced,
+    )
+}
+
+
+def _plain(message: Any) -> dict[str, Any]:
+    fields = {
+        f.name: _plain(value) if dataclasses.is_dataclass(value) else value
+        for f in dataclasses.fields(message)
+        for value in (getattr(message, f.name),)
+    }
+    return {"type": type(message).__name__, **fields}
+
+
+def _build(fields: dict[str, Any]) -> object:
+    kind = _TYPES[fields.pop("type")]
+    if kind is IntakeConfig:  # the one message with a message inside
+        fields["holds"] = _build(fields["holds"])
+    return kind(**fields)
+
+
 def frame(message: object) -> bytes:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    data = json.dumps(_plain(message), separators=(",", ":")).encode()
     return _LENGTH.pack(len(data)) + data
+
+
+def parse(data: bytes) -> object:
+    """The message in one frame's data; `UnknownMessage` if it is not one of the link's."""
+    try:
+        return _build(json.loads(data))
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise UnknownMessage(f"not a link message: {error}") from error
 
 
 async def read_frame(reader: asyncio.StreamReader) -> object:
     """The next message; raises `asyncio.IncompleteReadError` when the other side has gone."""
     (length,) = _LENGTH.unpack(await reader.readexactly(_LENGTH.size))
-    return pickle.loads(await reader.readexactly(length))
+    return parse(await reader.readexactly(length))

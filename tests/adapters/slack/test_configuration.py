@@ -4,6 +4,7 @@ the adapter starts in the mode its credentials allow."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -18,6 +19,7 @@ from bot.app import StartupError, build
 from bot.clock import ManualClock
 from bot.config import Settings
 from storage.engine import make_engine
+from tests.adapters.slack import trial_feature
 from tests.adapters.slack.conftest import SlackBot, SlackRequests, command_form
 from tests.adapters.slack.fake_slack import Failure, FakeSlack
 
@@ -108,6 +110,76 @@ async def test_the_intake_process_is_started_again_if_it_dies(slack_bot: SlackBo
     await slack_bot.settle()
     assert status == 200
     assert "what I can do" in str(ack or slack_bot.fake.responses_to("again"))
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    for _ in range(400):
+        if condition():
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError("timed out waiting")
+
+
+async def test_an_answer_held_when_the_intake_dies_reaches_its_own_requester(
+    slack_bot: SlackBot,
+) -> None:
+    gate = trial_feature.hold_command(slack_bot.app.core.registry)
+    adapter, intake = slack_bot.running.adapter, slack_bot.running.intake
+    assert intake is not None
+    await slack_bot.send("whoami")  # Fran is looked up: her commands may be held
+    adapter.command_budget = 2.0
+    first = command_form("trial hold", response_url=slack_bot.fake.response_url("before"))
+    sending = asyncio.ensure_future(slack_bot.slack.command(first))
+    await _until(lambda: adapter.pace.waiting == 1)  # the core has it
+    killed = intake.pid
+    assert killed is not None
+    os.kill(killed, signal.SIGKILL)
+    with contextlib.suppress(aiohttp.ClientError):
+        await sending  # Slack would see the connection drop, and retry no command
+    await _until(lambda: intake.serving() and intake.pid != killed)
+    # The new intake numbers its requests afresh, so the second held command has the number
+    # the first had (the second request to each intake): it must still get its own answer.
+    again = SlackRequests(slack_bot.slack.session, f"http://127.0.0.1:{intake.port}/slack/events")
+    opening = asyncio.ensure_future(again.command(command_form("whoami")))
+    await asyncio.sleep(0.05)
+    second = command_form("trial hold", response_url=slack_bot.fake.response_url("after"))
+    answering = asyncio.ensure_future(again.command(second))
+    await asyncio.sleep(0.1)  # both are forwarded and queued behind the first
+    gate.set()
+    assert (await opening)[0] == 200
+    status, ack = await answering
+    await slack_bot.settle()
+    assert status == 200
+    [before] = slack_bot.fake.responses_to("before")
+    assert "Released." in str(before["blocks"])
+    after = slack_bot.fake.responses_to("after")
+    assert len(after) + (1 if ack else 0) == 1  # the second answer, exactly once
+
+
+async def test_stopping_while_the_intake_restarts_leaves_no_process_behind(
+    slack_bot: SlackBot,
+) -> None:
+    intake = slack_bot.running.intake
+    assert intake is not None and intake.pid is not None
+    os.kill(intake.pid, signal.SIGKILL)
+    await _until(lambda: not intake.serving())
+    await asyncio.sleep(0.6)  # the restart waits 0.5 s, then starts a new intake
+    await slack_bot.running.stop()
+    assert _running_intakes() == []
+
+
+def _running_intakes() -> list[int]:
+    """This process's children that are intakes and still running (not zombies)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z" and b"slack.intake" in command:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def _manifest_list(lines: list[str], key: str) -> set[str]:

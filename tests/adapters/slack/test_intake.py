@@ -5,6 +5,7 @@ and what Slack gets back. Requests are real signed HTTP requests to the real pro
 from __future__ import annotations
 
 import asyncio
+import struct
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -17,17 +18,18 @@ from adapters.slack.intake import AnswerPace
 from adapters.slack.intake_process import spawn_intake
 from adapters.slack.link import (
     Acknowledge,
+    Carried,
     Forwarded,
     Holds,
     IntakeConfig,
     Listening,
     Sync,
     Synced,
+    TooLate,
     frame,
     read_frame,
 )
 from tests.adapters.slack.conftest import SIGNING_SECRET, SlackRequests, command_form
-from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.payloads import payload
 
 BOT_USER = "U0STAFFBOT"
@@ -103,22 +105,34 @@ async def test_a_command_not_answered_within_its_hold_is_acknowledged_empty(
     assert isinstance(await link.next(), Forwarded)  # the bot's process still has it
 
 
-async def test_an_answer_arriving_after_the_acknowledgement_goes_to_the_response_url(
-    link: Link, fake_slack: FakeSlack
+async def test_an_answer_arriving_after_the_acknowledgement_is_handed_back(
+    link: Link,
 ) -> None:
     link.send(Holds(command=0.05, submission=2.0))
-    form = command_form("help", response_url=fake_slack.response_url("late"))
-    status, ack = await link.slack.command(form)
+    status, ack = await link.slack.command(command_form("help"))
     assert (status, ack) == (200, None)
     forwarded = await link.next()
     assert isinstance(forwarded, Forwarded)
     link.send(Acknowledge(forwarded.request_id, {"response_type": "ephemeral", "text": "Hi"}))
-    for _ in range(200):
-        if fake_slack.responses_to("late"):
-            break
-        await asyncio.sleep(0.01)
-    [posted] = fake_slack.responses_to("late")
-    assert posted["text"] == "Hi" and posted["replace_original"] is False
+    # Slack has its acknowledgement already: the bot's process must deliver "Hi" itself.
+    assert await link.next() == TooLate(forwarded.request_id)
+
+
+async def test_an_answer_in_time_is_confirmed_as_carried(link: Link) -> None:
+    sending = asyncio.ensure_future(link.slack.command(command_form("help")))
+    forwarded = await link.next()
+    assert isinstance(forwarded, Forwarded)
+    answer = {"response_type": "ephemeral", "text": "Hi"}
+    link.send(Acknowledge(forwarded.request_id, answer))
+    assert await link.next() == Carried(forwarded.request_id)
+    assert await sending == (200, answer)
+
+
+async def test_a_stray_frame_is_refused_not_run(link: Link) -> None:
+    link.writer.write(struct.pack("!I", 28) + b'{"type":"os.system","x":"1"}')
+    link.send(Sync(3))
+    assert await link.next() == Synced(3)  # still following the link
+    assert link.process.returncode is None
 
 
 async def test_while_the_core_is_behind_commands_are_acknowledged_at_once(link: Link) -> None:
@@ -183,7 +197,6 @@ def test_a_burst_is_held_only_as_far_as_it_can_be_answered_in_time() -> None:
     for _ in range(20):  # bursts of three commands held together, answered 10 ms apart
         for place in (1, 2, 3):
             pace.timed(0.010 * place, place, now)
-    assert pace.seconds_per_answer == pytest.approx(0.010, rel=0.05)
     assert pace.worth_holding(held=1, hold=0.025, now=now)  # answered within 20 ms
     assert not pace.worth_holding(held=2, hold=0.025, now=now)  # 30 ms: acknowledge at once
 
