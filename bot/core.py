@@ -31,7 +31,7 @@ from bot.registry import Registry
 from bot.replies import Button, Buttons, Reply, Text, Tone
 from bot.router import Resolved, resolve
 from bot.times import zone_names
-from storage import activity, directory
+from storage import activity, deliveries, directory
 from storage.directory import MemberRecord, NetworkRecord
 from storage.uow import unit_of_work
 
@@ -160,6 +160,9 @@ class Core:
     def _handle_once(self, event: Event, routed: _Routed) -> Reply | None:
         with unit_of_work(self.engine) as connection:
             now = self.clock.now()
+            if not _first_delivery(connection, event, now):
+                routed.handler = "repeated delivery"
+                return None
             network = self.network_for(connection, event.actor.platform, event.actor.workspace)
             ctx = self.context(connection, now, network)
             ctx.actor, ctx.place = event.actor, event.place
@@ -315,6 +318,17 @@ def _unknown_command(typed: str, suggestions: tuple[str, ...]) -> Reply:
     lines.append("Type `/staffroom help` to see everything I can do.")
     return Reply(
         (Text(" ".join(lines)), Buttons((Button("Show help", "help.show"),))), tone=Tone.WARNING
+    )
+
+
+def _first_delivery(connection: Connection, event: Event, now: datetime) -> bool:
+    """False for a delivery the platform repeated (on any replica) that was already handled;
+    noted in the event's own transaction, so a failed first handling can be retried."""
+    delivery = event.delivery if isinstance(event, Command | ChannelActivity) else None
+    if delivery is None:
+        return True
+    return deliveries.first_delivery(
+        connection, platform=event.actor.platform, delivery_id=delivery, at=now
     )
 
 

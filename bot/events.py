@@ -48,11 +48,13 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """`/staffroom <text>`: the text is everything after the root command."""
+    """`/staffroom <text>`: the text is everything after the root command. `delivery`: the
+    platform's id for a delivery it may repeat (a direct message via Slack's Events API)."""
 
     actor: Actor
     place: Place
     text: str
+    delivery: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +88,14 @@ class FormSubmit:
 
 @dataclass(frozen=True, slots=True)
 class ChannelActivity:
-    """Someone posted in a channel. Deliberately carries no text: we count, we do not read."""
+    """Someone posted in a channel. Deliberately carries no text: we count, we do not read.
+    `delivery`: the platform's id for a delivery it may repeat (Slack's `event_id`)."""
 
     actor: Actor
     place: Place
     at: datetime
     kind: str = "message"
+    delivery: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

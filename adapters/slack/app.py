@@ -26,9 +26,9 @@ afterwards, never both. No budget runs past a forwarded request's deadline, and 
 intake says an acknowledgement came too late (`ack` returns False), the answer is delivered
 afterwards instead — for a form, outside its modal, which Slack has closed by then.
 
-Events API retries are de-duplicated on `event_id` in a bounded in-memory set: enough for one
-process (Slack retries within minutes); with several replicas a retry that reaches another
-replica may count one message twice.
+Events API retries are de-duplicated on `event_id` by the core, in the database, in the same
+transaction as the event's work, so a retry is handled once whichever replica it reaches
+(an App Home opened twice is simply shown twice).
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ from adapters.slack.forms import FORM_CALLBACK, FormOrigin, field_errors, form_v
 from adapters.slack.identity import ProfileCache
 from adapters.slack.link import Holds, Kind
 from adapters.slack.pace import CorePace
-from adapters.slack.recent import Recent
 from adapters.slack.sender import SlackSender
 from adapters.slack.translate import Origin, Speaker
 from bot.core import Core
@@ -70,7 +69,6 @@ acknowledgements back (README, "Slack acknowledgements")."""
 FORM_BUDGET = 2.0
 """Seconds a form submission waits for the core: field errors can only travel in the ack."""
 WORKING = "Working on it…"
-SEEN_EVENTS = 10_000
 HOME_WITHOUT_NETWORK = Reply.say(
     "**Staffroom**\nThis workspace isn't part of a Staffroom network yet. A workspace admin can "
     "create one with `/staffroom setup <network name>`; `/staffroom help` shows everything."
@@ -103,7 +101,6 @@ class SlackAdapter:
         self.profiles = ProfileCache(client)
         self.pace = CorePace(core)
         self.answers = Answers(SlackSender(client))
-        self.seen_events: Recent[str, bool] = Recent(SEEN_EVENTS)
         self.tasks: set[asyncio.Task[None]] = set()
 
         async def authorize() -> AuthorizeResult:
@@ -276,13 +273,7 @@ class SlackAdapter:
 
     # --- events -----------------------------------------------------------------------
 
-    def _first_delivery(self, body: dict[str, Any]) -> bool:
-        event_id = body.get("event_id")
-        return event_id is None or self.seen_events.first_time(str(event_id), True)
-
     async def on_message(self, body: dict[str, Any]) -> None:
-        if not self._first_delivery(body):
-            return
         activity = translate.channel_activity(body)
         if activity is not None:
             self.spawn(self._handle_quietly(activity))
@@ -290,8 +281,7 @@ class SlackAdapter:
             self.spawn(self._direct_message(body))
 
     async def on_member_joined(self, body: dict[str, Any]) -> None:
-        if self._first_delivery(body):
-            self.spawn(self._handle_quietly(translate.member_joined(body)))
+        self.spawn(self._handle_quietly(translate.member_joined(body)))
 
     async def _handle_quietly(self, event: Event) -> None:
         await self.core.handle(event)
@@ -304,7 +294,7 @@ class SlackAdapter:
             await self.answers.deliver(await self.core.handle(command), origin)
 
     async def on_home_opened(self, body: dict[str, Any]) -> None:
-        if self._first_delivery(body) and translate.wants_home(body):
+        if translate.wants_home(body):
             self.spawn(self._home_of(translate.event_speaker(body)))
 
     async def _home_of(self, speaker: Speaker) -> None:

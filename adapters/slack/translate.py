@@ -193,7 +193,7 @@ def channel_activity(body: Payload) -> ChannelActivity | None:
     place = Place(
         PLATFORM, speaker.workspace, channel=event["channel"], thread=event.get("thread_ts")
     )
-    return ChannelActivity(actor, place, _when(event.get("ts")))
+    return ChannelActivity(actor, place, _when(event.get("ts")), delivery=_delivery(body))
 
 
 def member_joined(body: Payload) -> ChannelActivity:
@@ -202,7 +202,8 @@ def member_joined(body: Payload) -> ChannelActivity:
     speaker = event_speaker(body)
     actor = Actor(PLATFORM, speaker.workspace, speaker.user_id, "")
     place = Place(PLATFORM, speaker.workspace, channel=event["channel"])
-    return ChannelActivity(actor, place, _when(event.get("event_ts")), kind="join")
+    when = _when(event.get("event_ts"))
+    return ChannelActivity(actor, place, when, kind="join", delivery=_delivery(body))
 
 
 def direct_text(text: str) -> str:
@@ -224,7 +225,13 @@ def direct_command(body: Payload, actor: Actor) -> tuple[Command, Origin] | None
         thread=event.get("thread_ts"),
     )
     text = direct_text(event.get("text") or "").strip().removeprefix("/staffroom").strip()
-    return Command(actor, origin.place, text), origin
+    return Command(actor, origin.place, text, delivery=_delivery(body)), origin
+
+
+def _delivery(body: Payload) -> str | None:
+    """The Events API's id for this event, the same in every retry of its delivery."""
+    event_id = body.get("event_id")
+    return str(event_id) if event_id else None
 
 
 def home(actor: Actor) -> HomeOpened:

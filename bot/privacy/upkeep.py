@@ -2,6 +2,9 @@
 network's channel activity up into weekly aggregates, delete per-day detail older than the
 retention period, and drop delivered copies of data exports.
 
+It also forgets the platform delivery ids noted so that a repeated delivery is handled once
+(platforms stop repeating within the hour; a day is kept).
+
 The timer's key names its day, so however many replicas start or run it, each day's upkeep
 is queued and done once; each run queues the next, and a schedule keeper queues it too, so a
 run that failed for good stops only that day's upkeep.
@@ -18,7 +21,7 @@ from sqlalchemy import Connection
 
 from bot.context import Context
 from bot.privacy.foundation import EXPORT_PURPOSE
-from storage import activity_weeks, directory, timers
+from storage import activity_weeks, deliveries, directory, timers
 from storage import personal_data as store
 from storage.timers import TimerRecord
 
@@ -27,6 +30,7 @@ log = logging.getLogger("staffroom.privacy")
 DAILY_UPKEEP = "privacy.upkeep"
 UPKEEP_AT = time(2, 30)  # UTC: a quiet hour in Europe
 EXPORT_COPY_LIFETIME = timedelta(days=1)
+DELIVERY_MEMORY = timedelta(days=1)
 
 
 def months_before(day: date, months: int) -> date:
@@ -63,5 +67,6 @@ def daily_upkeep(timer: TimerRecord, ctx: Context) -> None:
     store.delete_finished_exports(
         ctx.connection, purpose=EXPORT_PURPOSE, before=ctx.now - EXPORT_COPY_LIFETIME
     )
+    deliveries.forget_deliveries_before(ctx.connection, ctx.now - DELIVERY_MEMORY)
     log.info("daily upkeep: %d activity detail rows past retention deleted", deleted)
     schedule_upkeep(ctx.connection, ctx.now)

@@ -12,6 +12,7 @@ from storage.tables.checkins import (
     CheckinPreference,
     CheckinRound,
 )
+from storage.tables.deliveries import PlatformDelivery
 from storage.tables.digests import DigestSetting
 from storage.tables.directory import (
     Identity,
@@ -55,6 +56,7 @@ __all__ = [
     "Membership",
     "Network",
     "OutboxMessage",
+    "PlatformDelivery",
     "Question",
     "QuestionDraft",
     "QuestionFollowup",
