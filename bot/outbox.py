@@ -168,8 +168,11 @@ class Outbox:
             user_id=SEALED,
         )
 
-    def edit(self, *, key: str, reply: Reply, purpose: str) -> None:
-        """Replace the content of the message queued under `key` (the newest edit wins)."""
+    def edit(
+        self, *, key: str, reply: Reply, purpose: str, not_before: datetime | None = None
+    ) -> None:
+        """Replace the content of the message queued under `key` (the newest edit wins); an
+        edit `not_before` a time waits until then, merging with any edit made meanwhile."""
         original = store.destination_of(self._connection, key=key)
         if original is None:
             return
@@ -183,12 +186,22 @@ class Outbox:
             user_id=original.user_id,
             edit_of=key,
             payload=encode_reply(reply),
-            due_at=self._now,
+            due_at=max(self._now, not_before or self._now),
         )
         store.enqueue_replacing(self._connection, message=message, now=self._now)
         self.queued += 1
 
-    def edit_group_post(self, group_id: int, *, key: str, reply: Reply, purpose: str) -> None:
+    def edit_group_post(
+        self,
+        group_id: int,
+        *,
+        key: str,
+        reply: Reply,
+        purpose: str,
+        not_before: datetime | None = None,
+    ) -> None:
         """Replace the content of every channel's copy of a group message."""
         for channel in groups.channels_of_group(self._connection, group_id=group_id):
-            self.edit(key=channel_key(key, channel), reply=reply, purpose=purpose)
+            self.edit(
+                key=channel_key(key, channel), reply=reply, purpose=purpose, not_before=not_before
+            )

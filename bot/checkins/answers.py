@@ -80,7 +80,7 @@ def record_answer(
         now=ctx.now,
     )
     if before is None or before.colour != colour:
-        update_round_post(ctx, round, group)
+        update_round_post(ctx, round, group, batched=True)
     _follow_up_red(ctx, round, group, member, before, after)
     return _confirmation(round, group, after, changed=before is not None)
 

@@ -5,7 +5,7 @@ about, and who gets a leader's prompts (the leaders, or the facilitators when th
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins import parsing, render
@@ -105,14 +105,27 @@ def round_post(ctx: Context, round: RoundRecord, group: GroupRecord) -> Reply:
     )
 
 
-def update_round_post(ctx: Context, round: RoundRecord, group: GroupRecord) -> None:
-    """Edit the round message in place in every channel of the group."""
+COUNTS_EVERY = timedelta(minutes=1)
+"""Live counts change at most this often, on the minute: answers given within one minute show
+together, so a count that moves cannot be matched to the moment one person answered."""
+
+
+def update_round_post(
+    ctx: Context, round: RoundRecord, group: GroupRecord, *, batched: bool = False
+) -> None:
+    """Edit the round message in place in every channel of the group (`batched`: with the
+    other answers of this minute, at its end)."""
     ctx.outbox.edit_group_post(
         group.id,
         key=post_key(round.id),
         reply=round_post(ctx, round, group),
         purpose="checkin.counts",
+        not_before=_next_minute(ctx.now) if batched else None,
     )
+
+
+def _next_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0) + COUNTS_EVERY
 
 
 def start_round(

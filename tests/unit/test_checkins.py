@@ -83,12 +83,28 @@ async def test_a_second_open_round_in_the_group_is_refused(group: ConsoleSession
 
 async def test_counts_are_hidden_until_k_people_answer(group: ConsoleSession) -> None:
     await open_round(group)
-    first = await play(group, ":as Aisha Khan", ":click Got it")
+    await play(group, ":as Aisha Khan", ":click Got it")
+    first = await group.send(":tick 1m")
     assert "2 more answers before results show" in first and "🟢 1" not in first
-    second = await play(group, ":as Ben Carter", ":click Need help")
-    assert "1 more answer before results show" in second
-    third = await play(group, ":as Chloe Evans", ":click Not sure yet")
-    assert "🟢 1 · 🟠 1 · 🔴 1 (3 answers)" in third
+    await play(group, ":as Ben Carter", ":click Need help")
+    assert "1 more answer before results show" in await group.send(":tick 1m")
+    await play(group, ":as Chloe Evans", ":click Not sure yet")
+    assert "🟢 1 · 🟠 1 · 🔴 1 (3 answers)" in await group.send(":tick 1m")
+
+
+async def test_counts_change_at_most_once_a_minute_so_no_answer_can_be_timed(
+    group: ConsoleSession,
+) -> None:
+    await open_round(group)
+    await play(group, ":as Aisha Khan", ":click Got it", ":as Ben Carter", ":click Got it")
+    await play(group, ":as Chloe Evans", ":click Got it", ":tick 1m")
+    dev = await play(group, ":as Dev Sharma", ":click Need help")
+    assert "(4 answers)" not in dev  # the group does not see Dev's red arrive
+    ellie = await play(group, ":as Ellie Morgan", ":click Got it")
+    assert "(4 answers)" not in ellie
+    minute = await group.send(":tick 1m")
+    assert "🟢 4 · 🟠 0 · 🔴 1 (5 answers)" in minute  # both, in one change
+    assert "(4 answers)" not in minute
 
 
 async def test_pressing_the_same_button_twice_changes_nothing(group: ConsoleSession) -> None:
@@ -102,11 +118,11 @@ async def test_pressing_the_same_button_twice_changes_nothing(group: ConsoleSess
 async def test_the_latest_answer_counts(group: ConsoleSession) -> None:
     await open_round(group)
     await play(group, ":as Aisha Khan", ":click Got it", ":as Ben Carter", ":click Got it")
-    out = await play(group, ":as Chloe Evans", ":click Got it")
+    out = await play(group, ":as Chloe Evans", ":click Got it", ":tick 1m")
     assert "🟢 3 · 🟠 0 · 🔴 0 (3 answers)" in out
     out = await play(group, ":as Aisha Khan", ":click Need help")
     assert "changed your answer to 🔴 Need help" in out
-    assert "🟢 2 · 🟠 0 · 🔴 1 (3 answers)" in out
+    assert "🟢 2 · 🟠 0 · 🔴 1 (3 answers)" in await group.send(":tick 1m")
 
 
 async def test_a_non_member_is_asked_to_join_first(group: ConsoleSession) -> None:
