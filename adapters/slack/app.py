@@ -34,12 +34,11 @@ transaction as the event's work, so a retry is handled once whichever replica it
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -47,6 +46,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks, translate
+from adapters.slack.acks import Ack, carried, fits_in_ack, modal_closed
 from adapters.slack.answers import Answers, form_origin
 from adapters.slack.forms import FORM_CALLBACK, FormOrigin, field_errors, form_view
 from adapters.slack.identity import ProfileCache
@@ -74,7 +74,6 @@ HOME_WITHOUT_NETWORK = Reply.say(
     "create one with `/staffroom setup <network name>`; `/staffroom help` shows everything."
 )
 
-Ack = Callable[..., Awaitable[Any]]
 Answered = tuple[Reply | None, Origin]
 
 
@@ -202,10 +201,10 @@ class SlackAdapter:
             self.spawn(self._answer_later(answering))
             return
         reply, origin = answering.result()
-        if _fits_in_ack(reply):
+        if fits_in_ack(reply):
             assert reply is not None
             message = blocks.message(reply)
-            if await _carried(ack, response_type=Visibility.EPHEMERAL.value, **message):
+            if await carried(ack, response_type=Visibility.EPHEMERAL.value, **message):
                 return
         else:
             await ack()
@@ -259,12 +258,12 @@ class SlackAdapter:
             await ack()
             self.spawn(self.answers.deliver(reply, origin))
             return
-        if not await _carried(ack, **payload):
-            self.spawn(self.answers.deliver(reply, _modal_closed(origin)))
+        if not await carried(ack, **payload):
+            self.spawn(self.answers.deliver(reply, modal_closed(origin)))
 
     async def _answer_after_closing(self, answering: asyncio.Future[Answered]) -> None:
         reply, origin = await answering
-        await self.answers.deliver(reply, _modal_closed(origin))
+        await self.answers.deliver(reply, modal_closed(origin))
 
     async def _submission(self, body: dict[str, Any]) -> Answered:
         actor = await self.profiles.actor(translate.interaction_speaker(body))
@@ -303,29 +302,3 @@ class SlackAdapter:
     async def _publish_home(self, actor: Actor) -> None:
         reply = await self.core.handle(translate.home(actor))
         await self.answers.publish_home(actor.user_id, reply or HOME_WITHOUT_NETWORK)
-
-
-async def _carried(ack: Ack, **payload: Any) -> bool:
-    """Acknowledge with `payload`; whether Slack got it. Bolt's own `ack` always delivers (it
-    returns the response); the intake's says False when it had acknowledged already, and the
-    answer must then go another way."""
-    return await ack(**payload) is not False
-
-
-def _modal_closed(origin: Origin) -> Origin:
-    """Where to answer a submission whose modal has closed: not in the modal any more."""
-    if origin.surface != "modal":
-        return origin
-    return dataclasses.replace(origin, surface="channel", view_id=None)
-
-
-def _fits_in_ack(reply: Reply | None) -> bool:
-    """An answer the acknowledgement itself can carry: private, no form, no files."""
-    return (
-        reply is not None
-        and bool(reply.blocks)
-        and not reply.public
-        and reply.form is None
-        and not reply.field_errors
-        and not blocks.files_of(reply)
-    )
