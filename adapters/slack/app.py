@@ -36,9 +36,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import re
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -48,9 +47,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks, translate
 from adapters.slack.acks import Ack, carried, fits_in_ack, modal_closed
 from adapters.slack.answers import Answers, form_origin
-from adapters.slack.forms import FORM_CALLBACK, FormOrigin, field_errors, form_view
+from adapters.slack.forms import FormOrigin, field_errors, form_view
 from adapters.slack.identity import ProfileCache
 from adapters.slack.link import Holds, Kind
+from adapters.slack.listening import listen
 from adapters.slack.pace import CorePace
 from adapters.slack.sender import SlackSender
 from adapters.slack.translate import Origin, Speaker
@@ -78,16 +78,14 @@ Answered = tuple[Reply | None, Origin]
 
 
 class SlackAdapter:
-    """The bolt app and its listeners: Slack payloads in, the core's answers out."""
+    """The listeners: Slack payloads in, the core's answers out (through bolt in this process
+    for Socket Mode, or forwarded by the intake in HTTP mode)."""
 
     def __init__(
         self,
         core: Core,
         *,
         client: AsyncWebClient,
-        bot: AuthorizeResult,
-        signing_secret: str,
-        verify_requests: bool = True,
         command_budget: float = COMMAND_BUDGET,
         form_budget: float = FORM_BUDGET,
     ) -> None:
@@ -97,30 +95,37 @@ class SlackAdapter:
         self.on_holds_changed: Callable[[], None] = lambda: None
         """Called whenever `holds()` may have changed (the intake's link sets it, to pass new
         holds on)."""
+        self.client = client
         self.profiles = ProfileCache(client)
         self.pace = CorePace(core)
         self.answers = Answers(SlackSender(client))
         self.tasks: set[asyncio.Task[None]] = set()
 
+    def socket_mode_app(self, bot: AuthorizeResult) -> AsyncApp:
+        """A bolt app in this process whose listeners are this adapter's (Socket Mode: the
+        requests arrive over its websocket, so there is no signature to check)."""
+
         async def authorize() -> AuthorizeResult:
             return bot  # one workspace, checked once at start-up (bolt would call auth.test)
 
-        self.bolt = AsyncApp(
+        bolt = AsyncApp(
             # bolt makes a client per request with the token `authorize` gives it.
-            client=AsyncWebClient(base_url=client.base_url, session=client.session),
+            client=AsyncWebClient(base_url=self.client.base_url, session=self.client.session),
             authorize=authorize,
-            signing_secret=signing_secret,
-            request_verification_enabled=verify_requests,
+            signing_secret="",
+            request_verification_enabled=False,
             process_before_response=True,
             logger=logging.getLogger("staffroom.slack.bolt"),
         )
-        anything = re.compile(".*")
-        self.bolt.command(anything)(self.on_command)
-        self.bolt.action(anything)(self.on_action)
-        self.bolt.view_submission(FORM_CALLBACK)(self.on_submission)
-        self.bolt.event("message")(self.on_message)
-        self.bolt.event("member_joined_channel")(self.on_member_joined)
-        self.bolt.event("app_home_opened")(self.on_home_opened)
+
+        def listener_for(kind: Kind) -> Callable[[Ack, dict[str, Any]], Awaitable[None]]:
+            async def listener(ack: Ack, body: dict[str, Any]) -> None:
+                await self.handle(kind, ack, body)
+
+            return listener
+
+        listen(bolt, listener_for)
+        return bolt
 
     @property
     def command_budget(self) -> float:
@@ -140,19 +145,25 @@ class SlackAdapter:
         )
 
     def receive(self, kind: Kind, ack: Ack, body: dict[str, Any], deadline: float) -> None:
-        """A request forwarded by the intake: handled like one from bolt, within `deadline`."""
+        """A request forwarded by the intake: handled in the background, within `deadline`."""
+        self.spawn(self.handle(kind, ack, body, deadline))
+
+    async def handle(
+        self, kind: Kind, ack: Ack, body: dict[str, Any], deadline: float = math.inf
+    ) -> None:
+        """One request of `kind`, acknowledged through `ack` by `deadline`."""
         if kind == "command":
-            self.spawn(self.on_command(ack, body, deadline=deadline))
+            await self.on_command(ack, body, deadline=deadline)
         elif kind == "action":
-            self.spawn(self.on_action(ack, body))
+            await self.on_action(ack, body)
         elif kind == "submission":
-            self.spawn(self.on_submission(ack, body, deadline=deadline))
+            await self.on_submission(ack, body, deadline=deadline)
         elif kind == "message":
-            self.spawn(self.on_message(body))
+            await self.on_message(body)
         elif kind == "member_joined":
-            self.spawn(self.on_member_joined(body))
+            await self.on_member_joined(body)
         else:
-            self.spawn(self.on_home_opened(body))
+            await self.on_home_opened(body)
 
     # --- background work --------------------------------------------------------------
 

@@ -22,7 +22,6 @@ import asyncio
 import gc
 import itertools
 import logging
-import re
 import signal
 import socket
 import sys
@@ -35,7 +34,6 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 
-from adapters.slack.forms import FORM_CALLBACK
 from adapters.slack.link import (
     GRACE,
     Acknowledge,
@@ -53,6 +51,7 @@ from adapters.slack.link import (
     frame,
     read_frame,
 )
+from adapters.slack.listening import listen
 from bot.logs import configure_logging
 
 log = logging.getLogger("staffroom.slack.intake")
@@ -130,13 +129,7 @@ class Intake:
             process_before_response=True,
             logger=logging.getLogger("staffroom.slack.bolt"),
         )
-        anything = re.compile(".*")
-        self.bolt.command(anything)(self._forwarder("command"))
-        self.bolt.action(anything)(self._forwarder("action"))
-        self.bolt.view_submission(FORM_CALLBACK)(self._forwarder("submission"))
-        self.bolt.event("message")(self._forwarder("message"))
-        self.bolt.event("member_joined_channel")(self._forwarder("member_joined"))
-        self.bolt.event("app_home_opened")(self._forwarder("home_opened"))
+        listen(self.bolt, self._forwarder)
 
     def _forwarder(self, kind: Kind) -> Callable[[Ack, dict[str, Any]], Awaitable[None]]:
         async def forward(ack: Ack, body: dict[str, Any]) -> None:

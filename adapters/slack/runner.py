@@ -114,19 +114,15 @@ async def start(app: Staffroom) -> RunningSlack:
         raise
     app.worker.add_sender(SlackSender(web_client(settings, session, patient=False)))
     if app_token is not None:
-        adapter = SlackAdapter(
-            app.core, client=interactive, bot=bot, signing_secret="", verify_requests=False
-        )
+        adapter = SlackAdapter(app.core, client=interactive)
         socket = AsyncSocketModeHandler(
-            adapter.bolt, app_token.get_secret_value(), web_client=interactive
+            adapter.socket_mode_app(bot), app_token.get_secret_value(), web_client=interactive
         )
         await socket.connect_async()
         log.info("Slack: connected in Socket Mode")
         return RunningSlack(adapter, session, socket=socket)
     assert secret is not None
-    adapter = SlackAdapter(
-        app.core, client=interactive, bot=bot, signing_secret=secret.get_secret_value()
-    )
+    adapter = SlackAdapter(app.core, client=interactive)
     intake = IntakeProcess(
         adapter,
         IntakeConfig(
