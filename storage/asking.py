@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from storage.questions import QuestionDetails, details_values
 from storage.tables import table
-from storage.upsert import insert_or_update
+from storage.upsert import insert_or_update, insert_returning_id
 
 DRAFT = table("question_draft")
 QUOTA = table("question_quota")
@@ -50,17 +50,15 @@ def add_draft(
     notify: bool,
     expires_at: datetime,
 ) -> int:
-    key = connection.execute(
-        insert(DRAFT).values(
-            network_id=network_id,
-            token_hash=token_hash,
-            **details_values(details),
-            notify=notify,
-            expires_at=expires_at,
-        )
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return insert_returning_id(
+        connection,
+        DRAFT,
+        network_id=network_id,
+        token_hash=token_hash,
+        **details_values(details),
+        notify=notify,
+        expires_at=expires_at,
+    )
 
 
 def take_draft(connection: Connection, *, token_hash: str, now: datetime) -> Draft | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, select
 
 from storage.tables import table
+from storage.upsert import insert_returning_id
 
 PERIOD = table("calendar_period")
 TERM = "term"
@@ -36,18 +37,16 @@ def add_period(
     ends_on: date,
     now: datetime,
 ) -> int:
-    key = connection.execute(
-        insert(PERIOD).values(
-            network_id=network_id,
-            kind=kind,
-            name=name,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            created_at=now,
-        )
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return insert_returning_id(
+        connection,
+        PERIOD,
+        network_id=network_id,
+        kind=kind,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_at=now,
+    )
 
 
 def remove_period(connection: Connection, *, network_id: int, period_id: int) -> bool:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 
 from storage.tables import table
+from storage.upsert import insert_returning_id
 
 CADENCE = table("checkin_cadence")
 
@@ -58,22 +59,21 @@ def add_cadence(
     created_by: int | None,
     now: datetime,
 ) -> CadenceRecord:
-    key = connection.execute(
-        insert(CADENCE).values(
-            network_id=network_id,
-            group_id=group_id,
-            weekday=weekday,
-            at_time=at_time,
-            timezone=timezone,
-            prompt=prompt,
-            open_minutes=open_minutes,
-            created_by=created_by,
-            created_at=now,
-        )
-    ).inserted_primary_key
-    assert key is not None
+    key = insert_returning_id(
+        connection,
+        CADENCE,
+        network_id=network_id,
+        group_id=group_id,
+        weekday=weekday,
+        at_time=at_time,
+        timezone=timezone,
+        prompt=prompt,
+        open_minutes=open_minutes,
+        created_by=created_by,
+        created_at=now,
+    )
     return CadenceRecord(
-        key[0],
+        key,
         network_id,
         group_id,
         weekday,

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from storage.directory import MEMBER, SCHOOL
 from storage.groups import GROUP, MEMBERSHIP
 from storage.tables import table
-from storage.upsert import insert_or_update
+from storage.upsert import insert_or_update, insert_returning_id
 
 ROUND = table("checkin_round")
 ANSWER = table("checkin_answer")
@@ -125,21 +125,20 @@ def open_round(
     cadence_id: int | None = None,
 ) -> RoundRecord:
     """Open a round. A second open round in the group violates a unique constraint."""
-    key = connection.execute(
-        insert(ROUND).values(
-            network_id=network_id,
-            group_id=group_id,
-            open_group_id=group_id,
-            prompt=prompt,
-            opened_by=opened_by,
-            cadence_id=cadence_id,
-            opened_at=now,
-            closes_at=closes_at,
-        )
-    ).inserted_primary_key
-    assert key is not None
+    key = insert_returning_id(
+        connection,
+        ROUND,
+        network_id=network_id,
+        group_id=group_id,
+        open_group_id=group_id,
+        prompt=prompt,
+        opened_by=opened_by,
+        cadence_id=cadence_id,
+        opened_at=now,
+        closes_at=closes_at,
+    )
     return RoundRecord(
-        key[0], network_id, group_id, prompt, opened_by, cadence_id, now, closes_at, None, None
+        key, network_id, group_id, prompt, opened_by, cadence_id, now, closes_at, None, None
     )
 
 

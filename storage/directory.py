@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from storage.tables import table
+from storage.upsert import insert_returning_id
 
 NETWORK = table("network")
 WORKSPACE = table("workspace")
@@ -133,11 +134,10 @@ def list_networks(connection: Connection) -> list[NetworkRecord]:
 def create_network(
     connection: Connection, *, name: str, timezone: str, now: datetime
 ) -> NetworkRecord:
-    network_id = connection.execute(
-        insert(NETWORK).values(name=name, timezone=timezone, k_threshold=3, created_at=now)
-    ).inserted_primary_key
-    assert network_id is not None
-    return NetworkRecord(id=network_id[0], name=name, timezone=timezone, k_threshold=3)
+    network_id = insert_returning_id(
+        connection, NETWORK, name=name, timezone=timezone, k_threshold=3, created_at=now
+    )
+    return NetworkRecord(id=network_id, name=name, timezone=timezone, k_threshold=3)
 
 
 def bind_workspace(
@@ -185,11 +185,10 @@ def find_school(connection: Connection, *, network_id: int, name_key: str) -> Sc
 def add_school(
     connection: Connection, *, network_id: int, name: str, name_key: str, now: datetime
 ) -> SchoolRecord:
-    key = connection.execute(
-        insert(SCHOOL).values(network_id=network_id, name=name, name_key=name_key, created_at=now)
-    ).inserted_primary_key
-    assert key is not None
-    return SchoolRecord(id=key[0], name=name)
+    key = insert_returning_id(
+        connection, SCHOOL, network_id=network_id, name=name, name_key=name_key, created_at=now
+    )
+    return SchoolRecord(id=key, name=name)
 
 
 def school_member_counts(connection: Connection, *, network_id: int) -> dict[int, int]:
@@ -228,18 +227,16 @@ def create_member(
     timezone: str | None = None,
     is_facilitator: bool = False,
 ) -> int:
-    key = connection.execute(
-        insert(MEMBER).values(
-            network_id=network_id,
-            display_name=display_name,
-            school_id=school_id,
-            timezone=timezone,
-            is_facilitator=is_facilitator,
-            created_at=now,
-        )
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return insert_returning_id(
+        connection,
+        MEMBER,
+        network_id=network_id,
+        display_name=display_name,
+        school_id=school_id,
+        timezone=timezone,
+        is_facilitator=is_facilitator,
+        created_at=now,
+    )
 
 
 def add_identity(

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, delete, distinct, func, insert, se
 
 from storage.directory import MEMBER, SCHOOL
 from storage.tables import table
+from storage.upsert import insert_returning_id
 
 GROUP = table("subject_group")
 MEMBERSHIP = table("membership")
@@ -147,17 +148,16 @@ def create_group(
     description: str,
     now: datetime,
 ) -> GroupRecord:
-    key = connection.execute(
-        insert(GROUP).values(
-            network_id=network_id,
-            name=name,
-            name_key=name_key,
-            description=description,
-            created_at=now,
-        )
-    ).inserted_primary_key
-    assert key is not None
-    return GroupRecord(key[0], network_id, name, description, archived=False)
+    key = insert_returning_id(
+        connection,
+        GROUP,
+        network_id=network_id,
+        name=name,
+        name_key=name_key,
+        description=description,
+        created_at=now,
+    )
+    return GroupRecord(key, network_id, name, description, archived=False)
 
 
 def archive_group(connection: Connection, *, group_id: int, now: datetime) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from storage.groups import GROUP, MEMBERSHIP
 from storage.tables import table
+from storage.upsert import insert_returning_id
 
 MEETING = table("meeting")
 SESSION = table("meeting_session")
@@ -165,27 +166,25 @@ def create_meeting(
     created_by: int | None,
     now: datetime,
 ) -> int:
-    key = connection.execute(
-        insert(MEETING).values(
-            network_id=network_id,
-            group_id=group_id,
-            uid=uid,
-            title=title,
-            timezone=timezone,
-            freq=freq,
-            interval=interval,
-            nth=nth,
-            duration_minutes=duration_minutes,
-            place=place,
-            link=link,
-            reminders=encode_reminders(reminders),
-            sequence=0,
-            created_by=created_by,
-            created_at=now,
-        )
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return insert_returning_id(
+        connection,
+        MEETING,
+        network_id=network_id,
+        group_id=group_id,
+        uid=uid,
+        title=title,
+        timezone=timezone,
+        freq=freq,
+        interval=interval,
+        nth=nth,
+        duration_minutes=duration_minutes,
+        place=place,
+        link=link,
+        reminders=encode_reminders(reminders),
+        sequence=0,
+        created_by=created_by,
+        created_at=now,
+    )
 
 
 def add_sessions(

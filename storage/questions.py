@@ -19,7 +19,6 @@ from sqlalchemy import (
     delete,
     distinct,
     func,
-    insert,
     or_,
     select,
     update,
@@ -30,6 +29,7 @@ from storage.groups import GROUP
 from storage.metoo import METOO
 from storage.outbox import OUTBOX
 from storage.tables import table
+from storage.upsert import insert_returning_id
 
 QUESTION = table("question")
 FOLLOWUP = table("question_followup")
@@ -153,20 +153,19 @@ def add_question(
             )
         ).scalar_one()
     )
-    key = connection.execute(
-        insert(QUESTION).values(
-            network_id=network_id,
-            number=number,
-            **details_values(details),
-            notify_sealed=notify_sealed,
-            notify_until=notify_until,
-            resolution="",
-            hidden_reason="",
-            created_at=now,
-        )
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0]), number
+    key = insert_returning_id(
+        connection,
+        QUESTION,
+        network_id=network_id,
+        number=number,
+        **details_values(details),
+        notify_sealed=notify_sealed,
+        notify_until=notify_until,
+        resolution="",
+        hidden_reason="",
+        created_at=now,
+    )
+    return key, number
 
 
 def set_asker_hash(connection: Connection, *, question_id: int, asker_hash: str) -> None:
@@ -286,11 +285,9 @@ def mark_alerted(connection: Connection, *, question_id: int, now: datetime) -> 
 
 
 def add_followup(connection: Connection, *, question_id: int, text: str, now: datetime) -> int:
-    key = connection.execute(
-        insert(FOLLOWUP).values(question_id=question_id, text=text, created_at=now)
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return insert_returning_id(
+        connection, FOLLOWUP, question_id=question_id, text=text, created_at=now
+    )
 
 
 def followups(connection: Connection, *, question_id: int) -> list[Followup]:
@@ -305,13 +302,9 @@ def followups(connection: Connection, *, question_id: int) -> list[Followup]:
 def add_reply(
     connection: Connection, *, question_id: int, member_id: int, text: str, now: datetime
 ) -> int:
-    key = connection.execute(
-        insert(REPLY).values(
-            question_id=question_id, member_id=member_id, text=text, created_at=now
-        )
-    ).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return insert_returning_id(
+        connection, REPLY, question_id=question_id, member_id=member_id, text=text, created_at=now
+    )
 
 
 _REPLY_COLUMNS = (

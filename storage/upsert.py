@@ -1,12 +1,12 @@
-"""Dialect-aware "insert unless it exists" and "insert or update", the building blocks of
-idempotent writes (outbox keys, timers, activity counters)."""
+"""Insert building blocks: a row returning its new id, and the dialect-aware "insert unless it
+exists" and "insert or update" behind idempotent writes (outbox keys, timers, counters)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table
+from sqlalchemy import ColumnElement, Connection, Table, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -15,6 +15,13 @@ def _insert(connection: Connection, table: Table) -> Any:
     if connection.dialect.name == "postgresql":
         return pg_insert(table)
     return sqlite_insert(table)
+
+
+def insert_returning_id(connection: Connection, table: Table, **values: Any) -> int:
+    """Insert one row; its new surrogate id."""
+    key = connection.execute(insert(table).values(**values)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def insert_ignore(
