@@ -34,6 +34,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 
+from adapters.slack.acks import Ack
 from adapters.slack.link import (
     GRACE,
     Acknowledge,
@@ -99,9 +100,6 @@ class Held:
     answer: asyncio.Future[dict[str, Any]]
     since: float
     place: int
-
-
-Ack = Callable[..., Awaitable[Any]]
 
 
 class Intake:
