@@ -22,8 +22,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.ports import Destination
-from bot.replies import Reply
-from bot.reply_codec import decode_reply, encode_reply
+from bot.kernel.replies import Reply
+from bot.kernel.reply_codec import decode_reply, encode_reply
 
 SEALED = "sealed"
 """What an outbox row holds instead of a workspace and user id when its address is sealed."""

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.core import Core
-from bot.core_config import CoreConfig
+from bot.kernel.dispatcher import Core
+from bot.kernel.core_config import CoreConfig
 from bot.delivery import DeliveryWorker
 from bot.features import build_registry
 from bot.observability.readiness import Readiness

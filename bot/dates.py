@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 
 MONTHS = {
     name.lower(): number

@@ -30,8 +30,8 @@ from bot.clock import Clock
 from bot.outbox import Outbox
 from bot.pacing import Pacer
 from bot.ports import ChatSender, Destination, PermanentFailure, RateLimited
-from bot.replies import Reply, Tone
-from bot.reply_codec import decode_reply
+from bot.kernel.replies import Reply, Tone
+from bot.kernel.reply_codec import decode_reply
 from storage import directory
 from storage import outbox as store
 from storage.outbox import ClaimedMessage, RelatedState

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from bot.core import Core
-from bot.events import Actor
+from bot.kernel.dispatcher import Core
+from bot.kernel.events import Actor
 from bot.names import name_key
 from bot.roster import ensure_member
 from storage import activity, checkins, directory, groups

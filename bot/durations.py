@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 
 _UNITS = {
     "m": "minutes",

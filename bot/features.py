@@ -6,7 +6,6 @@ from bot import (
     checkins,
     digests,
     groups,
-    help,
     home,
     meetings,
     network,
@@ -15,7 +14,8 @@ from bot import (
     reflections,
     term,
 )
-from bot.registry import Registry
+from bot.kernel import help
+from bot.kernel.registry import Registry
 
 FEATURES = (
     help,

@@ -15,7 +15,7 @@ from storage import directory, groups
 from storage.uow import unit_of_work
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.kernel.dispatcher import Core
 
 
 class NameKind(StrEnum):

@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from bot.anonymity import SEALED
-from bot.replies import Reply
-from bot.reply_codec import encode_reply
+from bot.kernel.replies import Reply
+from bot.kernel.reply_codec import encode_reply
 from storage import directory, groups
 from storage import outbox as store
 from storage.groups import ChannelRecord

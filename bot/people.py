@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from bot.arguments import mention_id
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.names import name_key
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from bot.suggest import did_you_mean
 from storage import directory
 from storage.directory import MemberRecord, SchoolRecord

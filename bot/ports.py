@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,9 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection
 
-from bot.core import Core, first_contact
+from bot.kernel.dispatcher import Core, first_contact
 from bot.dates import parse_date
-from bot.events import Actor
+from bot.kernel.events import Actor
 from bot.names import (
     GROUP_NAME_LIMIT,
     PERSON_NAME_LIMIT,
@@ -25,7 +25,7 @@ from bot.names import (
     clean_name,
     name_key,
 )
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from bot.term import PERIOD_NAME_LIMIT
 from storage import calendar, directory, groups
 from storage.directory import MemberRecord, NetworkRecord

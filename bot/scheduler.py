@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.core import Core
+from bot.kernel.dispatcher import Core
 from storage import directory, outbox, timers
 from storage.uow import unit_of_work
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.arguments import split_words
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.dates import take_date
-from bot.events import Command
+from bot.kernel.events import Command
 from bot.meetings.holidays import CalendarEffect, apply_calendar
 from bot.names import clean_name, name_key
-from bot.permissions import require_facilitator
-from bot.refusals import Refusal
-from bot.registry import Audience, Registry
-from bot.replies import Context as ContextLine
-from bot.replies import Heading, Reply, Text, Tone
+from bot.kernel.permissions import require_facilitator
+from bot.kernel.refusals import Refusal
+from bot.kernel.registry import Audience, Registry
+from bot.kernel.replies import Context as ContextLine
+from bot.kernel.replies import Heading, Reply, Text, Tone
 from bot.times import show_date
 from storage import calendar
 from storage.calendar import HOLIDAY, TERM

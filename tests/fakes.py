@@ -9,7 +9,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from bot.ports import ChatSender, Destination, PermanentFailure, RateLimited
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 
 
 @dataclass

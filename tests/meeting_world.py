@@ -11,9 +11,9 @@ from datetime import datetime
 from bot.app import Staffroom
 from bot.clock import ManualClock
 from bot.delivery import DeliveryWorker
-from bot.events import Actor, ButtonPress, Command, Place
-from bot.replies import Attachment, Fields, Heading, Reply, Text
-from bot.replies import Context as ContextLine
+from bot.kernel.events import Actor, ButtonPress, Command, Place
+from bot.kernel.replies import Attachment, Fields, Heading, Reply, Text
+from bot.kernel.replies import Context as ContextLine
 from bot.scheduler import next_due, run_due_timers
 from storage import meetings
 from storage.meetings import SessionRecord

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.text import Text as RichText
 
 from bot.markup import SpanKind, spans
-from bot.replies import (
+from bot.kernel.replies import (
     Attachment,
     Buttons,
     Context,

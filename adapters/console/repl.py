@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.text import Text as RichText
 
 from adapters.console.session import ConsoleSession, ScriptFailure
-from bot.replies import FieldKind
+from bot.kernel.replies import FieldKind
 
 
 async def run_script(session: ConsoleSession, script: Path) -> int:

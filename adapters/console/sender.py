@@ -6,9 +6,9 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from bot.events import Place
+from bot.kernel.events import Place
 from bot.ports import Destination
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 
 if TYPE_CHECKING:
     from adapters.console.session import ConsoleSession

@@ -19,9 +19,9 @@ from adapters.console.sender import ConsoleSender
 from bot.app import Staffroom
 from bot.clock import ManualClock
 from bot.durations import parse_duration
-from bot.events import Actor, ButtonPress, ChannelActivity, Command, FormSubmit, Place
-from bot.refusals import Refusal
-from bot.replies import Button, Choice, FieldKind, Form, Reply
+from bot.kernel.events import Actor, ButtonPress, ChannelActivity, Command, FormSubmit, Place
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Button, Choice, FieldKind, Form, Reply
 from bot.roster import introduce
 from bot.scheduler import next_due, run_due_timers
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from adapters.discord.markup import shorten
-from bot.registry import CommandSpec, Registry
+from bot.kernel.registry import CommandSpec, Registry
 
 ROOT = "staffroom"
 ROOT_DESCRIPTION = "Staffroom: your school network's subject groups. Start with /staffroom help"

@@ -14,7 +14,7 @@ import discord
 
 from adapters.discord import custom_ids
 from adapters.discord.markup import to_label
-from bot.replies import Button, ButtonStyle
+from bot.kernel.replies import Button, ButtonStyle
 
 LABEL_LIMIT = 80
 _STYLES = {

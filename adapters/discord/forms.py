@@ -19,7 +19,7 @@ import discord
 from adapters.discord.components import ResumeButton
 from adapters.discord.markup import shorten, to_label
 from adapters.discord.render import Rendered, render
-from bot.replies import Context, FieldKind, Fields, Form, FormField, Reply, Text, Tone
+from bot.kernel.replies import Context, FieldKind, Fields, Form, FormField, Reply, Text, Tone
 
 MAX_INPUTS = 5
 MAX_OPTIONS = 25

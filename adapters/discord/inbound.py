@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.events import Actor, ChannelActivity, Place
+from bot.kernel.events import Actor, ChannelActivity, Place
 
 PLATFORM = "discord"
 _COUNTED = (discord.MessageType.default, discord.MessageType.reply)

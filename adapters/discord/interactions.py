@@ -24,12 +24,12 @@ from adapters.discord.command_plan import Leaf
 from adapters.discord.inbound import actor_of, message_ref, place_of, workspace_of
 from adapters.discord.parked import ParkedForm, ParkedForms
 from adapters.discord.render import Rendered, render
-from bot.events import ButtonPress, Command, Event, FormSubmit
-from bot.replies import Form, Reply
-from bot.router import Resolved, resolve
+from bot.kernel.events import ButtonPress, Command, Event, FormSubmit
+from bot.kernel.replies import Form, Reply
+from bot.kernel.router import Resolved, resolve
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.kernel.dispatcher import Core
 
 log = logging.getLogger("staffroom.discord")
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.replies import Form
+from bot.kernel.replies import Form
 
 LIFETIME_SECONDS = 3600.0
 CAPACITY = 2000

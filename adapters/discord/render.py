@@ -17,7 +17,7 @@ import discord
 
 from adapters.discord.components import CoreButton
 from adapters.discord.markup import shorten, to_markdown
-from bot.replies import (
+from bot.kernel.replies import (
     Attachment,
     Buttons,
     Context,

@@ -21,7 +21,7 @@ from adapters.discord.inbound import PLATFORM, message_ref, parse_message_ref
 from adapters.discord.markup import shorten
 from adapters.discord.render import render
 from bot.ports import Destination, PermanentFailure, RateLimited
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 
 UNKNOWN_CHANNEL = 10003
 THREAD_NAME_LIMIT = 100

@@ -16,10 +16,10 @@ from discord import app_commands
 from adapters.discord.command_plan import Completion, argument_of
 from adapters.discord.inbound import PLATFORM, workspace_of
 from bot.name_suggestions import NameKind, suggest_names
-from bot.router import Resolved, resolve
+from bot.kernel.router import Resolved, resolve
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.kernel.dispatcher import Core
 
 LOOKUP_SECONDS = 2.5
 MAX_CHOICES = 25

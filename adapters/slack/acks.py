@@ -9,7 +9,7 @@ from typing import Any
 
 from adapters.slack import blocks
 from adapters.slack.translate import Origin
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 
 Ack = Callable[..., Awaitable[Any]]
 

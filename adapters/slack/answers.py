@@ -22,7 +22,7 @@ from adapters.slack import blocks
 from adapters.slack.forms import FormOrigin, form_view
 from adapters.slack.sender import SlackSender, slack_error
 from adapters.slack.translate import Origin
-from bot.replies import Attachment, Context, Image, Reply, Text, Tone
+from bot.kernel.replies import Attachment, Context, Image, Reply, Text, Tone
 
 log = logging.getLogger("staffroom.slack.answers")
 

@@ -54,10 +54,10 @@ from adapters.slack.listening import listen
 from adapters.slack.pace import CorePace
 from adapters.slack.sender import SlackSender
 from adapters.slack.translate import Origin, Speaker
-from bot.core import Core
-from bot.events import Actor, Event
-from bot.replies import Reply, Visibility
-from bot.router import Resolved, resolve
+from bot.kernel.dispatcher import Core
+from bot.kernel.events import Actor, Event
+from bot.kernel.replies import Reply, Visibility
+from bot.kernel.router import Resolved, resolve
 
 log = logging.getLogger("staffroom.slack")
 

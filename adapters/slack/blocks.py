@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from adapters.slack.mrkdwn import mrkdwn_chunks, mrkdwn_within, plain
-from bot.replies import (
+from bot.kernel.replies import (
     Attachment,
     Block,
     Buttons,

@@ -17,7 +17,7 @@ from typing import Any
 
 from adapters.slack.blocks import VIEW_BLOCKS, Json, render_blocks
 from adapters.slack.mrkdwn import plain
-from bot.replies import Block, Choice, FieldKind, Form, FormField, Tone
+from bot.kernel.replies import Block, Choice, FieldKind, Form, FormField, Tone
 
 FORM_CALLBACK = "staffroom.form"
 VALUE_ACTION = "value"

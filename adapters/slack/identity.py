@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.recent import Recent
 from adapters.slack.translate import PLATFORM, Speaker
-from bot.events import Actor
+from bot.kernel.events import Actor
 
 log = logging.getLogger("staffroom.slack.identity")
 

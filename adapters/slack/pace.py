@@ -11,9 +11,9 @@ delay its acknowledgement.
 
 from __future__ import annotations
 
-from bot.core import Core, Outcome
-from bot.events import Event
-from bot.replies import Reply
+from bot.kernel.dispatcher import Core, Outcome
+from bot.kernel.events import Event
+from bot.kernel.replies import Reply
 
 SMOOTHING = 0.05
 """Weight of the newest event in the moving average (about the last 20 events count)."""

@@ -23,7 +23,7 @@ from adapters.slack.mrkdwn import escape
 from adapters.slack.recent import Recent
 from adapters.slack.translate import PLATFORM
 from bot.ports import Destination, PermanentFailure, RateLimited
-from bot.replies import Attachment, Image, Reply
+from bot.kernel.replies import Attachment, Image, Reply
 
 log = logging.getLogger("staffroom.slack.sender")
 

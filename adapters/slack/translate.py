@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from adapters.slack.blocks import ACTION_SEPARATOR
 from adapters.slack.forms import FormOrigin, answers
-from bot.events import (
+from bot.kernel.events import (
     Actor,
     ButtonPress,
     ChannelActivity,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from bot.checkins import answers, cadence, closing, digest, history, rounds
-from bot.registry import (
+from bot.kernel.registry import (
     Audience,
     ButtonSpec,
     FormSpec,

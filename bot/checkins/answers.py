@@ -16,13 +16,13 @@ from bot.checkins.rounds import (
     update_round_post,
     zone_of,
 )
-from bot.context import Context
-from bot.events import ButtonPress, Command, FormSubmit
+from bot.kernel.context import Context
+from bot.kernel.events import ButtonPress, Command, FormSubmit
 from bot.groups.lookup import group_here
-from bot.permissions import require_membership
-from bot.refusals import Refusal
-from bot.replies import Block, Buttons, Heading, Reply, Text, Tone
-from bot.replies import Context as ContextLine
+from bot.kernel.permissions import require_membership
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Block, Buttons, Heading, Reply, Text, Tone
+from bot.kernel.replies import Context as ContextLine
 from bot.suggest import closest
 from bot.times import show_time
 from storage import checkins

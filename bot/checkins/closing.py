@@ -21,13 +21,13 @@ from bot.checkins.rounds import (
     update_round_post,
     zone_of,
 )
-from bot.context import Context
-from bot.events import ButtonPress, Command
+from bot.kernel.context import Context
+from bot.kernel.events import ButtonPress, Command
 from bot.groups.lookup import find_group
-from bot.permissions import require_leader
-from bot.refusals import Refusal
-from bot.replies import Block, Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone
-from bot.replies import Context as ContextLine
+from bot.kernel.permissions import require_leader
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Block, Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone
+from bot.kernel.replies import Context as ContextLine
 from bot.suppression import Suppressed
 from bot.times import show_date, show_time
 from storage import checkin_pairings, checkins, groups, timers

@@ -11,7 +11,7 @@ import unicodedata
 from datetime import time, timedelta
 
 from bot.durations import parse_duration
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from bot.times import parse_time_of_day, parse_weekday
 
 GREEN, AMBER, RED = "green", "amber", "red"

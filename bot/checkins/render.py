@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from bot.checkins.parsing import AMBER, COLOURS, GREEN, NOTE_LIMIT, RED
-from bot.replies import (
+from bot.kernel.replies import (
     Block,
     Button,
     Buttons,

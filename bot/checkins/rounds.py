@@ -9,15 +9,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins import parsing, render
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.durations import describe
-from bot.events import Command
+from bot.kernel.events import Command
 from bot.groups.lookup import find_group, group_here
 from bot.names import name_key
 from bot.numbers import id_in
-from bot.permissions import require_leader
-from bot.refusals import Refusal
-from bot.replies import Reply, Tone
+from bot.kernel.permissions import require_leader
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Reply, Tone
 from bot.suggest import did_you_mean
 from bot.times import show_time
 from storage import checkins, directory, groups, timers

@@ -16,7 +16,7 @@ from bot.digests.build import build_digest
 from bot.digests.files import to_csv, to_html, to_markdown
 from bot.digests.weeks import parse_week
 from bot.features import build_registry
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from storage import directory
 from storage.uow import unit_of_work
 

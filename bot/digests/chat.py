@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.digests.files import to_csv
 from bot.digests.health import RULE, Health
 from bot.digests.model import GroupDigest, NetworkDigest
-from bot.replies import Attachment, Block, Context, Fields, Heading, Image, Reply, paragraphs
+from bot.kernel.replies import Attachment, Block, Context, Fields, Heading, Image, Reply, paragraphs
 
 TOP_GROUPS = 15
 BADGE = {

@@ -15,7 +15,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.digests.build import build_digest
 from bot.digests.chart import engagement_chart
 from bot.digests.chat import digest_reply

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import FORMS, check_year, take_date
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 
 _ISO = re.compile(r"^(?:(\d{4})-?)?w(\d{1,2})$")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.groups import admin, membership
-from bot.registry import Audience, ButtonSpec, Registry
+from bot.kernel.registry import Audience, ButtonSpec, Registry
 
 
 def register(registry: Registry) -> None:

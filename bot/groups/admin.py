@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bot.arguments import split_tail
-from bot.context import Context
-from bot.events import Command
+from bot.kernel.context import Context
+from bot.kernel.events import Command
 from bot.groups.lookup import find_group, group_here
 from bot.names import GROUP_NAME_LIMIT, clean_name, name_key
 from bot.people import find_person
-from bot.permissions import require_facilitator, require_leader
-from bot.refusals import Refusal
-from bot.replies import Reply, Tone
+from bot.kernel.permissions import require_facilitator, require_leader
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Reply, Tone
 from storage import groups
 from storage.groups import ChannelRecord
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.events import ButtonPress, Command
+from bot.kernel.context import Context
+from bot.kernel.events import ButtonPress, Command
 from bot.groups.lookup import find_group
 from bot.numbers import id_in
-from bot.permissions import require_leader
-from bot.refusals import Refusal
-from bot.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone, paragraphs
-from bot.replies import Context as ContextLine
+from bot.kernel.permissions import require_leader
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone, paragraphs
+from bot.kernel.replies import Context as ContextLine
 from storage import directory, groups
 from storage.groups import GroupRecord
 

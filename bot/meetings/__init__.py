@@ -8,7 +8,7 @@ from bot.meetings import browse, changes, digest, reminders, rsvp, schedule_inpu
 from bot.meetings.browse import press_ics
 from bot.meetings.render import RSVP_ACTION
 from bot.meetings.scheduling import ICS_BUTTON
-from bot.registry import (
+from bot.kernel.registry import (
     Audience,
     ButtonSpec,
     FormSpec,

@@ -29,7 +29,7 @@ from bot.meetings.request import (
     parse_reminders,
 )
 from bot.numbers import whole_number
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from bot.times import parse_time_of_day, parse_weekday, show_date
 from storage.meetings import MONTHLY, WEEKLY
 

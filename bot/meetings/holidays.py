@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.meetings import reminders
 from bot.meetings.notices import Describe, tell_people
 from bot.times import show_time

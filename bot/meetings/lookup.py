@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.context import Context
-from bot.refusals import Refusal
+from bot.kernel.context import Context
+from bot.kernel.refusals import Refusal
 from storage import groups, meetings
 from storage.groups import GroupRecord
 from storage.meetings import MeetingRecord, SessionRecord

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.meetings import render
-from bot.replies import Block, Heading, Reply, Text
+from bot.kernel.replies import Block, Heading, Reply, Text
 from storage import rsvps
 from storage.meetings import MeetingRecord, SessionRecord
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.meetings.recurrence import local_dates
 from bot.meetings.request import MAX_SESSIONS, MeetingRequest
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from bot.times import show_date, show_time, to_utc
 from storage.meetings import SCHEDULED, SKIPPED, NewSession
 

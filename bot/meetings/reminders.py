@@ -14,12 +14,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.durations import describe
 from bot.meetings import render
-from bot.registry import TimerHandler
-from bot.replies import Context as ContextLine
-from bot.replies import Fields, Heading, Reply
+from bot.kernel.registry import TimerHandler
+from bot.kernel.replies import Context as ContextLine
+from bot.kernel.replies import Fields, Heading, Reply
 from bot.times import wall_clock_to_utc
 from storage import meetings, rsvps, timers
 from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.durations import describe
-from bot.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply
-from bot.replies import Context as ContextLine
+from bot.kernel.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply
+from bot.kernel.replies import Context as ContextLine
 from bot.suppression import suppress_small_counts
 from bot.times import show_time
 from storage.meetings import CANCELLED, SKIPPED, MeetingRecord, SessionRecord

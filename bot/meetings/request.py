@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from bot.durations import describe, parse_duration
 from bot.meetings.recurrence import Rule
 from bot.names import clean_name
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from bot.times import show_date
 
 MAX_LENGTH = timedelta(hours=12)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.context import Context
-from bot.events import ButtonPress
+from bot.kernel.context import Context
+from bot.kernel.events import ButtonPress
 from bot.meetings import reminders, render
 from bot.meetings.lookup import group_of
 from bot.numbers import id_in
-from bot.permissions import require_membership
-from bot.refusals import Refusal
-from bot.replies import Reply, Tone
+from bot.kernel.permissions import require_membership
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Reply, Tone
 from storage import meetings, rsvps
 from storage.meetings import CANCELLED, SKIPPED, MeetingRecord, SessionRecord
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.dates import parse_date
-from bot.events import Command, FormSubmit
+from bot.kernel.events import Command, FormSubmit
 from bot.meetings.grammar import parse_schedule
 from bot.meetings.recurrence import Rule, nth_of
 from bot.meetings.request import (
@@ -27,8 +27,8 @@ from bot.meetings.request import (
 )
 from bot.meetings.scheduling import commit, group_for, prepare
 from bot.numbers import whole_number
-from bot.refusals import Refusal
-from bot.replies import Choice, FieldKind, Form, FormField, Reply
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Choice, FieldKind, Form, FormField, Reply
 from bot.times import parse_time_of_day
 from storage import groups
 from storage.groups import GroupRecord

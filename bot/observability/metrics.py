@@ -15,7 +15,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from bot.core import Core, Outcome
+from bot.kernel.dispatcher import Core, Outcome
 from bot.delivery import DeliveryStats
 from bot.scheduler import Heartbeat
 from storage import outbox, timers

@@ -15,7 +15,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import Engine
 
-from bot.core import Core
+from bot.kernel.dispatcher import Core
 from bot.observability.metrics import Metrics
 from bot.observability.readiness import Readiness
 from storage import migrate

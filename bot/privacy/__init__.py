@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.privacy import rights, upkeep
 from bot.privacy.foundation import DECLARED
-from bot.registry import ButtonSpec, Registry, TimerSpec
+from bot.kernel.registry import ButtonSpec, Registry, TimerSpec
 
 
 def register(registry: Registry) -> None:

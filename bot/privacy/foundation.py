@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from bot.registry import PersonalDataSpec
-from bot.replies import Attachment, Context, Fields, Heading, Image, Text
-from bot.reply_codec import decode_reply
+from bot.kernel.registry import PersonalDataSpec
+from bot.kernel.replies import Attachment, Context, Fields, Heading, Image, Text
+from bot.kernel.reply_codec import decode_reply
 from storage import activity_weeks, outbox
 from storage import personal_data as store
 

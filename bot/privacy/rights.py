@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from bot.context import Context
-from bot.events import ButtonPress, Command
+from bot.kernel.context import Context
+from bot.kernel.events import ButtonPress, Command
 from bot.privacy.foundation import DECLARED, ERASE_ORDER, EXPORT_PURPOSE
-from bot.refusals import Refusal
-from bot.registry import PersonalDataSpec, Registry
-from bot.replies import (
+from bot.kernel.refusals import Refusal
+from bot.kernel.registry import PersonalDataSpec, Registry
+from bot.kernel.replies import (
     Attachment,
     Button,
     Buttons,
@@ -29,7 +29,7 @@ from bot.replies import (
     Text,
     Tone,
 )
-from bot.replies import Context as ContextLine
+from bot.kernel.replies import Context as ContextLine
 from storage import directory
 
 FORGET_ACTION = "privacy.forget"

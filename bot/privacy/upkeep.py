@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.privacy.foundation import EXPORT_PURPOSE
 from storage import activity_weeks, deliveries, directory, timers
 from storage import personal_data as store

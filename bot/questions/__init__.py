@@ -20,7 +20,7 @@ from bot.questions import (
     settings,
 )
 from bot.questions.form import ASK_FORM
-from bot.registry import Audience, ButtonSpec, FormSpec, Registry
+from bot.kernel.registry import Audience, ButtonSpec, FormSpec, Registry
 
 TOPIC = "Anonymous questions"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.replies import Choice
+from bot.kernel.replies import Choice
 
 
 @dataclass(frozen=True, slots=True)

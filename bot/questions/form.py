@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from bot.numbers import whole_number
 from bot.questions.catalogue import BOARDS, category, category_choices
-from bot.refusals import Refusal
-from bot.replies import Choice, FieldKind, Form, FormField
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Choice, FieldKind, Form, FormField
 from storage.questions import QuestionDetails
 
 ASK_FORM = "question.ask"

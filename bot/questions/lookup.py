@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.numbers import id_in
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from storage import questions as store
 from storage.questions import QuestionRecord
 

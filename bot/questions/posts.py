@@ -4,9 +4,9 @@ resolved, hidden)."""
 
 from __future__ import annotations
 
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.questions import render
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 from storage import metoo as metoo_store
 from storage import questions as store
 from storage.questions import QuestionRecord

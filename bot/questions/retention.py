@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection
 
 from bot.anonymity import is_asker, metoo_person_hash, quota_hash
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.questions.posts import post_key, reply_key
-from bot.registry import PersonalDataSpec, Registry, TimerSpec
+from bot.kernel.registry import PersonalDataSpec, Registry, TimerSpec
 from storage import asking as asking_store
 from storage import directory, personal_data, timers
 from storage import metoo as metoo_store

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.context import Context
-from bot.events import Command
+from bot.kernel.context import Context
+from bot.kernel.events import Command
 from bot.numbers import whole_number
-from bot.permissions import require_facilitator
-from bot.refusals import Refusal
-from bot.replies import Context as ContextLine
-from bot.replies import Fields, Heading, Reply, Tone
+from bot.kernel.permissions import require_facilitator
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Context as ContextLine
+from bot.kernel.replies import Fields, Heading, Reply, Tone
 from storage import asking as asking_store
 
 ALERT_RANGE = (2, 50)

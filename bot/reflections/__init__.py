@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.meetings.reminders import REFLECT, SUMMARY
 from bot.reflections import prompts, summaries
-from bot.registry import (
+from bot.kernel.registry import (
     Audience,
     ButtonSpec,
     FormSpec,

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.context import Context
-from bot.events import ButtonPress, Command, FormSubmit
+from bot.kernel.context import Context
+from bot.kernel.events import ButtonPress, Command, FormSubmit
 from bot.meetings.lookup import find_target, group_of
 from bot.meetings.reminders import for_session
 from bot.numbers import id_in
-from bot.permissions import require_membership
-from bot.refusals import Refusal
-from bot.replies import (
+from bot.kernel.permissions import require_membership
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import (
     Button,
     Buttons,
     ButtonStyle,

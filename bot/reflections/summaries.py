@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.context import Context
-from bot.events import Command
+from bot.kernel.context import Context
+from bot.kernel.events import Command
 from bot.meetings.lookup import find_target, group_of
 from bot.meetings.reminders import for_session
-from bot.permissions import require_leader
-from bot.refusals import Refusal
-from bot.replies import Block, Heading, Reply, Text
-from bot.replies import Context as ContextLine
+from bot.kernel.permissions import require_leader
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Block, Heading, Reply, Text
+from bot.kernel.replies import Context as ContextLine
 from bot.suppression import suppress_small_counts
 from bot.times import show_date, show_time
 from storage import meetings, reflections

@@ -10,7 +10,7 @@ from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession
 from adapters.discord.render import NO_MENTIONS, render
 from adapters.slack import blocks
-from bot.reply_codec import encode_reply
+from bot.kernel.reply_codec import encode_reply
 from tests.adapters.slack.block_kit import check_message
 from tests.fakes import Recorder
 

@@ -23,7 +23,7 @@ from bot.app import build
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.demo import GROUPS, SCHOOLS, channel_name, ensure_demo
-from bot.events import Actor, ChannelActivity, Command, Event, Place
+from bot.kernel.events import Actor, ChannelActivity, Command, Event, Place
 
 WORKSPACE = "console"
 

@@ -8,7 +8,7 @@ import itertools
 import aiohttp
 
 from bot.ports import Destination, RateLimited
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 
 PLATFORM = "fake"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from bot.app import build
 from bot.config import Settings
-from bot.context import Context
-from bot.registry import TimerSpec
-from bot.replies import Reply
+from bot.kernel.context import Context
+from bot.kernel.registry import TimerSpec
+from bot.kernel.replies import Reply
 from bot.scheduler import run_due_timers
 from storage.engine import make_engine
 from storage.groups import ChannelRecord

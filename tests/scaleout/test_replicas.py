@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from bot.delivery import MAX_ATTEMPTS
 from bot.outbox import Outbox
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 from storage import timers
 from storage.engine import make_engine
 from storage.groups import ChannelRecord

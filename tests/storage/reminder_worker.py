@@ -21,7 +21,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.ports import Destination
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 from bot.scheduler import run_due_timers
 from storage.engine import make_engine
 

@@ -25,11 +25,11 @@ from sqlalchemy import Engine, func, select, text
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
 from bot.clock import ManualClock
-from bot.events import Actor, ButtonPress, Command, Event, Place
+from bot.kernel.events import Actor, ButtonPress, Command, Event, Place
 from bot.meetings.render import RSVP_ACTION
 from bot.questions.render import METOO
-from bot.replies import Context, Reply, Text
-from bot.reply_codec import decode_reply
+from bot.kernel.replies import Context, Reply, Text
+from bot.kernel.reply_codec import decode_reply
 from storage.checkins import ANSWER, ROUND
 from storage.outbox import OUTBOX
 from storage.tables import table

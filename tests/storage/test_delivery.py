@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from bot.app import Staffroom
 from bot.clock import ManualClock
-from bot.core import first_contact
+from bot.kernel.dispatcher import first_contact
 from bot.delivery import MAX_ATTEMPTS, DeliveryWorker
-from bot.events import Actor
-from bot.replies import Reply
+from bot.kernel.events import Actor
+from bot.kernel.replies import Reply
 from storage import directory, outbox
 from storage.directory import NetworkRecord
 from storage.groups import ChannelRecord

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.app import Staffroom
 from bot.clock import ManualClock
-from bot.core import first_contact
+from bot.kernel.dispatcher import first_contact
 from bot.digests.build import build_digest
 from bot.digests.chart import engagement_chart
 from bot.digests.chat import digest_reply
@@ -23,8 +23,8 @@ from bot.digests.files import to_csv
 from bot.digests.health import Health
 from bot.digests.weekly import KIND, SEND_KIND
 from bot.digests.weeks import Week
-from bot.events import Actor, ChannelActivity, Command, Place
-from bot.replies import Attachment
+from bot.kernel.events import Actor, ChannelActivity, Command, Place
+from bot.kernel.replies import Attachment
 from bot.scheduler import run_due_timers
 from storage import activity, calendar, directory, groups, timers
 from storage.directory import NetworkRecord

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from bot.app import Staffroom
 from bot.clock import ManualClock
-from bot.events import Actor, FormSubmit
+from bot.kernel.events import Actor, FormSubmit
 from bot.meetings.render import RSVP_ACTION
 from bot.reflections.prompts import FORM_ID
 from storage import reflections

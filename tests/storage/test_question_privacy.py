@@ -23,7 +23,7 @@ from adapters.console.session import ConsoleSession, slug
 from bot.app import Staffroom, build
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.reply_codec import encode_reply
+from bot.kernel.reply_codec import encode_reply
 from storage import directory
 from storage import questions as store
 from storage.engine import make_engine

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.app import Staffroom
 from bot.clock import ManualClock
-from bot.events import Actor, ChannelActivity, Command, Place
+from bot.kernel.events import Actor, ChannelActivity, Command, Place
 from bot.privacy.upkeep import DELIVERY_MEMORY
 from bot.scheduler import run_due_timers
 from storage.tables import table

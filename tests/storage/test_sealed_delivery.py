@@ -17,10 +17,10 @@ from sqlalchemy import select
 from bot.anonymity import SEALED, seal_address, seal_message
 from bot.app import Staffroom
 from bot.clock import ManualClock
-from bot.core import first_contact
+from bot.kernel.dispatcher import first_contact
 from bot.delivery import DeliveryWorker
-from bot.events import Actor
-from bot.replies import Reply
+from bot.kernel.events import Actor
+from bot.kernel.replies import Reply
 from storage import directory
 from storage.outbox import FAILED, OUTBOX, SENT
 from storage.uow import unit_of_work

@@ -13,10 +13,10 @@ from sqlalchemy import func, select, update
 
 from bot.app import Staffroom
 from bot.clock import ManualClock
-from bot.context import Context
+from bot.kernel.context import Context
 from bot.privacy.upkeep import DAILY_UPKEEP
-from bot.registry import TimerSpec
-from bot.replies import Reply
+from bot.kernel.registry import TimerSpec
+from bot.kernel.replies import Reply
 from bot.scheduler import run_due_timers
 from storage import directory, timers
 from storage.groups import ChannelRecord

@@ -20,7 +20,7 @@ from bot.anonymity import (
     seal_address,
     seal_message,
 )
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 
 SECRET = b"a-server-secret-of-some-length"
 OTHER = b"another-server-secret-entirely"

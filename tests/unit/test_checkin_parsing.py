@@ -22,7 +22,7 @@ from bot.checkins.parsing import (
     split_closing,
     split_group_prefix,
 )
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 
 prompts = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=80).filter(
     lambda p: "closing" not in p.lower() and p.strip() and p.strip()[-1] not in ",;.("

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.digests.health import Health, classify
 from bot.digests.weeks import Week, last_full_week, parse_week
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 
 END = date(2026, 11, 22)
 OLD = date(2026, 1, 5)

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
-from bot.context import Context
-from bot.events import Actor, ChannelActivity, Command, Place
+from bot.kernel.context import Context
+from bot.kernel.events import Actor, ChannelActivity, Command, Place
 from bot.groups.membership import join
-from bot.registry import CommandSpec
-from bot.replies import Reply
+from bot.kernel.registry import CommandSpec
+from bot.kernel.replies import Reply
 from storage.activity import ACTIVITY_DAY
 from storage.outbox import OUTBOX
 from storage.uow import unit_of_work

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 import pytest
 
 from adapters.console.session import ConsoleSession
-from bot.context import Context
-from bot.events import Command
+from bot.kernel.context import Context
+from bot.kernel.events import Command
 from bot.logs import configure_logging
-from bot.registry import CommandSpec
-from bot.replies import Reply
+from bot.kernel.registry import CommandSpec
+from bot.kernel.replies import Reply
 from storage import directory
 
 MARK = "Quokka"  # in every piece of text the members write below
@@ -100,7 +100,7 @@ def _failing_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
 async def test_a_database_error_does_not_log_the_values_it_was_given(
     bot: ConsoleSession, log_stream: io.StringIO
 ) -> None:
-    bot.core.registry.command(CommandSpec(("fail",), _failing_command, "fails"))
+    bot.kernel.dispatcher.registry.command(CommandSpec(("fail",), _failing_command, "fails"))
     await bot.send(":as Fran Hughes@Harbour College admin")
     await bot.send("/staffroom setup Net")
     said = await bot.send(f"/staffroom fail {MARK} Academy")

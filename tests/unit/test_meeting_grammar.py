@@ -14,7 +14,7 @@ from bot.dates import parse_date
 from bot.meetings.grammar import parse_schedule, to_line
 from bot.meetings.recurrence import Rule, nth_of
 from bot.meetings.request import MeetingRequest
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from storage.meetings import MONTHLY, ONCE, WEEKLY
 
 TODAY = date(2026, 11, 23)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.names import GROUP_NAME_LIMIT, clean_name, name_key
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 
 
 def clean(raw: str) -> str:

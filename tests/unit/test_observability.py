@@ -17,7 +17,7 @@ from bot.app import Staffroom
 from bot.clock import ManualClock
 from bot.observability.metrics import Metrics
 from bot.observability.server import HealthServer
-from bot.replies import Reply
+from bot.kernel.replies import Reply
 from storage.groups import ChannelRecord
 from tests.fakes import RateLimited
 

@@ -11,8 +11,8 @@ from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession
 from bot.anonymity import is_asker, metoo_person_hash, quota_hash
 from bot.app import Staffroom
-from bot.registry import Audience
-from bot.reply_codec import encode_reply
+from bot.kernel.registry import Audience
+from bot.kernel.reply_codec import encode_reply
 from storage import asking, directory
 from storage import questions as store
 from storage.metoo import METOO

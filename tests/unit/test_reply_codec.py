@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.replies import (
+from bot.kernel.replies import (
     Attachment,
     Button,
     Buttons,
@@ -21,7 +21,7 @@ from bot.replies import (
     Tone,
     Visibility,
 )
-from bot.reply_codec import decode_reply, encode_reply
+from bot.kernel.reply_codec import decode_reply, encode_reply
 
 
 def test_every_block_kind_round_trips() -> None:

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.features import build_registry
-from bot.router import Resolved, Unknown, resolve
+from bot.kernel.router import Resolved, Unknown, resolve
 
 REGISTRY = build_registry()
 

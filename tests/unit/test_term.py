@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.console.session import ConsoleSession
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from bot.roster import RosterError, import_roster, parse_roster
 from bot.term import read_period
 from storage import calendar, directory

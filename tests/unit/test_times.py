@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from bot.times import next_weekly, parse_time_of_day, parse_weekday, show_time, to_utc
 
 LONDON = ZoneInfo("Europe/London")

@@ -22,7 +22,7 @@ from bot.durations import LONGEST, parse_duration
 from bot.meetings.grammar import parse_schedule as parse_meeting
 from bot.meetings.planning import plan_sessions
 from bot.numbers import id_in, whole_number
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from bot.times import parse_time_of_day
 
 TODAY = date(2026, 11, 23)

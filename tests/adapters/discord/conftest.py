@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from adapters.discord.render import COLOURS
 from adapters.discord.runner import DiscordAdapter
 from bot.app import Staffroom
-from bot.replies import Tone
+from bot.kernel.replies import Tone
 from tests.adapters.discord import payloads
 from tests.adapters.discord.fake_discord import FakeDiscord, Recorded
 from tests.adapters.discord.sample_feature import SampleFeature

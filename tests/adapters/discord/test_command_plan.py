@@ -22,11 +22,11 @@ from adapters.discord.command_plan import (
 from adapters.discord.interactions import Interactions
 from adapters.discord.slash import build_root
 from adapters.discord.suggestions import Suggestions
-from bot.events import Command
+from bot.kernel.events import Command
 from bot.features import build_registry
-from bot.registry import Audience, CommandSpec, Registry
-from bot.replies import Reply
-from bot.router import Resolved, resolve
+from bot.kernel.registry import Audience, CommandSpec, Registry
+from bot.kernel.replies import Reply
+from bot.kernel.router import Resolved, resolve
 
 NAME = re.compile(r"^[-_'\w]{1,32}$")
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.discord import forms
-from bot.replies import Choice, FieldKind, Form, FormField
+from bot.kernel.replies import Choice, FieldKind, Form, FormField
 from tests.adapters.discord import payloads
 from tests.adapters.discord.sample_feature import REFLECTION
 

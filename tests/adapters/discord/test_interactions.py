@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import Staffroom
 from bot.ports import Destination
-from bot.replies import Button, Buttons, Reply, Text
+from bot.kernel.replies import Button, Buttons, Reply, Text
 from storage import groups
 from storage.activity import ACTIVITY_DAY
 from storage.directory import network_for_workspace

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from adapters.discord import custom_ids
 from adapters.discord.markup import to_markdown
 from adapters.discord.render import COLOURS, render
-from bot.replies import (
+from bot.kernel.replies import (
     Attachment,
     Button,
     Buttons,

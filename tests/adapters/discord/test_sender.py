@@ -9,7 +9,7 @@ import pytest
 
 from adapters.discord.sender import DiscordSender
 from bot.ports import Destination, PermanentFailure, RateLimited
-from bot.replies import Attachment, Button, Buttons, Heading, Image, Reply, Text
+from bot.kernel.replies import Attachment, Button, Buttons, Heading, Image, Reply, Text
 from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import FACILITATOR, TEACHER, DiscordBot, shown_text
 

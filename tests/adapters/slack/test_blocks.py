@@ -11,8 +11,8 @@ from adapters.slack import blocks
 from adapters.slack.forms import FormOrigin, field_errors, form_view
 from bot.app import Staffroom
 from bot.demo import CONSOLE, GROUPS, channel_name, ensure_demo
-from bot.events import Actor, ButtonPress, Command, FormSubmit, Place
-from bot.replies import (
+from bot.kernel.events import Actor, ButtonPress, Command, FormSubmit, Place
+from bot.kernel.replies import (
     Button,
     Buttons,
     ButtonStyle,

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.replies import Attachment, Button, Buttons, Image, Reply, Text
+from bot.kernel.replies import Attachment, Button, Buttons, Image, Reply, Text
 from storage import directory
 from storage.directory import NetworkRecord
 from storage.groups import ChannelRecord

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from adapters.slack.pace import CorePace
-from bot.core import Outcome
-from bot.events import Actor, Command, Place
+from bot.kernel.dispatcher import Outcome
+from bot.kernel.events import Actor, Command, Place
 from tests.adapters.slack import trial_feature
 from tests.adapters.slack.conftest import SlackBot
 from tests.adapters.slack.fake_slack import TEAM

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.slack import translate
 from adapters.slack.forms import FormOrigin
-from bot.events import Actor, ChannelActivity
+from bot.kernel.events import Actor, ChannelActivity
 from tests.adapters.slack.payloads import payload
 
 TOM = Actor("slack", "T0SCHOOLS", "U0TOM", "Tom Patel")

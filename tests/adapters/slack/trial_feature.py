@@ -9,10 +9,10 @@ import threading
 from datetime import date
 from typing import Any
 
-from bot.context import Context
-from bot.events import ButtonPress, Command, FormSubmit
-from bot.registry import ButtonSpec, CommandSpec, FormSpec, Registry
-from bot.replies import Attachment, Choice, FieldKind, Form, FormField, Reply, Text, Tone
+from bot.kernel.context import Context
+from bot.kernel.events import ButtonPress, Command, FormSubmit
+from bot.kernel.registry import ButtonSpec, CommandSpec, FormSpec, Registry
+from bot.kernel.replies import Attachment, Choice, FieldKind, Form, FormField, Reply, Text, Tone
 from tests.adapters.slack.payloads import payload
 
 MEETING_FORM = Form(

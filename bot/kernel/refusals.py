@@ -6,7 +6,7 @@ reply. The text should say what went wrong and what to type instead.
 
 from __future__ import annotations
 
-from bot.replies import Button, Buttons, Reply, Text, Tone
+from bot.kernel.replies import Button, Buttons, Reply, Text, Tone
 
 
 class Refusal(Exception):

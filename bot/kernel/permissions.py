@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.refusals import Refusal
+from bot.kernel.context import Context
+from bot.kernel.refusals import Refusal
 from storage import groups
 from storage.directory import MemberRecord
 from storage.groups import GroupRecord
@@ -42,7 +42,7 @@ def require_leader(ctx: Context, group: GroupRecord, *, doing: str) -> MemberRec
 
 def require_membership(ctx: Context, group: GroupRecord, *, doing: str) -> MemberRecord:
     """The acting member, if they belong to `group`; else a refusal with a join button."""
-    from bot.replies import Button, ButtonStyle
+    from bot.kernel.replies import Button, ButtonStyle
 
     member = ctx.require_member()
     if groups.role_in_group(ctx.connection, group_id=group.id, member_id=member.id) is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.registry import CommandSpec, Registry
+from bot.kernel.registry import CommandSpec, Registry
 from bot.suggest import closest
 
 

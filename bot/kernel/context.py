@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from bot.clock import Clock
-from bot.events import Actor, Place
+from bot.kernel.events import Actor, Place
 from bot.outbox import Outbox
-from bot.refusals import Refusal
+from bot.kernel.refusals import Refusal
 from storage.directory import MemberRecord, NetworkRecord
 
 if TYPE_CHECKING:
-    from bot.core_config import CoreConfig
-    from bot.registry import Registry
+    from bot.kernel.core_config import CoreConfig
+    from bot.kernel.registry import Registry
 
 
 @dataclass

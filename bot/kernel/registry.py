@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from bot.context import Context
+    from bot.kernel.context import Context
     from bot.digests.model import DigestSource
-    from bot.events import ButtonPress, Command, FormSubmit
-    from bot.replies import Block, Reply
+    from bot.kernel.events import ButtonPress, Command, FormSubmit
+    from bot.kernel.replies import Block, Reply
     from storage.timers import TimerRecord
 
 CommandHandler = Callable[["Command", "Context", str], "Reply"]

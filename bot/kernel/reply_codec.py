@@ -6,7 +6,7 @@ import base64
 import json
 from typing import Any
 
-from bot.replies import (
+from bot.kernel.replies import (
     Attachment,
     Block,
     Button,

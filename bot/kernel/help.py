@@ -6,12 +6,12 @@ explains one command with examples.
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.events import ButtonPress, Command
-from bot.registry import Audience, ButtonSpec, CommandSpec, Registry
-from bot.replies import Context as ContextLine
-from bot.replies import Heading, Reply, Text
-from bot.router import Resolved, resolve
+from bot.kernel.context import Context
+from bot.kernel.events import ButtonPress, Command
+from bot.kernel.registry import Audience, ButtonSpec, CommandSpec, Registry
+from bot.kernel.replies import Context as ContextLine
+from bot.kernel.replies import Heading, Reply, Text
+from bot.kernel.router import Resolved, resolve
 from bot.suggest import did_you_mean
 from storage import groups
 

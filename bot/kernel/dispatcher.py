@@ -21,15 +21,15 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
-from bot.context import Context
-from bot.core_config import CoreConfig
+from bot.kernel.context import Context
+from bot.kernel.core_config import CoreConfig
 from bot.db_threads import DatabaseThreads
-from bot.events import Actor, ButtonPress, ChannelActivity, Command, Event, FormSubmit, HomeOpened
+from bot.kernel.events import Actor, ButtonPress, ChannelActivity, Command, Event, FormSubmit, HomeOpened
 from bot.outbox import Outbox
-from bot.refusals import Refusal
-from bot.registry import Registry
-from bot.replies import Button, Buttons, Reply, Text, Tone
-from bot.router import Resolved, resolve
+from bot.kernel.refusals import Refusal
+from bot.kernel.registry import Registry
+from bot.kernel.replies import Button, Buttons, Reply, Text, Tone
+from bot.kernel.router import Resolved, resolve
 from bot.times import zone_names
 from storage import activity, deliveries, directory
 from storage.directory import MemberRecord, NetworkRecord
