@@ -21,7 +21,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from bot.ports import Destination
+from bot.delivery.ports import Destination
 from bot.kernel.replies import Reply
 from bot.kernel.reply_codec import decode_reply, encode_reply
 

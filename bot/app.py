@@ -10,16 +10,16 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from bot.clock import Clock, SystemClock
+from bot.delivery.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.kernel.dispatcher import Core
 from bot.kernel.core_config import CoreConfig
-from bot.delivery import DeliveryWorker
+from bot.delivery.worker import DeliveryWorker
 from bot.features import build_registry
 from bot.observability.readiness import Readiness
-from bot.ports import ChatSender
+from bot.delivery.ports import ChatSender
 from bot.privacy.upkeep import schedule_upkeep
-from bot.scheduler import Heartbeat
+from bot.delivery.scheduler import Heartbeat
 from bot.server_secret import resolve_secret
 from storage import migrate
 from storage.engine import is_sqlite, make_engine

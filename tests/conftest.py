@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom, build
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.config import Settings
 from bot.logs import CARRY_MEMBER_TEXT, NOISY, configure_logging
 from storage import migrate

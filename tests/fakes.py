@@ -8,7 +8,7 @@ import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
-from bot.ports import ChatSender, Destination, PermanentFailure, RateLimited
+from bot.delivery.ports import ChatSender, Destination, PermanentFailure, RateLimited
 from bot.kernel.replies import Reply
 
 

@@ -7,7 +7,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from bot.kernel.events import Place
-from bot.ports import Destination
+from bot.delivery.ports import Destination
 from bot.kernel.replies import Reply
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class ConsoleSender:
-    """Implements `bot.ports.ChatSender` by printing into the session."""
+    """Implements `bot.delivery.ports.ChatSender` by printing into the session."""
 
     platform = "console"
 

@@ -17,13 +17,13 @@ from rich.text import Text as RichText
 from adapters.console.render import header, markup, reply_lines
 from adapters.console.sender import ConsoleSender
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.durations import parse_duration
 from bot.kernel.events import Actor, ButtonPress, ChannelActivity, Command, FormSubmit, Place
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Button, Choice, FieldKind, Form, Reply
 from bot.roster import introduce
-from bot.scheduler import next_due, run_due_timers
+from bot.delivery.scheduler import next_due, run_due_timers
 
 PLATFORM = "console"
 WORKSPACE = "console"

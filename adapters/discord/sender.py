@@ -1,6 +1,6 @@
 """Outbound delivery on Discord: the core's outbox messages posted, threaded, DMed and edited.
 
-Implements `bot.ports.ChatSender`. Message references are `server/channel/message`. A message
+Implements `bot.delivery.ports.ChatSender`. Message references are `server/channel/message`. A message
 threaded under another goes into the Discord thread started from that message (whose id is
 the message's), created on first use and named after the message it hangs from. Failures are
 mapped for the delivery worker: a refusal (403: missing access, DMs closed) or something gone
@@ -20,7 +20,7 @@ import discord
 from adapters.discord.inbound import PLATFORM, message_ref, parse_message_ref
 from adapters.discord.markup import shorten
 from adapters.discord.render import render
-from bot.ports import Destination, PermanentFailure, RateLimited
+from bot.delivery.ports import Destination, PermanentFailure, RateLimited
 from bot.kernel.replies import Reply
 
 UNKNOWN_CHANNEL = 10003

@@ -22,7 +22,7 @@ from adapters.slack import blocks
 from adapters.slack.mrkdwn import escape
 from adapters.slack.recent import Recent
 from adapters.slack.translate import PLATFORM
-from bot.ports import Destination, PermanentFailure, RateLimited
+from bot.delivery.ports import Destination, PermanentFailure, RateLimited
 from bot.kernel.replies import Attachment, Image, Reply
 
 log = logging.getLogger("staffroom.slack.sender")
@@ -98,7 +98,7 @@ def split_ref(message_ref: str) -> tuple[str, str]:
 
 
 class SlackSender:
-    """Implements `bot.ports.ChatSender` for Slack (one workspace, one bot token)."""
+    """Implements `bot.delivery.ports.ChatSender` for Slack (one workspace, one bot token)."""
 
     platform = PLATFORM
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.startup import err, open_configured_database
-from bot.clock import SystemClock
+from bot.delivery.clock import SystemClock
 from bot.meetings.calendar_files import build_calendar
 from bot.names import name_key
 from storage import directory, groups, meetings

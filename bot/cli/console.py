@@ -70,7 +70,7 @@ async def _console(
     from adapters.console.repl import run_interactive, run_script
     from adapters.console.session import ConsoleSession
     from bot.app import build
-    from bot.clock import ManualClock
+    from bot.delivery.clock import ManualClock
     from bot.demo import ensure_demo
 
     clock = ManualClock(started or datetime.now(UTC).replace(second=0, microsecond=0))

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from bot.cli.startup import open_configured_database
-from bot.clock import SystemClock
+from bot.delivery.clock import SystemClock
 from bot.synthetic import generate_network
 from storage.uow import unit_of_work
 

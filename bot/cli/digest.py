@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from bot.cli.startup import err, open_configured_database
-from bot.clock import SystemClock
+from bot.delivery.clock import SystemClock
 from bot.digests.build import build_digest
 from bot.digests.files import to_csv, to_html, to_markdown
 from bot.digests.weeks import parse_week

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from bot.clock import Clock
+from bot.delivery.clock import Clock
 from bot.kernel.events import Actor, Place
-from bot.outbox import Outbox
+from bot.delivery.outbox import Outbox
 from bot.kernel.refusals import Refusal
 from storage.directory import MemberRecord, NetworkRecord
 

@@ -20,12 +20,12 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import Clock
+from bot.delivery.clock import Clock
 from bot.kernel.context import Context
 from bot.kernel.core_config import CoreConfig
 from bot.db_threads import DatabaseThreads
 from bot.kernel.events import Actor, ButtonPress, ChannelActivity, Command, Event, FormSubmit, HomeOpened
-from bot.outbox import Outbox
+from bot.delivery.outbox import Outbox
 from bot.kernel.refusals import Refusal
 from bot.kernel.registry import Registry
 from bot.kernel.replies import Button, Buttons, Reply, Text, Tone

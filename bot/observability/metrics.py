@@ -16,8 +16,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from bot.kernel.dispatcher import Core, Outcome
-from bot.delivery import DeliveryStats
-from bot.scheduler import Heartbeat
+from bot.delivery.worker import DeliveryStats
+from bot.delivery.scheduler import Heartbeat
 from storage import outbox, timers
 from storage.uow import unit_of_work
 

@@ -7,7 +7,7 @@ import itertools
 
 import aiohttp
 
-from bot.ports import Destination, RateLimited
+from bot.delivery.ports import Destination, RateLimited
 from bot.kernel.replies import Reply
 
 PLATFORM = "fake"

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.kernel.context import Context
 from bot.kernel.registry import TimerSpec
 from bot.kernel.replies import Reply
-from bot.scheduler import run_due_timers
+from bot.delivery.scheduler import run_due_timers
 from storage.engine import make_engine
 from storage.groups import ChannelRecord
 from storage.timers import TimerRecord

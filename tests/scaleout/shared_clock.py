@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 class SharedClock:
-    """Implements `bot.clock.Clock` from a file holding an ISO 8601 instant."""
+    """Implements `bot.delivery.clock.Clock` from a file holding an ISO 8601 instant."""
 
     def __init__(self, path: Path) -> None:
         self._path = path

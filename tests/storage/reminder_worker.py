@@ -17,12 +17,12 @@ from functools import partial
 from pathlib import Path
 
 from bot.app import build
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.config import Settings
-from bot.delivery import DeliveryWorker
-from bot.ports import Destination
+from bot.delivery.worker import DeliveryWorker
+from bot.delivery.ports import Destination
 from bot.kernel.replies import Reply
-from bot.scheduler import run_due_timers
+from bot.delivery.scheduler import run_due_timers
 from storage.engine import make_engine
 
 PROCESSES = 2

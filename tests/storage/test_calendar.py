@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from storage import calendar, directory
 from storage.uow import unit_of_work
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from storage import checkin_pairings, checkin_personal, checkins, directory, groups
 from storage.checkins import ANSWER
 from storage.uow import unit_of_work

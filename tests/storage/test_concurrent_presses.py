@@ -24,7 +24,7 @@ from sqlalchemy import Engine, func, select, text
 
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.kernel.events import Actor, ButtonPress, Command, Event, Place
 from bot.meetings.render import RSVP_ACTION
 from bot.questions.render import METOO

@@ -26,9 +26,9 @@ from sqlmodel import SQLModel
 from adapters.console.session import ConsoleSession
 from bot.anonymity import SEALED, open_message
 from bot.app import Staffroom
-from bot.clock import ManualClock
-from bot.outbox import Outbox
-from bot.ports import Destination, RateLimited
+from bot.delivery.clock import ManualClock
+from bot.delivery.outbox import Outbox
+from bot.delivery.ports import Destination, RateLimited
 from bot.kernel.replies import Reply
 from storage import activity_weeks, directory
 from storage.tables import table
@@ -135,12 +135,12 @@ async def test_my_data_holds_everything_and_forget_me_leaves_nothing(
         )
         assert member is not None
         # A direct message queued for later, such as a reminder.
-        Outbox(connection, bot.clock.now(), member.network_id).to_member(
+        Outbox(connection, bot.delivery.clock.now(), member.network_id).to_member(
             member.id,
             key="test.reminder",
             reply=Reply.say("Reminder for you: moderation on Thursday"),
             purpose="test",
-            due_at=bot.clock.now() + timedelta(days=3),
+            due_at=bot.delivery.clock.now() + timedelta(days=3),
         )
     held = list(rows_about(bot.kernel.dispatcher.engine, member.id))
     assert {name for name, _, linked in held if linked} >= {

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.kernel.dispatcher import first_contact
 from bot.digests.build import build_digest
 from bot.digests.chart import engagement_chart
@@ -25,7 +25,7 @@ from bot.digests.weekly import KIND, SEND_KIND
 from bot.digests.weeks import Week
 from bot.kernel.events import Actor, ChannelActivity, Command, Place
 from bot.kernel.replies import Attachment
-from bot.scheduler import run_due_timers
+from bot.delivery.scheduler import run_due_timers
 from storage import activity, calendar, directory, groups, timers
 from storage.directory import NetworkRecord
 from storage.groups import ChannelRecord

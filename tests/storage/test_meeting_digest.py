@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.kernel.events import Actor, FormSubmit
 from bot.meetings.render import RSVP_ACTION
 from bot.reflections.prompts import FORM_ID

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.meetings.render import RSVP_ACTION
-from bot.scheduler import run_due_timers
+from bot.delivery.scheduler import run_due_timers
 from storage.outbox import MISSED, OUTBOX
 from storage.uow import unit_of_work
 from tests.meeting_world import AISHA, TOM, TimeMachine, press, say, sessions, set_up_chemistry

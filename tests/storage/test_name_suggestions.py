@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.name_suggestions import NameKind, suggest_names
 from bot.names import name_key
 from storage import directory, groups

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import Connection, Engine, select
 
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from storage import outbox
 from storage.outbox import OUTBOX, OutboundMessage
 from storage.uow import unit_of_work

@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession, slug
 from bot.app import Staffroom, build
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.config import Settings
 from bot.kernel.reply_codec import encode_reply
 from storage import directory

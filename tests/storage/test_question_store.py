@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, func, select
 
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.questions.form import tidy_text
 from storage import asking, directory, groups, metoo, outbox
 from storage import questions as store

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from storage.outbox import OUTBOX, PENDING
 from storage.uow import unit_of_work
 from tests.meeting_world import TOM, TimeMachine, say, set_up_chemistry

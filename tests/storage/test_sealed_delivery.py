@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from bot.anonymity import SEALED, seal_address, seal_message
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.kernel.dispatcher import first_contact
-from bot.delivery import DeliveryWorker
+from bot.delivery.worker import DeliveryWorker
 from bot.kernel.events import Actor
 from bot.kernel.replies import Reply
 from storage import directory

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.names import name_key
 from bot.synthetic import GeneratedNetwork, generate_network
 from storage import digests, directory, groups

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.kernel.context import Context
 from bot.privacy.upkeep import DAILY_UPKEEP
 from bot.kernel.registry import TimerSpec
 from bot.kernel.replies import Reply
-from bot.scheduler import run_due_timers
+from bot.delivery.scheduler import run_due_timers
 from storage import directory, timers
 from storage.groups import ChannelRecord
 from storage.outbox import OUTBOX

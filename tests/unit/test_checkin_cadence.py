@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from adapters.console.session import ConsoleSession
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from storage import calendar
 from storage.uow import unit_of_work
 from tests.unit.test_checkins import play, set_up_group

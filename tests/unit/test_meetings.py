@@ -12,7 +12,7 @@ from sqlalchemy import Table, func, select
 
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.meetings.render import RSVP_ACTION
 from storage.meetings import MEETING
 from storage.outbox import OUTBOX

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.observability.metrics import Metrics
 from bot.observability.server import HealthServer
 from bot.kernel.replies import Reply

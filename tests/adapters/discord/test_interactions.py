@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Staffroom
-from bot.ports import Destination
+from bot.delivery.ports import Destination
 from bot.kernel.replies import Button, Buttons, Reply, Text
 from storage import groups
 from storage.activity import ACTIVITY_DAY

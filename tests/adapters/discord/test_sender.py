@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from adapters.discord.sender import DiscordSender
-from bot.ports import Destination, PermanentFailure, RateLimited
+from bot.delivery.ports import Destination, PermanentFailure, RateLimited
 from bot.kernel.replies import Attachment, Button, Buttons, Heading, Image, Reply, Text
 from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import FACILITATOR, TEACHER, DiscordBot, shown_text

@@ -20,7 +20,7 @@ import pytest
 from adapters.slack import runner
 from adapters.slack.runner import RunningSlack
 from bot.app import Staffroom, build
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.config import Settings
 from storage.engine import make_engine
 from tests.adapters.slack.fake_slack import TEAM, FakeSlack

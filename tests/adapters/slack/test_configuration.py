@@ -16,7 +16,7 @@ import pytest
 
 from adapters.slack import runner
 from bot.app import StartupError, build
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.config import Settings
 from storage.engine import make_engine
 from tests.adapters.slack import trial_feature

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.kernel.replies import Attachment, Button, Buttons, Image, Reply, Text
 from storage import directory
 from storage.directory import NetworkRecord

@@ -16,7 +16,7 @@ import pytest
 
 from adapters.slack import runner
 from bot.app import build
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.config import Settings
 from bot.questions.catalogue import CATEGORIES
 from storage.engine import make_engine

@@ -11,7 +11,7 @@ import pytest
 from adapters.slack import runner
 from adapters.slack.runner import RunningSlack
 from bot.app import build
-from bot.clock import ManualClock
+from bot.delivery.clock import ManualClock
 from bot.config import Settings
 from storage.engine import make_engine
 from tests.adapters.slack.block_kit import check_message

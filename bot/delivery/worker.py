@@ -4,7 +4,7 @@ platform's `ChatSender`, and records the outcome.
 Rate limits wait as long as the platform asks and cost no attempt; other errors retry with
 exponential backoff; permanent failures (channel gone, bot removed, a payload this version
 cannot read) are recorded and the network's facilitators are told. Every wait — a rate limit,
-a backoff, a pacing slot more than a moment away (`bot.pacing`) — hands the message back to
+a backoff, a pacing slot more than a moment away (`bot.delivery.pacing`) — hands the message back to
 the outbox rather than holding its lease. Sealed direct messages (`Outbox.to_sealed`) are
 opened with the server secret only here, just before sending, and leave no platform reference
 behind: it would name the conversation they went to.
@@ -26,10 +26,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.anonymity import SEALED, InvalidToken, open_message
-from bot.clock import Clock
-from bot.outbox import Outbox
-from bot.pacing import Pacer
-from bot.ports import ChatSender, Destination, PermanentFailure, RateLimited
+from bot.delivery.clock import Clock
+from bot.delivery.outbox import Outbox
+from bot.delivery.pacing import Pacer
+from bot.delivery.ports import ChatSender, Destination, PermanentFailure, RateLimited
 from bot.kernel.replies import Reply, Tone
 from bot.kernel.reply_codec import decode_reply
 from storage import directory
