@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.times import unknown_zone
+from bot.parsing.times import unknown_zone
 
 IdList = Annotated[list[int], NoDecode]
 

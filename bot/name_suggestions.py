@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from bot.names import name_key
+from bot.parsing.names import name_key
 from storage import directory, groups
 from storage.uow import unit_of_work
 

@@ -16,9 +16,9 @@ from datetime import date, datetime
 from sqlalchemy import Connection
 
 from bot.kernel.dispatcher import Core, first_contact
-from bot.dates import parse_date
+from bot.parsing.dates import parse_date
 from bot.kernel.events import Actor
-from bot.names import (
+from bot.parsing.names import (
     GROUP_NAME_LIMIT,
     PERSON_NAME_LIMIT,
     SCHOOL_NAME_LIMIT,

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection
 
-from bot.names import name_key
+from bot.parsing.names import name_key
 from storage import directory, groups, synthetic
 from storage.synthetic import DayCount, NewMember, NewMembership
 

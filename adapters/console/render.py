@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.text import Text as RichText
 
-from bot.markup import SpanKind, spans
+from bot.parsing.markup import SpanKind, spans
 from bot.kernel.replies import (
     Attachment,
     Buttons,

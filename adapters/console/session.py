@@ -18,7 +18,7 @@ from adapters.console.render import header, markup, reply_lines
 from adapters.console.sender import ConsoleSender
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
-from bot.durations import parse_duration
+from bot.parsing.durations import parse_duration
 from bot.kernel.events import Actor, ButtonPress, ChannelActivity, Command, FormSubmit, Place
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Button, Choice, FieldKind, Form, Reply

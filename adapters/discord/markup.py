@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.markup import SpanKind, plain, spans
+from bot.parsing.markup import SpanKind, plain, spans
 
 
 def inert(text: str) -> str:

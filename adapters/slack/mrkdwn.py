@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from bot.markup import MARKUP
-from bot.markup import plain as without_markup
+from bot.parsing.markup import MARKUP
+from bot.parsing.markup import plain as without_markup
 
 ELLIPSIS = "…"
 

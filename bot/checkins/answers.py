@@ -23,8 +23,8 @@ from bot.kernel.permissions import require_membership
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Block, Buttons, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
-from bot.suggest import closest
-from bot.times import show_time
+from bot.parsing.suggest import closest
+from bot.parsing.times import show_time
 from storage import checkins
 from storage.checkins import AnswerRecord, RoundRecord
 from storage.directory import MemberRecord

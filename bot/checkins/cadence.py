@@ -2,7 +2,7 @@
 occurrence is a timer that opens the round and schedules the next one.
 
 Times are local wall-clock times in the network's zone, kept across daylight-saving changes
-(`bot.times.next_weekly`). An occurrence on a holiday of the network's calendar is skipped and
+(`bot.parsing.times.next_weekly`). An occurrence on a holiday of the network's calendar is skipped and
 the leaders are told why; one that fell due while the bot was down for hours is not opened
 late. If the group still has a round open, the new one replaces it (the old one closes first).
 """
@@ -21,15 +21,15 @@ from bot.checkins.rounds import (
     start_round,
 )
 from bot.kernel.context import Context
-from bot.durations import describe
+from bot.parsing.durations import describe
 from bot.kernel.events import ButtonPress, Command
 from bot.groups.lookup import find_group
-from bot.numbers import whole_number
+from bot.parsing.numbers import whole_number
 from bot.kernel.permissions import require_leader
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Button, Buttons, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
-from bot.times import WEEKDAYS, next_weekly, show_time
+from bot.parsing.times import WEEKDAYS, next_weekly, show_time
 from storage import calendar, checkin_cadences, checkins, directory, groups, timers
 from storage.checkin_cadences import CadenceRecord
 from storage.groups import GroupRecord

@@ -20,7 +20,7 @@ from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Block, Buttons, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
 from bot.suppression import Suppressed
-from bot.times import show_date
+from bot.parsing.times import show_date
 from storage import checkin_pairings, checkins
 
 HISTORY_ROUNDS = 8

@@ -10,9 +10,9 @@ import re
 import unicodedata
 from datetime import time, timedelta
 
-from bot.durations import parse_duration
+from bot.parsing.durations import parse_duration
 from bot.kernel.refusals import Refusal
-from bot.times import parse_time_of_day, parse_weekday
+from bot.parsing.times import parse_time_of_day, parse_weekday
 
 GREEN, AMBER, RED = "green", "amber", "red"
 COLOURS = (GREEN, AMBER, RED)

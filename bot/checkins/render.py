@@ -27,7 +27,7 @@ from bot.kernel.replies import (
     Visibility,
 )
 from bot.suppression import Suppressed, suppress_small_counts
-from bot.times import show_time
+from bot.parsing.times import show_time
 from storage.checkins import AnswerRecord, RoundRecord
 
 EMOJI = {GREEN: "🟢", AMBER: "🟠", RED: "🔴"}

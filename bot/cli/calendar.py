@@ -10,7 +10,7 @@ import typer
 from bot.cli.startup import err, open_configured_database
 from bot.delivery.clock import SystemClock
 from bot.meetings.calendar_files import build_calendar
-from bot.names import name_key
+from bot.parsing.names import name_key
 from storage import directory, groups, meetings
 from storage.uow import unit_of_work
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.arguments import split_words
+from bot.parsing.arguments import split_words
 from bot.kernel.context import Context
 from bot.digests.build import build_digest
 from bot.digests.chart import engagement_chart
@@ -14,7 +14,7 @@ from bot.groups.lookup import find_group
 from bot.kernel.permissions import is_leader, require_facilitator
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Reply, Tone
-from bot.times import WEEKDAYS, parse_time_of_day, parse_weekday, show_time
+from bot.parsing.times import WEEKDAYS, parse_time_of_day, parse_weekday, show_time
 from storage import digests, groups, timers
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.dates import FORMS, check_year, take_date
+from bot.parsing.dates import FORMS, check_year, take_date
 from bot.kernel.refusals import Refusal
 
 _ISO = re.compile(r"^(?:(\d{4})-?)?w(\d{1,2})$")

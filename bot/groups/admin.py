@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.arguments import split_tail
+from bot.parsing.arguments import split_tail
 from bot.kernel.context import Context
 from bot.kernel.events import Command
 from bot.groups.lookup import find_group, group_here
-from bot.names import GROUP_NAME_LIMIT, clean_name, name_key
+from bot.parsing.names import GROUP_NAME_LIMIT, clean_name, name_key
 from bot.people import find_person
 from bot.kernel.permissions import require_facilitator, require_leader
 from bot.kernel.refusals import Refusal

@@ -30,7 +30,7 @@ from bot.kernel.refusals import Refusal
 from bot.kernel.registry import Registry
 from bot.kernel.replies import Button, Buttons, Reply, Text, Tone
 from bot.kernel.router import Resolved, resolve
-from bot.times import zone_names
+from bot.parsing.times import zone_names
 from storage import activity, deliveries, directory
 from storage.directory import MemberRecord, NetworkRecord
 from storage.uow import unit_of_work

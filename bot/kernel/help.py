@@ -12,7 +12,7 @@ from bot.kernel.registry import Audience, ButtonSpec, CommandSpec, Registry
 from bot.kernel.replies import Context as ContextLine
 from bot.kernel.replies import Heading, Reply, Text
 from bot.kernel.router import Resolved, resolve
-from bot.suggest import did_you_mean
+from bot.parsing.suggest import did_you_mean
 from storage import groups
 
 ROOT = "/staffroom"

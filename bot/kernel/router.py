@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.kernel.registry import CommandSpec, Registry
-from bot.suggest import closest
+from bot.parsing.suggest import closest
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from bot.meetings.lookup import find_target
 from bot.meetings.recurrence import describe, rule_of
 from bot.kernel.replies import Attachment, Block, Fields, Heading, Reply, Text
 from bot.kernel.replies import Context as ContextLine
-from bot.times import show_date
+from bot.parsing.times import show_date
 from storage import meetings, rsvps
 from storage.meetings import SCHEDULED, SKIPPED, MeetingRecord
 

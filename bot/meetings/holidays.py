@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.kernel.context import Context
 from bot.meetings import reminders
 from bot.meetings.notices import Describe, tell_people
-from bot.times import show_time
+from bot.parsing.times import show_time
 from storage import calendar, meetings
 from storage.meetings import SCHEDULED, SKIPPED, SessionRecord
 

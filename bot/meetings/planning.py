@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.meetings.recurrence import local_dates
 from bot.meetings.request import MAX_SESSIONS, MeetingRequest
 from bot.kernel.refusals import Refusal
-from bot.times import show_date, show_time, to_utc
+from bot.parsing.times import show_date, show_time, to_utc
 from storage.meetings import SCHEDULED, SKIPPED, NewSession
 
 DEFAULT_SESSIONS = 12

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from urllib.parse import urlsplit
 
-from bot.durations import describe, parse_duration
+from bot.parsing.durations import describe, parse_duration
 from bot.meetings.recurrence import Rule
-from bot.names import clean_name
+from bot.parsing.names import clean_name
 from bot.kernel.refusals import Refusal
-from bot.times import show_date
+from bot.parsing.times import show_date
 
 MAX_LENGTH = timedelta(hours=12)
 MAX_REMINDER = timedelta(days=28)

@@ -10,7 +10,7 @@ from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress
 from bot.meetings import reminders, render
 from bot.meetings.lookup import group_of
-from bot.numbers import id_in
+from bot.parsing.numbers import id_in
 from bot.kernel.permissions import require_membership
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Reply, Tone

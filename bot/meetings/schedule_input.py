@@ -9,7 +9,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Context
-from bot.dates import parse_date
+from bot.parsing.dates import parse_date
 from bot.kernel.events import Command, FormSubmit
 from bot.meetings.grammar import parse_schedule
 from bot.meetings.recurrence import Rule, nth_of
@@ -26,10 +26,10 @@ from bot.meetings.request import (
     parse_reminders,
 )
 from bot.meetings.scheduling import commit, group_for, prepare
-from bot.numbers import whole_number
+from bot.parsing.numbers import whole_number
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Choice, FieldKind, Form, FormField, Reply
-from bot.times import parse_time_of_day
+from bot.parsing.times import parse_time_of_day
 from storage import groups
 from storage.groups import GroupRecord
 from storage.meetings import MONTHLY, ONCE, WEEKLY

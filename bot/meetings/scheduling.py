@@ -21,7 +21,7 @@ from bot.kernel.permissions import require_leader
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Button, Buttons, Fields, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
-from bot.times import show_date
+from bot.parsing.times import show_date
 from storage import calendar, groups, meetings
 from storage.groups import ChannelRecord, GroupRecord
 from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.numbers import whole_number
+from bot.parsing.numbers import whole_number
 from bot.questions.catalogue import BOARDS, category, category_choices
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Choice, FieldKind, Form, FormField

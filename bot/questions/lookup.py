@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.kernel.context import Context
-from bot.numbers import id_in
+from bot.parsing.numbers import id_in
 from bot.kernel.refusals import Refusal
 from storage import questions as store
 from storage.questions import QuestionRecord

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bot.kernel.context import Context
 from bot.kernel.events import Command
-from bot.numbers import whole_number
+from bot.parsing.numbers import whole_number
 from bot.kernel.permissions import require_facilitator
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Context as ContextLine

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from bot.delivery.clock import ManualClock
-from bot.names import name_key
+from bot.parsing.names import name_key
 from bot.synthetic import GeneratedNetwork, generate_network
 from storage import digests, directory, groups
 from storage.uow import unit_of_work

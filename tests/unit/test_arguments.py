@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.arguments import mention_id, split_tail, split_words
-from bot.durations import describe, parse_duration
+from bot.parsing.arguments import mention_id, split_tail, split_words
+from bot.parsing.durations import describe, parse_duration
 
 
 def test_quoted_phrases_stay_together() -> None:

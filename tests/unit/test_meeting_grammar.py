@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dates import parse_date
+from bot.parsing.dates import parse_date
 from bot.meetings.grammar import parse_schedule, to_line
 from bot.meetings.recurrence import Rule, nth_of
 from bot.meetings.request import MeetingRequest

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.name_suggestions import rank_names
-from bot.names import name_key
+from bot.parsing.names import name_key
 
 
 def test_names_starting_with_the_text_come_before_names_containing_it() -> None:

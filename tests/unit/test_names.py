@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.names import GROUP_NAME_LIMIT, clean_name, name_key
+from bot.parsing.names import GROUP_NAME_LIMIT, clean_name, name_key
 from bot.kernel.refusals import Refusal
 
 

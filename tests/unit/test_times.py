@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.kernel.refusals import Refusal
-from bot.times import next_weekly, parse_time_of_day, parse_weekday, show_time, to_utc
+from bot.parsing.times import next_weekly, parse_time_of_day, parse_weekday, show_time, to_utc
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -13,7 +13,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.kernel.refusals import Refusal
-from bot.suggest import closest
+from bot.parsing.suggest import closest
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
