@@ -20,7 +20,7 @@ from bot.observability.readiness import Readiness
 from bot.delivery.ports import ChatSender
 from bot.privacy.upkeep import schedule_upkeep
 from bot.delivery.scheduler import Heartbeat
-from bot.server_secret import resolve_secret
+from bot.privacy.server_secret import resolve_secret
 from storage import migrate
 from storage.engine import is_sqlite, make_engine
 

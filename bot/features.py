@@ -9,7 +9,6 @@ from bot import (
     home,
     meetings,
     network,
-    privacy,
     questions,
     reflections,
     term,
@@ -28,7 +27,6 @@ FEATURES = (
     meetings,
     reflections,
     digests,
-    privacy,
 )
 
 

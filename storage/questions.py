@@ -2,7 +2,7 @@
 sealed address, resolving and hiding, the asker's follow-ups and members' named replies.
 
 Nothing here takes a member id for a question or a follow-up; the keyed hash and the sealed
-address arrive already computed (see `bot.anonymity`). Me-toos are in `storage.metoo`, drafts,
+address arrive already computed (see `bot.privacy.anonymity`). Me-toos are in `storage.metoo`, drafts,
 the daily limit and settings in `storage.asking`, search in `storage.question_search`.
 """
 

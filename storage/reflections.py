@@ -3,7 +3,7 @@ session's reflections for its leader, and — for summaries and the weekly diges
 highlights and attendance figures over a period.
 
 `highlights` and `attendance` return raw figures; whoever shows them passes counts through
-`bot.suppression.suppress_small_counts` first.
+`bot.privacy.suppression.suppress_small_counts` first.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from bot.kernel.permissions import require_leader
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Block, Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
-from bot.suppression import Suppressed
+from bot.privacy.suppression import Suppressed
 from bot.parsing.times import show_date, show_time
 from storage import checkin_pairings, checkins, groups, timers
 from storage.checkins import NamedAnswer, RoundRecord

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from bot.digests.model import DigestRequest, DigestSource, Figure
-from bot.suppression import suppress_small_counts
+from bot.privacy.suppression import suppress_small_counts
 from storage import checkins
 
 COLOURS = ("green", "amber", "red")

@@ -19,7 +19,7 @@ from bot.kernel.permissions import require_membership
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Block, Buttons, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
-from bot.suppression import Suppressed
+from bot.privacy.suppression import Suppressed
 from bot.parsing.times import show_date
 from storage import checkin_pairings, checkins
 

@@ -26,7 +26,7 @@ from bot.kernel.replies import (
     Tone,
     Visibility,
 )
-from bot.suppression import Suppressed, suppress_small_counts
+from bot.privacy.suppression import Suppressed, suppress_small_counts
 from bot.parsing.times import show_time
 from storage.checkins import AnswerRecord, RoundRecord
 

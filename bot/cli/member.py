@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from bot.cli.startup import err, load_settings, open_configured_database, operator_errors
 from bot.features import build_registry
 from bot.privacy.rights import erase_member
-from bot.server_secret import resolve_secret
+from bot.privacy.server_secret import resolve_secret
 from storage import directory
 from storage import personal_data as store
 from storage.uow import unit_of_work

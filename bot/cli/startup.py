@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from bot.app import StartupError, open_database
 from bot.config import Settings
 from bot.logs import configure_logging
-from bot.server_secret import SecretMissing
+from bot.privacy.server_secret import SecretMissing
 
 err = Console(stderr=True, soft_wrap=True)
 

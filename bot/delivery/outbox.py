@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from bot.anonymity import SEALED
+from bot.privacy.anonymity import SEALED
 from bot.kernel.replies import Reply
 from bot.kernel.reply_codec import encode_reply
 from storage import directory, groups
@@ -156,7 +156,7 @@ class Outbox:
         purpose: str,
     ) -> bool:
         """Send a direct message whose address and content are sealed together
-        (`bot.anonymity.seal_message`): the row names no person and says nothing readable; the
+        (`bot.privacy.anonymity.seal_message`): the row names no person and says nothing readable; the
         delivery worker opens it just before sending. Only the platform is in clear, so that a
         process without that platform leaves the row alone."""
         return self._queue(

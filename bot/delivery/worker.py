@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.anonymity import SEALED, InvalidToken, open_message
+from bot.privacy.anonymity import SEALED, InvalidToken, open_message
 from bot.delivery.clock import Clock
 from bot.delivery.outbox import Outbox
 from bot.delivery.pacing import Pacer

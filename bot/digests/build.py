@@ -26,7 +26,7 @@ from bot.digests.model import (
     SchoolFlag,
 )
 from bot.digests.weeks import Week
-from bot.suppression import suppress_small_counts
+from bot.privacy.suppression import suppress_small_counts
 from storage import digests as store
 from storage.digests import ActivityRow
 from storage.directory import NetworkRecord

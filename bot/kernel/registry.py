@@ -101,7 +101,7 @@ class PersonalDataSpec:
         export: everything held about the member (JSON-serialisable).
         erase: delete (or detach from the member) everything held about them; aggregates that
             were already published may stay, without the member's identity.
-        erase_keyed: for what only a keyed hash ties to the member (`bot.anonymity`), which
+        erase_keyed: for what only a keyed hash ties to the member (`bot.privacy.anonymity`), which
             cannot be found without the server secret: called with it, after `erase`.
     """
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.digests.model import DigestRequest, DigestSource, Figure
-from bot.suppression import suppress_small_counts
+from bot.privacy.suppression import suppress_small_counts
 from storage import reflections
 
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.parsing.durations import describe
 from bot.kernel.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply
 from bot.kernel.replies import Context as ContextLine
-from bot.suppression import suppress_small_counts
+from bot.privacy.suppression import suppress_small_counts
 from bot.parsing.times import show_time
 from storage.meetings import CANCELLED, SKIPPED, MeetingRecord, SessionRecord
 from storage.rsvps import GOING, MAYBE, NOT_GOING, TallyRow

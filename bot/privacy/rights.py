@@ -16,7 +16,6 @@ from sqlalchemy import Connection
 
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command
-from bot.privacy.foundation import DECLARED, ERASE_ORDER, EXPORT_PURPOSE
 from bot.kernel.refusals import Refusal
 from bot.kernel.registry import PersonalDataSpec, Registry
 from bot.kernel.replies import (
@@ -30,6 +29,7 @@ from bot.kernel.replies import (
     Tone,
 )
 from bot.kernel.replies import Context as ContextLine
+from bot.privacy.foundation import DECLARED, ERASE_ORDER, EXPORT_PURPOSE
 from storage import directory
 
 FORGET_ACTION = "privacy.forget"

@@ -13,7 +13,7 @@ import secrets
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.anonymity import asker_hash, quota_hash, seal_address, token_hash
+from bot.privacy.anonymity import asker_hash, quota_hash, seal_address, token_hash
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command, FormSubmit
 from bot.groups.lookup import group_here

@@ -8,7 +8,7 @@ the hash and the notification address, after which nobody can tie the question t
 
 from __future__ import annotations
 
-from bot.anonymity import is_asker
+from bot.privacy.anonymity import is_asker
 from bot.kernel.context import Context
 from bot.kernel.events import Command
 from bot.questions import render

@@ -8,7 +8,7 @@ pressed it, so the button cannot be used to learn who else agreed (or asked).
 
 from __future__ import annotations
 
-from bot.anonymity import metoo_person_hash, metoo_school_hash
+from bot.privacy.anonymity import metoo_person_hash, metoo_school_hash
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress
 from bot.questions import render

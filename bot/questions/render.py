@@ -2,7 +2,7 @@
 what goes into its thread, the similar-questions check, one question read in full, the list,
 the facilitators' alert and the asker's reply notification.
 
-Counts of schools always pass `bot.suppression`. Nothing here is given, or could show, who
+Counts of schools always pass `bot.privacy.suppression`. Nothing here is given, or could show, who
 asked; member text is passed through as written (adapters neutralise mentions).
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bot.questions.catalogue import EXAM_CHECKLIST, about_exams, board_label, category_label
 from bot.kernel.replies import Block, Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
-from bot.suppression import suppress_small_counts
+from bot.privacy.suppression import suppress_small_counts
 from storage.questions import Followup, QuestionRecord, ReplyRecord
 
 METOO = "question.metoo"

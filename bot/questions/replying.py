@@ -8,7 +8,7 @@ and pointed to `ask followup`.
 
 from __future__ import annotations
 
-from bot.anonymity import InvalidToken, is_asker, open_address, seal_message
+from bot.privacy.anonymity import InvalidToken, is_asker, open_address, seal_message
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, FormSubmit
 from bot.kernel.permissions import require_membership

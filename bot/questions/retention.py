@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection
 
-from bot.anonymity import is_asker, metoo_person_hash, quota_hash
+from bot.privacy.anonymity import is_asker, metoo_person_hash, quota_hash
 from bot.kernel.context import Context
 from bot.questions.posts import post_key, reply_key
 from bot.kernel.registry import PersonalDataSpec, Registry, TimerSpec

@@ -14,7 +14,7 @@ from bot.kernel.permissions import require_leader
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Block, Heading, Reply, Text
 from bot.kernel.replies import Context as ContextLine
-from bot.suppression import suppress_small_counts
+from bot.privacy.suppression import suppress_small_counts
 from bot.parsing.times import show_date, show_time
 from storage import meetings, reflections
 from storage.directory import NetworkRecord

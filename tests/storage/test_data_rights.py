@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
 from adapters.console.session import ConsoleSession
-from bot.anonymity import SEALED, open_message
+from bot.privacy.anonymity import SEALED, open_message
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
 from bot.delivery.outbox import Outbox

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.anonymity import SEALED, seal_address, seal_message
+from bot.privacy.anonymity import SEALED, seal_address, seal_message
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
 from bot.kernel.dispatcher import first_contact

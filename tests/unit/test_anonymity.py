@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.anonymity import (
+from bot.privacy.anonymity import (
     InvalidToken,
     asker_hash,
     is_asker,

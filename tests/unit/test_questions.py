@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession
-from bot.anonymity import is_asker, metoo_person_hash, quota_hash
+from bot.privacy.anonymity import is_asker, metoo_person_hash, quota_hash
 from bot.app import Staffroom
 from bot.kernel.registry import Audience
 from bot.kernel.reply_codec import encode_reply

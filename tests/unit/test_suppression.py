@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.suppression import shown_count, suppress_small_counts
+from bot.privacy.suppression import shown_count, suppress_small_counts
 
 
 def test_counts_from_fewer_than_k_people_are_hidden_with_how_many_more() -> None:
