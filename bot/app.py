@@ -11,12 +11,12 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from bot.delivery.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.runtime.config import Settings
 from bot.kernel.dispatcher import Core
 from bot.kernel.core_config import CoreConfig
 from bot.delivery.worker import DeliveryWorker
 from bot.features import build_registry
-from bot.observability.readiness import Readiness
+from bot.runtime.observability.readiness import Readiness
 from bot.delivery.ports import ChatSender
 from bot.privacy.upkeep import schedule_upkeep
 from bot.delivery.scheduler import Heartbeat

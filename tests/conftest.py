@@ -25,8 +25,8 @@ from sqlalchemy.engine import make_url
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom, build
 from bot.delivery.clock import ManualClock
-from bot.config import Settings
-from bot.logs import CARRY_MEMBER_TEXT, NOISY, configure_logging
+from bot.runtime.config import Settings
+from bot.runtime.logs import CARRY_MEMBER_TEXT, NOISY, configure_logging
 from storage import migrate
 from storage.engine import make_engine, normalise_url
 

@@ -1,4 +1,4 @@
-"""Starting and stopping the Discord adapter (`bot.serve` calls `start` when DISCORD_TOKEN is
+"""Starting and stopping the Discord adapter (`bot.runtime.serve` calls `start` when DISCORD_TOKEN is
 set): log in, register `/staffroom`, hand the outbox a Discord sender, then keep the gateway
 connection in the background until `stop`."""
 

@@ -53,7 +53,7 @@ from adapters.slack.link import (
     read_frame,
 )
 from adapters.slack.listening import listen
-from bot.logs import configure_logging
+from bot.runtime.logs import configure_logging
 
 log = logging.getLogger("staffroom.slack.intake")
 

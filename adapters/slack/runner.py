@@ -28,7 +28,7 @@ from adapters.slack.intake_process import IntakeProcess
 from adapters.slack.link import IntakeConfig
 from adapters.slack.sender import SlackSender, slack_error
 from bot.app import Staffroom, StartupError
-from bot.config import Settings
+from bot.runtime.config import Settings
 
 log = logging.getLogger("staffroom.slack")
 

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from bot.cli.startup import err, load_settings, operator_errors
-from bot.config import Settings
+from bot.runtime.config import Settings
 
 DEMO_DATABASE = "staffroom-demo.db"
 

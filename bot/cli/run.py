@@ -30,7 +30,7 @@ def run() -> None:
 
         start_console(demo=True, script=None, database=None, start=None)
         return
-    from bot.serve import serve
+    from bot.runtime.serve import serve
 
     with operator_errors():
         asyncio.run(serve(settings))

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.delivery.clock import Clock
 from bot.kernel.context import Context
 from bot.kernel.core_config import CoreConfig
-from bot.db_threads import DatabaseThreads
+from bot.runtime.db_threads import DatabaseThreads
 from bot.kernel.events import Actor, ButtonPress, ChannelActivity, Command, Event, FormSubmit, HomeOpened
 from bot.delivery.outbox import Outbox
 from bot.kernel.refusals import Refusal

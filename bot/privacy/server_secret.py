@@ -7,7 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from bot.config import Settings
+from bot.runtime.config import Settings
 from storage.engine import is_sqlite
 
 MINIMUM_LENGTH = 16

@@ -24,7 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import runner
 from bot.app import build
-from bot.config import Settings
+from bot.runtime.config import Settings
 from bot.kernel.events import Actor, Command, Place
 from tests.adapters.slack.conftest import SIGNING_SECRET
 from tests.adapters.slack.fake_slack import TEAM, FakeSlack

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from bot.app import build
-from bot.config import Settings
+from bot.runtime.config import Settings
 from bot.kernel.context import Context
 from bot.kernel.registry import TimerSpec
 from bot.kernel.replies import Reply

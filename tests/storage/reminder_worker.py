@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.app import build
 from bot.delivery.clock import ManualClock
-from bot.config import Settings
+from bot.runtime.config import Settings
 from bot.delivery.worker import DeliveryWorker
 from bot.delivery.ports import Destination
 from bot.kernel.replies import Reply

@@ -22,7 +22,7 @@ from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession, slug
 from bot.app import Staffroom, build
 from bot.delivery.clock import ManualClock
-from bot.config import Settings
+from bot.runtime.config import Settings
 from bot.kernel.reply_codec import encode_reply
 from storage import directory
 from storage import questions as store

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import Settings
+from bot.runtime.config import Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 SETTINGS = {name for names in Settings.environment_variables().values() for name in names}

@@ -15,7 +15,7 @@ import pytest
 from adapters.console.session import ConsoleSession
 from bot.kernel.context import Context
 from bot.kernel.events import Command
-from bot.logs import configure_logging
+from bot.runtime.logs import configure_logging
 from bot.kernel.registry import CommandSpec
 from bot.kernel.replies import Reply
 from storage import directory

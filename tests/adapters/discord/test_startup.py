@@ -13,8 +13,8 @@ from pydantic import SecretStr, ValidationError
 from adapters.discord import runner
 from adapters.discord.client import intents, invite_permissions, invite_url
 from bot.app import Staffroom
-from bot.config import Settings
-from bot.serve import PLATFORMS, _starter
+from bot.runtime.config import Settings
+from bot.runtime.serve import PLATFORMS, _starter
 from tests.adapters.discord.conftest import DiscordBot, last_response, shown_text
 from tests.adapters.discord.fake_discord import APP_ID, FakeDiscord
 from tests.adapters.discord.sample_feature import SampleFeature

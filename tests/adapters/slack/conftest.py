@@ -21,7 +21,7 @@ from adapters.slack import runner
 from adapters.slack.runner import RunningSlack
 from bot.app import Staffroom, build
 from bot.delivery.clock import ManualClock
-from bot.config import Settings
+from bot.runtime.config import Settings
 from storage.engine import make_engine
 from tests.adapters.slack.fake_slack import TEAM, FakeSlack
 from tests.adapters.slack.payloads import payload

@@ -17,7 +17,7 @@ import pytest
 from adapters.slack import runner
 from bot.app import StartupError, build
 from bot.delivery.clock import ManualClock
-from bot.config import Settings
+from bot.runtime.config import Settings
 from storage.engine import make_engine
 from tests.adapters.slack import trial_feature
 from tests.adapters.slack.conftest import SlackBot, SlackRequests, command_form

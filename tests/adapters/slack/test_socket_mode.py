@@ -12,7 +12,7 @@ from adapters.slack import runner
 from adapters.slack.runner import RunningSlack
 from bot.app import build
 from bot.delivery.clock import ManualClock
-from bot.config import Settings
+from bot.runtime.config import Settings
 from storage.engine import make_engine
 from tests.adapters.slack.block_kit import check_message
 from tests.adapters.slack.conftest import command_form

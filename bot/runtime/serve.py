@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.app import Staffroom, StartupError, build
-from bot.config import Settings
-from bot.observability.metrics import Metrics
-from bot.observability.server import HealthServer
+from bot.runtime.config import Settings
+from bot.runtime.observability.metrics import Metrics
+from bot.runtime.observability.server import HealthServer
 
 log = logging.getLogger("staffroom.serve")
 

@@ -16,8 +16,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import Engine
 
 from bot.kernel.dispatcher import Core
-from bot.observability.metrics import Metrics
-from bot.observability.readiness import Readiness
+from bot.runtime.observability.metrics import Metrics
+from bot.runtime.observability.readiness import Readiness
 from storage import migrate
 
 log = logging.getLogger("staffroom.health")
