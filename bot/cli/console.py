@@ -71,7 +71,7 @@ async def _console(
     from adapters.console.session import ConsoleSession
     from bot.app import build
     from bot.delivery.clock import ManualClock
-    from bot.demo import ensure_demo
+    from bot.demo.demo_network import ensure_demo
 
     clock = ManualClock(started or datetime.now(UTC).replace(second=0, microsecond=0))
     app = build(settings, clock=clock)

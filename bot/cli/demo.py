@@ -9,7 +9,7 @@ from rich.console import Console
 
 from bot.cli.startup import open_configured_database
 from bot.delivery.clock import SystemClock
-from bot.synthetic import generate_network
+from bot.demo.synthetic import generate_network
 from storage.uow import unit_of_work
 
 app = typer.Typer(help="Demo data.", no_args_is_help=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from bot.app import build
 from bot.delivery.clock import ManualClock
 from bot.runtime.config import Settings
-from bot.demo import GROUPS, SCHOOLS, channel_name, ensure_demo
+from bot.demo.demo_network import GROUPS, SCHOOLS, channel_name, ensure_demo
 from bot.kernel.events import Actor, ChannelActivity, Command, Event, Place
 
 WORKSPACE = "console"

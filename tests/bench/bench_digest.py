@@ -65,7 +65,7 @@ def _peak_rss_mb() -> float:
 
 
 def _generate(url: str, weeks: int) -> int:
-    from bot.synthetic import generate_network
+    from bot.demo.synthetic import generate_network
     from storage import migrate
     from storage.engine import make_engine
     from storage.uow import unit_of_work

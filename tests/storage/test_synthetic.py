@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from bot.delivery.clock import ManualClock
 from bot.parsing.names import name_key
-from bot.synthetic import GeneratedNetwork, generate_network
+from bot.demo.synthetic import GeneratedNetwork, generate_network
 from storage import digests, directory, groups
 from storage.uow import unit_of_work
 

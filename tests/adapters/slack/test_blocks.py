@@ -10,7 +10,7 @@ import pytest
 from adapters.slack import blocks
 from adapters.slack.forms import FormOrigin, field_errors, form_view
 from bot.app import Staffroom
-from bot.demo import CONSOLE, GROUPS, channel_name, ensure_demo
+from bot.demo.demo_network import CONSOLE, GROUPS, channel_name, ensure_demo
 from bot.kernel.events import Actor, ButtonPress, Command, FormSubmit, Place
 from bot.kernel.replies import (
     Button,
