@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from bot import (
-    checkins,
-    digests,
-    groups,
-    home,
-    meetings,
-    network,
-    questions,
-    reflections,
-    term,
-)
+from bot import checkins, digests, groups, meetings, questions, reflections
+from bot.groups import home
 from bot.kernel import help
 from bot.kernel.registry import Registry
+from bot.network import setup as network
+from bot.network import term
+from bot.privacy import feature as privacy
 
 FEATURES = (
     help,
@@ -27,6 +21,7 @@ FEATURES = (
     meetings,
     reflections,
     digests,
+    privacy,
 )
 
 

@@ -22,7 +22,7 @@ from bot.parsing.durations import parse_duration
 from bot.kernel.events import Actor, ButtonPress, ChannelActivity, Command, FormSubmit, Place
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Button, Choice, FieldKind, Form, Reply
-from bot.roster import introduce
+from bot.network.roster import introduce
 from bot.delivery.scheduler import next_due, run_due_timers
 
 PLATFORM = "console"

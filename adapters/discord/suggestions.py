@@ -15,7 +15,7 @@ from discord import app_commands
 
 from adapters.discord.command_plan import Completion, argument_of
 from adapters.discord.inbound import PLATFORM, workspace_of
-from bot.name_suggestions import NameKind, suggest_names
+from bot.network.name_suggestions import NameKind, suggest_names
 from bot.kernel.router import Resolved, resolve
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from bot.cli.startup import err, open_configured_database
 from bot.delivery.clock import SystemClock
 from bot.parsing.names import NETWORK_NAME_LIMIT, clean_name
 from bot.kernel.refusals import Refusal
-from bot.roster import RosterError, import_roster, parse_roster
+from bot.network.roster import RosterError, import_roster, parse_roster
 from storage import directory
 from storage.uow import unit_of_work
 

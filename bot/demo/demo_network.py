@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor
 from bot.parsing.names import name_key
-from bot.roster import ensure_member
+from bot.network.roster import ensure_member
 from storage import activity, checkins, directory, groups
 from storage.groups import ChannelRecord
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
-from bot.name_suggestions import NameKind, suggest_names
+from bot.network.name_suggestions import NameKind, suggest_names
 from bot.parsing.names import name_key
 from storage import directory, groups
 from storage.uow import unit_of_work

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.name_suggestions import rank_names
+from bot.network.name_suggestions import rank_names
 from bot.parsing.names import name_key
 
 

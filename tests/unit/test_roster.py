@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.app import Staffroom
-from bot.roster import RosterError, import_roster, parse_roster
+from bot.network.roster import RosterError, import_roster, parse_roster
 from storage import directory, groups
 
 TODAY = date(2026, 11, 23)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from adapters.console.session import ConsoleSession
 from bot.kernel.refusals import Refusal
-from bot.roster import RosterError, import_roster, parse_roster
-from bot.term import read_period
+from bot.network.roster import RosterError, import_roster, parse_roster
+from bot.network.term import read_period
 from storage import calendar, directory
 from storage.uow import unit_of_work
 

@@ -26,7 +26,7 @@ from bot.parsing.names import (
     name_key,
 )
 from bot.kernel.refusals import Refusal
-from bot.term import PERIOD_NAME_LIMIT
+from bot.network.term import PERIOD_NAME_LIMIT
 from storage import calendar, directory, groups
 from storage.directory import MemberRecord, NetworkRecord
 

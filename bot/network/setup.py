@@ -14,7 +14,7 @@ from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Command
 from bot.parsing.names import NETWORK_NAME_LIMIT, SCHOOL_NAME_LIMIT, clean_name, name_key
 from bot.parsing.numbers import whole_number
-from bot.people import find_person, find_school
+from bot.network.people import find_person, find_school
 from bot.kernel.permissions import require_facilitator
 from bot.kernel.refusals import Refusal
 from bot.kernel.registry import Audience, Registry
