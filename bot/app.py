@@ -11,16 +11,16 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from bot.delivery.clock import Clock, SystemClock
-from bot.runtime.config import Settings
-from bot.kernel.dispatcher import Core
-from bot.kernel.core_config import CoreConfig
+from bot.delivery.ports import ChatSender
+from bot.delivery.scheduler import Heartbeat
 from bot.delivery.worker import DeliveryWorker
 from bot.features import build_registry
-from bot.runtime.observability.readiness import Readiness
-from bot.delivery.ports import ChatSender
-from bot.privacy.upkeep import schedule_upkeep
-from bot.delivery.scheduler import Heartbeat
+from bot.kernel.core_config import CoreConfig
+from bot.kernel.dispatcher import Core
 from bot.privacy.server_secret import resolve_secret
+from bot.privacy.upkeep import schedule_upkeep
+from bot.runtime.config import Settings
+from bot.runtime.observability.readiness import Readiness
 from storage import migrate
 from storage.engine import is_sqlite, make_engine
 

@@ -10,11 +10,11 @@ from datetime import datetime
 
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
+from bot.delivery.scheduler import next_due, run_due_timers
 from bot.delivery.worker import DeliveryWorker
 from bot.kernel.events import Actor, ButtonPress, Command, Place
 from bot.kernel.replies import Attachment, Fields, Heading, Reply, Text
 from bot.kernel.replies import Context as ContextLine
-from bot.delivery.scheduler import next_due, run_due_timers
 from storage import meetings
 from storage.meetings import SessionRecord
 from storage.uow import unit_of_work

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from rich.text import Text as RichText
 
-from bot.parsing.markup import SpanKind, spans
 from bot.kernel.replies import (
     Attachment,
     Buttons,
@@ -23,6 +22,7 @@ from bot.kernel.replies import (
     Text,
     Tone,
 )
+from bot.parsing.markup import SpanKind, spans
 
 _SPAN_STYLE = {SpanKind.BOLD: "bold", SpanKind.CODE: "cyan", SpanKind.ITALIC: "italic"}
 _TONE_STYLE = {

@@ -6,8 +6,8 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from bot.kernel.events import Place
 from bot.delivery.ports import Destination
+from bot.kernel.events import Place
 from bot.kernel.replies import Reply
 
 if TYPE_CHECKING:

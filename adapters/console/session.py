@@ -18,12 +18,12 @@ from adapters.console.render import header, markup, reply_lines
 from adapters.console.sender import ConsoleSender
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
-from bot.parsing.durations import parse_duration
+from bot.delivery.scheduler import next_due, run_due_timers
 from bot.kernel.events import Actor, ButtonPress, ChannelActivity, Command, FormSubmit, Place
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Button, Choice, FieldKind, Form, Reply
 from bot.network.roster import introduce
-from bot.delivery.scheduler import next_due, run_due_timers
+from bot.parsing.durations import parse_duration
 
 PLATFORM = "console"
 WORKSPACE = "console"

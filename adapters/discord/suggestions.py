@@ -15,8 +15,8 @@ from discord import app_commands
 
 from adapters.discord.command_plan import Completion, argument_of
 from adapters.discord.inbound import PLATFORM, workspace_of
-from bot.network.name_suggestions import NameKind, suggest_names
 from bot.kernel.router import Resolved, resolve
+from bot.network.name_suggestions import NameKind, suggest_names
 
 if TYPE_CHECKING:
     from bot.kernel.dispatcher import Core

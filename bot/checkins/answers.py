@@ -16,9 +16,9 @@ from bot.checkins.rounds import (
     update_round_post,
     zone_of,
 )
+from bot.groups.lookup import group_here
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command, FormSubmit
-from bot.groups.lookup import group_here
 from bot.kernel.permissions import require_membership
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Block, Buttons, Heading, Reply, Text, Tone

@@ -20,15 +20,15 @@ from bot.checkins.rounds import (
     leaders_or_facilitators,
     start_round,
 )
-from bot.kernel.context import Context
-from bot.parsing.durations import describe
-from bot.kernel.events import ButtonPress, Command
 from bot.groups.lookup import find_group
-from bot.parsing.numbers import whole_number
+from bot.kernel.context import Context
+from bot.kernel.events import ButtonPress, Command
 from bot.kernel.permissions import require_leader
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Button, Buttons, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
+from bot.parsing.durations import describe
+from bot.parsing.numbers import whole_number
 from bot.parsing.times import WEEKDAYS, next_weekly, show_time
 from storage import calendar, checkin_cadences, checkins, directory, groups, timers
 from storage.checkin_cadences import CadenceRecord

@@ -21,15 +21,25 @@ from bot.checkins.rounds import (
     update_round_post,
     zone_of,
 )
+from bot.groups.lookup import find_group
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command
-from bot.groups.lookup import find_group
 from bot.kernel.permissions import require_leader
 from bot.kernel.refusals import Refusal
-from bot.kernel.replies import Block, Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone
+from bot.kernel.replies import (
+    Block,
+    Button,
+    Buttons,
+    ButtonStyle,
+    Fields,
+    Heading,
+    Reply,
+    Text,
+    Tone,
+)
 from bot.kernel.replies import Context as ContextLine
-from bot.privacy.suppression import Suppressed
 from bot.parsing.times import show_date, show_time
+from bot.privacy.suppression import Suppressed
 from storage import checkin_pairings, checkins, groups, timers
 from storage.checkins import NamedAnswer, RoundRecord
 from storage.directory import MemberRecord

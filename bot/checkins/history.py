@@ -12,15 +12,15 @@ from bot.checkins.render import (
     shares,
     suppressed,
 )
+from bot.groups.lookup import find_group
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command
-from bot.groups.lookup import find_group
 from bot.kernel.permissions import require_membership
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Block, Buttons, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
-from bot.privacy.suppression import Suppressed
 from bot.parsing.times import show_date
+from bot.privacy.suppression import Suppressed
 from storage import checkin_pairings, checkins
 
 HISTORY_ROUNDS = 8

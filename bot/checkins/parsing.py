@@ -10,8 +10,8 @@ import re
 import unicodedata
 from datetime import time, timedelta
 
-from bot.parsing.durations import parse_duration
 from bot.kernel.refusals import Refusal
+from bot.parsing.durations import parse_duration
 from bot.parsing.times import parse_time_of_day, parse_weekday
 
 GREEN, AMBER, RED = "green", "amber", "red"

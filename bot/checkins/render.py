@@ -26,8 +26,8 @@ from bot.kernel.replies import (
     Tone,
     Visibility,
 )
-from bot.privacy.suppression import Suppressed, suppress_small_counts
 from bot.parsing.times import show_time
+from bot.privacy.suppression import Suppressed, suppress_small_counts
 from storage.checkins import AnswerRecord, RoundRecord
 
 EMOJI = {GREEN: "🟢", AMBER: "🟠", RED: "🔴"}

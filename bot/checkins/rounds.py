@@ -9,15 +9,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins import parsing, render
-from bot.kernel.context import Context
-from bot.parsing.durations import describe
-from bot.kernel.events import Command
 from bot.groups.lookup import find_group, group_here
-from bot.parsing.names import name_key
-from bot.parsing.numbers import id_in
+from bot.kernel.context import Context
+from bot.kernel.events import Command
 from bot.kernel.permissions import require_leader
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Reply, Tone
+from bot.parsing.durations import describe
+from bot.parsing.names import name_key
+from bot.parsing.numbers import id_in
 from bot.parsing.suggest import did_you_mean
 from bot.parsing.times import show_time
 from storage import checkins, directory, groups, timers

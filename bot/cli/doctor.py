@@ -18,8 +18,8 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from bot.runtime.config import Settings
 from bot.privacy.server_secret import SecretMissing, resolve_secret
+from bot.runtime.config import Settings
 from storage import migrate
 from storage.engine import is_sqlite, make_engine
 

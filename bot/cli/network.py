@@ -11,9 +11,9 @@ from rich.console import Console
 
 from bot.cli.startup import err, open_configured_database
 from bot.delivery.clock import SystemClock
-from bot.parsing.names import NETWORK_NAME_LIMIT, clean_name
 from bot.kernel.refusals import Refusal
 from bot.network.roster import RosterError, import_roster, parse_roster
+from bot.parsing.names import NETWORK_NAME_LIMIT, clean_name
 from storage import directory
 from storage.uow import unit_of_work
 

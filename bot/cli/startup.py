@@ -13,9 +13,9 @@ from rich.console import Console
 from sqlalchemy import Engine
 
 from bot.app import StartupError, open_database
+from bot.privacy.server_secret import SecretMissing
 from bot.runtime.config import Settings
 from bot.runtime.logs import configure_logging
-from bot.privacy.server_secret import SecretMissing
 
 err = Console(stderr=True, soft_wrap=True)
 

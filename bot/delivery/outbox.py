@@ -13,9 +13,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from bot.privacy.anonymity import SEALED
 from bot.kernel.replies import Reply
 from bot.kernel.reply_codec import encode_reply
+from bot.privacy.anonymity import SEALED
 from storage import directory, groups
 from storage import outbox as store
 from storage.groups import ChannelRecord

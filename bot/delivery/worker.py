@@ -25,13 +25,13 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.privacy.anonymity import SEALED, InvalidToken, open_message
 from bot.delivery.clock import Clock
 from bot.delivery.outbox import Outbox
 from bot.delivery.pacing import Pacer
 from bot.delivery.ports import ChatSender, Destination, PermanentFailure, RateLimited
 from bot.kernel.replies import Reply, Tone
 from bot.kernel.reply_codec import decode_reply
+from bot.privacy.anonymity import SEALED, InvalidToken, open_message
 from storage import directory
 from storage import outbox as store
 from storage.outbox import ClaimedMessage, RelatedState

@@ -11,8 +11,8 @@ from sqlalchemy import Connection
 
 from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor
-from bot.parsing.names import name_key
 from bot.network.roster import ensure_member
+from bot.parsing.names import name_key
 from storage import activity, checkins, directory, groups
 from storage.groups import ChannelRecord
 

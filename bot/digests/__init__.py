@@ -4,7 +4,6 @@ CSV, on demand or every week."""
 
 from __future__ import annotations
 
-from bot.kernel.context import Context
 from bot.digests import commands
 from bot.digests.health import RULE
 from bot.digests.weekly import (
@@ -14,6 +13,7 @@ from bot.digests.weekly import (
     keep_digest_scheduled,
     send_weekly,
 )
+from bot.kernel.context import Context
 from bot.kernel.events import Command
 from bot.kernel.registry import Audience, Registry, TimerSpec
 from bot.kernel.replies import Reply

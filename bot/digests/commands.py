@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from bot.parsing.arguments import split_words
-from bot.kernel.context import Context
 from bot.digests.build import build_digest
 from bot.digests.chart import engagement_chart
 from bot.digests.chat import digest_reply
 from bot.digests.weekly import KIND, schedule_next
 from bot.digests.weeks import Week, last_full_week, week_named
-from bot.kernel.events import Command
 from bot.groups.lookup import find_group
+from bot.kernel.context import Context
+from bot.kernel.events import Command
 from bot.kernel.permissions import is_leader, require_facilitator
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Reply, Tone
+from bot.parsing.arguments import split_words
 from bot.parsing.times import WEEKDAYS, parse_time_of_day, parse_weekday, show_time
 from storage import digests, groups, timers
 

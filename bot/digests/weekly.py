@@ -15,11 +15,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.kernel.context import Context
 from bot.digests.build import build_digest
 from bot.digests.chart import engagement_chart
 from bot.digests.chat import digest_reply
 from bot.digests.weeks import Week, last_full_week
+from bot.kernel.context import Context
 from bot.parsing.times import next_weekly, parse_time_of_day
 from storage import calendar, digests, directory, groups, timers
 from storage.directory import NetworkRecord

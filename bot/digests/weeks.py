@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.parsing.dates import FORMS, check_year, take_date
 from bot.kernel.refusals import Refusal
+from bot.parsing.dates import FORMS, check_year, take_date
 
 _ISO = re.compile(r"^(?:(\d{4})-?)?w(\d{1,2})$")
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bot.parsing.arguments import split_tail
+from bot.groups.lookup import find_group, group_here
 from bot.kernel.context import Context
 from bot.kernel.events import Command
-from bot.groups.lookup import find_group, group_here
-from bot.parsing.names import GROUP_NAME_LIMIT, clean_name, name_key
-from bot.network.people import find_person
 from bot.kernel.permissions import require_facilitator, require_leader
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Reply, Tone
+from bot.network.people import find_person
+from bot.parsing.arguments import split_tail
+from bot.parsing.names import GROUP_NAME_LIMIT, clean_name, name_key
 from storage import groups
 from storage.groups import ChannelRecord
 

@@ -4,9 +4,9 @@ everywhere it is `/staffroom home`."""
 
 from __future__ import annotations
 
+from bot.groups.membership import list_groups
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command
-from bot.groups.membership import list_groups
 from bot.kernel.registry import ButtonSpec, Registry
 from bot.kernel.replies import Block, Button, Buttons, Divider, Heading, Reply, Text
 from bot.kernel.replies import Context as ContextLine

@@ -4,8 +4,8 @@ given — the group whose channel the command was typed in."""
 from __future__ import annotations
 
 from bot.kernel.context import Context
-from bot.parsing.names import name_key
 from bot.kernel.refusals import Refusal
+from bot.parsing.names import name_key
 from bot.parsing.suggest import did_you_mean
 from storage import groups
 from storage.groups import GroupRecord

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from bot.groups.lookup import find_group
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command
-from bot.groups.lookup import find_group
-from bot.parsing.numbers import id_in
 from bot.kernel.permissions import require_leader
 from bot.kernel.refusals import Refusal
-from bot.kernel.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone, paragraphs
+from bot.kernel.replies import (
+    Button,
+    Buttons,
+    ButtonStyle,
+    Fields,
+    Heading,
+    Reply,
+    Text,
+    Tone,
+    paragraphs,
+)
 from bot.kernel.replies import Context as ContextLine
+from bot.parsing.numbers import id_in
 from storage import directory, groups
 from storage.groups import GroupRecord
 

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from bot.delivery.clock import Clock
-from bot.kernel.events import Actor, Place
 from bot.delivery.outbox import Outbox
+from bot.kernel.events import Actor, Place
 from bot.kernel.refusals import Refusal
 from storage.directory import MemberRecord, NetworkRecord
 

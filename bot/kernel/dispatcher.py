@@ -21,16 +21,24 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.delivery.clock import Clock
+from bot.delivery.outbox import Outbox
 from bot.kernel.context import Context
 from bot.kernel.core_config import CoreConfig
-from bot.runtime.db_threads import DatabaseThreads
-from bot.kernel.events import Actor, ButtonPress, ChannelActivity, Command, Event, FormSubmit, HomeOpened
-from bot.delivery.outbox import Outbox
+from bot.kernel.events import (
+    Actor,
+    ButtonPress,
+    ChannelActivity,
+    Command,
+    Event,
+    FormSubmit,
+    HomeOpened,
+)
 from bot.kernel.refusals import Refusal
 from bot.kernel.registry import Registry
 from bot.kernel.replies import Button, Buttons, Reply, Text, Tone
 from bot.kernel.router import Resolved, resolve
 from bot.parsing.times import zone_names
+from bot.runtime.db_threads import DatabaseThreads
 from storage import activity, deliveries, directory
 from storage.directory import MemberRecord, NetworkRecord
 from storage.uow import unit_of_work

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from bot.kernel.context import Context
     from bot.digests.model import DigestSource
+    from bot.kernel.context import Context
     from bot.kernel.events import ButtonPress, Command, FormSubmit
     from bot.kernel.replies import Block, Reply
     from storage.timers import TimerRecord

@@ -4,10 +4,6 @@ before, and offers calendar files. Timed work is durable (timers and the outbox)
 
 from __future__ import annotations
 
-from bot.meetings import browse, changes, digest, reminders, rsvp, schedule_input
-from bot.meetings.browse import press_ics
-from bot.meetings.render import RSVP_ACTION
-from bot.meetings.scheduling import ICS_BUTTON
 from bot.kernel.registry import (
     Audience,
     ButtonSpec,
@@ -16,6 +12,10 @@ from bot.kernel.registry import (
     Registry,
     TimerSpec,
 )
+from bot.meetings import browse, changes, digest, reminders, rsvp, schedule_input
+from bot.meetings.browse import press_ics
+from bot.meetings.render import RSVP_ACTION
+from bot.meetings.scheduling import ICS_BUTTON
 from storage import meetings, rsvps
 
 TOPIC = "Meetings"

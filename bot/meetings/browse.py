@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command
+from bot.kernel.replies import Attachment, Block, Fields, Heading, Reply, Text
+from bot.kernel.replies import Context as ContextLine
 from bot.meetings import render
 from bot.meetings.calendar_files import MIME, build_calendar, filename_for
 from bot.meetings.lookup import find_target
 from bot.meetings.recurrence import describe, rule_of
-from bot.kernel.replies import Attachment, Block, Fields, Heading, Reply, Text
-from bot.kernel.replies import Context as ContextLine
 from bot.parsing.times import show_date
 from storage import meetings, rsvps
 from storage.meetings import SCHEDULED, SKIPPED, MeetingRecord

@@ -9,14 +9,14 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Context
-from bot.parsing.dates import take_date
 from bot.kernel.events import Command
-from bot.meetings import reminders
-from bot.meetings.lookup import find_target, group_of
-from bot.meetings.notices import tell_people
 from bot.kernel.permissions import require_leader
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Reply, Tone
+from bot.meetings import reminders
+from bot.meetings.lookup import find_target, group_of
+from bot.meetings.notices import tell_people
+from bot.parsing.dates import take_date
 from bot.parsing.times import parse_time_of_day, show_time, to_utc
 from storage import calendar, meetings
 from storage.meetings import CANCELLED, SCHEDULED, MeetingRecord, SessionRecord

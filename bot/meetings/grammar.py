@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 
-from bot.parsing.arguments import split_words
-from bot.parsing.dates import take_date
+from bot.kernel.refusals import Refusal
 from bot.meetings.recurrence import ORDINALS, Rule, is_last_weekday, nth_of
 from bot.meetings.request import (
     MeetingRequest,
@@ -28,8 +27,9 @@ from bot.meetings.request import (
     parse_link,
     parse_reminders,
 )
+from bot.parsing.arguments import split_words
+from bot.parsing.dates import take_date
 from bot.parsing.numbers import whole_number
-from bot.kernel.refusals import Refusal
 from bot.parsing.times import parse_time_of_day, parse_weekday, show_date
 from storage.meetings import MONTHLY, WEEKLY
 

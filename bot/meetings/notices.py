@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Context
-from bot.meetings import render
 from bot.kernel.replies import Block, Heading, Reply, Text
+from bot.meetings import render
 from storage import rsvps
 from storage.meetings import MeetingRecord, SessionRecord
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.kernel.refusals import Refusal
 from bot.meetings.recurrence import local_dates
 from bot.meetings.request import MAX_SESSIONS, MeetingRequest
-from bot.kernel.refusals import Refusal
 from bot.parsing.times import show_date, show_time, to_utc
 from storage.meetings import SCHEDULED, SKIPPED, NewSession
 

@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Context
-from bot.parsing.durations import describe
-from bot.meetings import render
 from bot.kernel.registry import TimerHandler
 from bot.kernel.replies import Context as ContextLine
 from bot.kernel.replies import Fields, Heading, Reply
+from bot.meetings import render
+from bot.parsing.durations import describe
 from bot.parsing.times import wall_clock_to_utc
 from storage import meetings, rsvps, timers
 from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.parsing.durations import describe
 from bot.kernel.replies import Button, Buttons, ButtonStyle, Fields, Heading, Reply
 from bot.kernel.replies import Context as ContextLine
-from bot.privacy.suppression import suppress_small_counts
+from bot.parsing.durations import describe
 from bot.parsing.times import show_time
+from bot.privacy.suppression import suppress_small_counts
 from storage.meetings import CANCELLED, SKIPPED, MeetingRecord, SessionRecord
 from storage.rsvps import GOING, MAYBE, NOT_GOING, TallyRow
 

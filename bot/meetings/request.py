@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from urllib.parse import urlsplit
 
-from bot.parsing.durations import describe, parse_duration
-from bot.meetings.recurrence import Rule
-from bot.parsing.names import clean_name
 from bot.kernel.refusals import Refusal
+from bot.meetings.recurrence import Rule
+from bot.parsing.durations import describe, parse_duration
+from bot.parsing.names import clean_name
 from bot.parsing.times import show_date
 
 MAX_LENGTH = timedelta(hours=12)

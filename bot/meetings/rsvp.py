@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress
-from bot.meetings import reminders, render
-from bot.meetings.lookup import group_of
-from bot.parsing.numbers import id_in
 from bot.kernel.permissions import require_membership
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Reply, Tone
+from bot.meetings import reminders, render
+from bot.meetings.lookup import group_of
+from bot.parsing.numbers import id_in
 from storage import meetings, rsvps
 from storage.meetings import CANCELLED, SKIPPED, MeetingRecord, SessionRecord
 

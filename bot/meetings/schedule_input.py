@@ -9,8 +9,9 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Context
-from bot.parsing.dates import parse_date
 from bot.kernel.events import Command, FormSubmit
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Choice, FieldKind, Form, FormField, Reply
 from bot.meetings.grammar import parse_schedule
 from bot.meetings.recurrence import Rule, nth_of
 from bot.meetings.request import (
@@ -26,9 +27,8 @@ from bot.meetings.request import (
     parse_reminders,
 )
 from bot.meetings.scheduling import commit, group_for, prepare
+from bot.parsing.dates import parse_date
 from bot.parsing.numbers import whole_number
-from bot.kernel.refusals import Refusal
-from bot.kernel.replies import Choice, FieldKind, Form, FormField, Reply
 from bot.parsing.times import parse_time_of_day
 from storage import groups
 from storage.groups import GroupRecord

@@ -10,17 +10,17 @@ import uuid
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from bot.kernel.context import Context
 from bot.groups.lookup import find_group, group_here
+from bot.kernel.context import Context
+from bot.kernel.permissions import require_leader
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Button, Buttons, Fields, Heading, Reply, Text, Tone
+from bot.kernel.replies import Context as ContextLine
 from bot.meetings import reminders, render
 from bot.meetings.grammar import to_line
 from bot.meetings.planning import Plan, plan_sessions
 from bot.meetings.recurrence import describe
 from bot.meetings.request import MeetingRequest
-from bot.kernel.permissions import require_leader
-from bot.kernel.refusals import Refusal
-from bot.kernel.replies import Button, Buttons, Fields, Heading, Reply, Text, Tone
-from bot.kernel.replies import Context as ContextLine
 from bot.parsing.times import show_date
 from storage import calendar, groups, meetings
 from storage.groups import ChannelRecord, GroupRecord

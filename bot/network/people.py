@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from bot.parsing.arguments import mention_id
 from bot.kernel.context import Context
-from bot.parsing.names import name_key
 from bot.kernel.refusals import Refusal
+from bot.parsing.arguments import mention_id
+from bot.parsing.names import name_key
 from bot.parsing.suggest import did_you_mean
 from storage import directory
 from storage.directory import MemberRecord, SchoolRecord

@@ -16,8 +16,10 @@ from datetime import date, datetime
 from sqlalchemy import Connection
 
 from bot.kernel.dispatcher import Core, first_contact
-from bot.parsing.dates import parse_date
 from bot.kernel.events import Actor
+from bot.kernel.refusals import Refusal
+from bot.network.term import PERIOD_NAME_LIMIT
+from bot.parsing.dates import parse_date
 from bot.parsing.names import (
     GROUP_NAME_LIMIT,
     PERSON_NAME_LIMIT,
@@ -25,8 +27,6 @@ from bot.parsing.names import (
     clean_name,
     name_key,
 )
-from bot.kernel.refusals import Refusal
-from bot.network.term import PERIOD_NAME_LIMIT
 from storage import calendar, directory, groups
 from storage.directory import MemberRecord, NetworkRecord
 

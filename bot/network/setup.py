@@ -8,18 +8,18 @@ import secrets
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.parsing.arguments import split_words
 from bot.kernel.context import Context
 from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Command
-from bot.parsing.names import NETWORK_NAME_LIMIT, SCHOOL_NAME_LIMIT, clean_name, name_key
-from bot.parsing.numbers import whole_number
-from bot.network.people import find_person, find_school
 from bot.kernel.permissions import require_facilitator
 from bot.kernel.refusals import Refusal
 from bot.kernel.registry import Audience, Registry
 from bot.kernel.replies import Context as ContextLine
 from bot.kernel.replies import Fields, Heading, Reply, Text, Tone
+from bot.network.people import find_person, find_school
+from bot.parsing.arguments import split_words
+from bot.parsing.names import NETWORK_NAME_LIMIT, SCHOOL_NAME_LIMIT, clean_name, name_key
+from bot.parsing.numbers import whole_number
 from bot.parsing.times import unknown_zone
 from storage import directory, groups
 

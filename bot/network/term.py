@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.parsing.arguments import split_words
 from bot.kernel.context import Context
-from bot.parsing.dates import take_date
 from bot.kernel.events import Command
-from bot.meetings.holidays import CalendarEffect, apply_calendar
-from bot.parsing.names import clean_name, name_key
 from bot.kernel.permissions import require_facilitator
 from bot.kernel.refusals import Refusal
 from bot.kernel.registry import Audience, Registry
 from bot.kernel.replies import Context as ContextLine
 from bot.kernel.replies import Heading, Reply, Text, Tone
+from bot.meetings.holidays import CalendarEffect, apply_calendar
+from bot.parsing.arguments import split_words
+from bot.parsing.dates import take_date
+from bot.parsing.names import clean_name, name_key
 from bot.parsing.times import show_date
 from storage import calendar
 from storage.calendar import HOLIDAY, TERM

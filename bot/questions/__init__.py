@@ -7,6 +7,7 @@ Nothing about who used the flow may be logged; the core logs no actor of any eve
 
 from __future__ import annotations
 
+from bot.kernel.registry import Audience, ButtonSpec, FormSpec, Registry
 from bot.questions import (
     asking,
     browsing,
@@ -20,7 +21,6 @@ from bot.questions import (
     settings,
 )
 from bot.questions.form import ASK_FORM
-from bot.kernel.registry import Audience, ButtonSpec, FormSpec, Registry
 
 TOPIC = "Anonymous questions"
 

@@ -13,19 +13,19 @@ import secrets
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.privacy.anonymity import asker_hash, quota_hash, seal_address, token_hash
+from bot.groups.lookup import group_here
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command, FormSubmit
-from bot.groups.lookup import group_here
-from bot.parsing.numbers import whole_number
 from bot.kernel.permissions import require_membership
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Reply, Tone
+from bot.parsing.numbers import whole_number
+from bot.parsing.suggest import closest
+from bot.privacy.anonymity import asker_hash, quota_hash, seal_address, token_hash
 from bot.questions import render
 from bot.questions.form import ask_form, read_ask_form, tidy_text
 from bot.questions.posts import publish
 from bot.questions.retention import DRAFT_EXPIRY, NOTIFY_EXPIRY, QUOTA_EXPIRY, expire_later
-from bot.kernel.refusals import Refusal
-from bot.kernel.replies import Reply, Tone
-from bot.parsing.suggest import closest
 from storage import asking as asking_store
 from storage import groups
 from storage import question_search as search

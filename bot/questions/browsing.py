@@ -8,13 +8,13 @@ only their notice, except to the group's leaders and the facilitators.
 
 from __future__ import annotations
 
+from bot.groups.lookup import find_group, group_here
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command
-from bot.groups.lookup import find_group, group_here
 from bot.kernel.permissions import is_leader
+from bot.kernel.replies import Reply
 from bot.questions import render
 from bot.questions.lookup import find_numbered, question_pressed
-from bot.kernel.replies import Reply
 from storage import groups
 from storage import metoo as metoo_store
 from storage import questions as store

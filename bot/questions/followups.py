@@ -8,16 +8,16 @@ the hash and the notification address, after which nobody can tie the question t
 
 from __future__ import annotations
 
-from bot.privacy.anonymity import is_asker
 from bot.kernel.context import Context
 from bot.kernel.events import Command
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Reply, Tone
+from bot.privacy.anonymity import is_asker
 from bot.questions import render
 from bot.questions.form import QUESTION_LIMIT, RESOLUTION_LIMIT, typed_text
 from bot.questions.lookup import find_numbered
 from bot.questions.posts import refresh, under_post
 from bot.questions.retention import forget_notify_address
-from bot.kernel.refusals import Refusal
-from bot.kernel.replies import Reply, Tone
 from storage import metoo as metoo_store
 from storage import questions as store
 from storage.questions import QuestionRecord

@@ -12,10 +12,10 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.parsing.numbers import whole_number
-from bot.questions.catalogue import BOARDS, category, category_choices
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Choice, FieldKind, Form, FormField
+from bot.parsing.numbers import whole_number
+from bot.questions.catalogue import BOARDS, category, category_choices
 from storage.questions import QuestionDetails
 
 ASK_FORM = "question.ask"

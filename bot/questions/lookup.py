@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from bot.kernel.context import Context
-from bot.parsing.numbers import id_in
 from bot.kernel.refusals import Refusal
+from bot.parsing.numbers import id_in
 from storage import questions as store
 from storage.questions import QuestionRecord
 

@@ -8,14 +8,14 @@ pressed it, so the button cannot be used to learn who else agreed (or asked).
 
 from __future__ import annotations
 
-from bot.privacy.anonymity import metoo_person_hash, metoo_school_hash
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import Reply, Tone
+from bot.privacy.anonymity import metoo_person_hash, metoo_school_hash
 from bot.questions import render
 from bot.questions.lookup import question_pressed
 from bot.questions.posts import refresh
-from bot.kernel.refusals import Refusal
-from bot.kernel.replies import Reply, Tone
 from storage import asking as asking_store
 from storage import directory
 from storage import metoo as metoo_store

@@ -10,11 +10,11 @@ from __future__ import annotations
 from bot.kernel.context import Context
 from bot.kernel.events import Command
 from bot.kernel.permissions import require_leader
+from bot.kernel.replies import Reply, Tone
 from bot.questions.form import REASON_LIMIT, typed_text
 from bot.questions.lookup import find_numbered
 from bot.questions.posts import refresh
 from bot.questions.retention import forget_notify_address
-from bot.kernel.replies import Reply, Tone
 from storage import groups
 from storage import questions as store
 

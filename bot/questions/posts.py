@@ -5,8 +5,8 @@ resolved, hidden)."""
 from __future__ import annotations
 
 from bot.kernel.context import Context
-from bot.questions import render
 from bot.kernel.replies import Reply
+from bot.questions import render
 from storage import metoo as metoo_store
 from storage import questions as store
 from storage.questions import QuestionRecord

@@ -10,10 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.questions.catalogue import EXAM_CHECKLIST, about_exams, board_label, category_label
-from bot.kernel.replies import Block, Button, Buttons, ButtonStyle, Fields, Heading, Reply, Text, Tone
+from bot.kernel.replies import (
+    Block,
+    Button,
+    Buttons,
+    ButtonStyle,
+    Fields,
+    Heading,
+    Reply,
+    Text,
+    Tone,
+)
 from bot.kernel.replies import Context as ContextLine
 from bot.privacy.suppression import suppress_small_counts
+from bot.questions.catalogue import EXAM_CHECKLIST, about_exams, board_label, category_label
 from storage.questions import Followup, QuestionRecord, ReplyRecord
 
 METOO = "question.metoo"

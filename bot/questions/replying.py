@@ -8,17 +8,17 @@ and pointed to `ask followup`.
 
 from __future__ import annotations
 
-from bot.privacy.anonymity import InvalidToken, is_asker, open_address, seal_message
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, FormSubmit
 from bot.kernel.permissions import require_membership
+from bot.kernel.refusals import Refusal
+from bot.kernel.replies import FieldKind, Form, FormField, Reply, Tone
+from bot.privacy.anonymity import InvalidToken, is_asker, open_address, seal_message
 from bot.questions import render
 from bot.questions.form import QUESTION_LIMIT, text_problem, tidy_text
 from bot.questions.lookup import question_pressed
 from bot.questions.posts import reply_key, under_post
 from bot.questions.retention import forget_notify_address
-from bot.kernel.refusals import Refusal
-from bot.kernel.replies import FieldKind, Form, FormField, Reply, Tone
 from storage import groups
 from storage import questions as store
 from storage.questions import QuestionRecord, ReplyRecord

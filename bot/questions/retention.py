@@ -16,10 +16,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection
 
-from bot.privacy.anonymity import is_asker, metoo_person_hash, quota_hash
 from bot.kernel.context import Context
-from bot.questions.posts import post_key, reply_key
 from bot.kernel.registry import PersonalDataSpec, Registry, TimerSpec
+from bot.privacy.anonymity import is_asker, metoo_person_hash, quota_hash
+from bot.questions.posts import post_key, reply_key
 from storage import asking as asking_store
 from storage import directory, personal_data, timers
 from storage import metoo as metoo_store

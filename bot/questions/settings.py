@@ -8,11 +8,11 @@ from dataclasses import replace
 
 from bot.kernel.context import Context
 from bot.kernel.events import Command
-from bot.parsing.numbers import whole_number
 from bot.kernel.permissions import require_facilitator
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Context as ContextLine
 from bot.kernel.replies import Fields, Heading, Reply, Tone
+from bot.parsing.numbers import whole_number
 from storage import asking as asking_store
 
 ALERT_RANGE = (2, 50)

@@ -4,8 +4,6 @@ and shared highlights kept for the network's digest (`storage.reflections.highli
 
 from __future__ import annotations
 
-from bot.meetings.reminders import REFLECT, SUMMARY
-from bot.reflections import prompts, summaries
 from bot.kernel.registry import (
     Audience,
     ButtonSpec,
@@ -14,6 +12,8 @@ from bot.kernel.registry import (
     Registry,
     TimerSpec,
 )
+from bot.meetings.reminders import REFLECT, SUMMARY
+from bot.reflections import prompts, summaries
 from storage import reflections
 
 

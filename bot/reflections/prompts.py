@@ -9,9 +9,6 @@ from datetime import timedelta
 
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command, FormSubmit
-from bot.meetings.lookup import find_target, group_of
-from bot.meetings.reminders import for_session
-from bot.parsing.numbers import id_in
 from bot.kernel.permissions import require_membership
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import (
@@ -26,6 +23,9 @@ from bot.kernel.replies import (
     Text,
     Tone,
 )
+from bot.meetings.lookup import find_target, group_of
+from bot.meetings.reminders import for_session
+from bot.parsing.numbers import id_in
 from bot.parsing.times import show_time
 from storage import meetings, reflections, rsvps
 from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord

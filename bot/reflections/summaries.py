@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 from bot.kernel.context import Context
 from bot.kernel.events import Command
-from bot.meetings.lookup import find_target, group_of
-from bot.meetings.reminders import for_session
 from bot.kernel.permissions import require_leader
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Block, Heading, Reply, Text
 from bot.kernel.replies import Context as ContextLine
-from bot.privacy.suppression import suppress_small_counts
+from bot.meetings.lookup import find_target, group_of
+from bot.meetings.reminders import for_session
 from bot.parsing.times import show_date, show_time
+from bot.privacy.suppression import suppress_small_counts
 from storage import meetings, reflections
 from storage.directory import NetworkRecord
 from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord

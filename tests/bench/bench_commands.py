@@ -21,9 +21,9 @@ from pathlib import Path
 
 from bot.app import build
 from bot.delivery.clock import ManualClock
-from bot.runtime.config import Settings
 from bot.demo.demo_network import GROUPS, SCHOOLS, channel_name, ensure_demo
 from bot.kernel.events import Actor, ChannelActivity, Command, Event, Place
+from bot.runtime.config import Settings
 
 WORKSPACE = "console"
 

@@ -24,8 +24,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import runner
 from bot.app import build
-from bot.runtime.config import Settings
 from bot.kernel.events import Actor, Command, Place
+from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import SIGNING_SECRET
 from tests.adapters.slack.fake_slack import TEAM, FakeSlack
 

@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 from bot.app import build
-from bot.runtime.config import Settings
+from bot.delivery.scheduler import run_due_timers
 from bot.kernel.context import Context
 from bot.kernel.registry import TimerSpec
 from bot.kernel.replies import Reply
-from bot.delivery.scheduler import run_due_timers
+from bot.runtime.config import Settings
 from storage.engine import make_engine
 from storage.groups import ChannelRecord
 from storage.timers import TimerRecord

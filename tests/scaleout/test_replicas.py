@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.delivery.worker import MAX_ATTEMPTS
 from bot.delivery.outbox import Outbox
+from bot.delivery.worker import MAX_ATTEMPTS
 from bot.kernel.replies import Reply
 from storage import timers
 from storage.engine import make_engine

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from bot.app import build
 from bot.delivery.clock import ManualClock
-from bot.runtime.config import Settings
-from bot.delivery.worker import DeliveryWorker
 from bot.delivery.ports import Destination
-from bot.kernel.replies import Reply
 from bot.delivery.scheduler import run_due_timers
+from bot.delivery.worker import DeliveryWorker
+from bot.kernel.replies import Reply
+from bot.runtime.config import Settings
 from storage.engine import make_engine
 
 PROCESSES = 2

@@ -26,10 +26,10 @@ from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
 from bot.kernel.events import Actor, ButtonPress, Command, Event, Place
-from bot.meetings.render import RSVP_ACTION
-from bot.questions.render import METOO
 from bot.kernel.replies import Context, Reply, Text
 from bot.kernel.reply_codec import decode_reply
+from bot.meetings.render import RSVP_ACTION
+from bot.questions.render import METOO
 from storage.checkins import ANSWER, ROUND
 from storage.outbox import OUTBOX
 from storage.tables import table

@@ -24,12 +24,12 @@ from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
 from adapters.console.session import ConsoleSession
-from bot.privacy.anonymity import SEALED, open_message
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
 from bot.delivery.outbox import Outbox
 from bot.delivery.ports import Destination, RateLimited
 from bot.kernel.replies import Reply
+from bot.privacy.anonymity import SEALED, open_message
 from storage import activity_weeks, directory
 from storage.tables import table
 from storage.uow import unit_of_work

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
-from bot.kernel.dispatcher import first_contact
 from bot.delivery.worker import MAX_ATTEMPTS, DeliveryWorker
+from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Actor
 from bot.kernel.replies import Reply
 from storage import directory, outbox

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
-from bot.kernel.dispatcher import first_contact
+from bot.delivery.scheduler import run_due_timers
 from bot.digests.build import build_digest
 from bot.digests.chart import engagement_chart
 from bot.digests.chat import digest_reply
@@ -23,9 +23,9 @@ from bot.digests.files import to_csv
 from bot.digests.health import Health
 from bot.digests.weekly import KIND, SEND_KIND
 from bot.digests.weeks import Week
+from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Actor, ChannelActivity, Command, Place
 from bot.kernel.replies import Attachment
-from bot.delivery.scheduler import run_due_timers
 from storage import activity, calendar, directory, groups, timers
 from storage.directory import NetworkRecord
 from storage.groups import ChannelRecord

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
-from bot.meetings.render import RSVP_ACTION
 from bot.delivery.scheduler import run_due_timers
+from bot.meetings.render import RSVP_ACTION
 from storage.outbox import MISSED, OUTBOX
 from storage.uow import unit_of_work
 from tests.meeting_world import AISHA, TOM, TimeMachine, press, say, sessions, set_up_chemistry

@@ -22,8 +22,8 @@ from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession, slug
 from bot.app import Staffroom, build
 from bot.delivery.clock import ManualClock
-from bot.runtime.config import Settings
 from bot.kernel.reply_codec import encode_reply
+from bot.runtime.config import Settings
 from storage import directory
 from storage import questions as store
 from storage.engine import make_engine

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
+from bot.delivery.scheduler import run_due_timers
 from bot.kernel.events import Actor, ChannelActivity, Command, Place
 from bot.privacy.upkeep import DELIVERY_MEMORY
-from bot.delivery.scheduler import run_due_timers
 from storage.tables import table
 from storage.uow import unit_of_work
 

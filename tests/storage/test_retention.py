@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
-from bot.privacy.upkeep import DAILY_UPKEEP, months_before
 from bot.delivery.scheduler import run_due_timers
+from bot.privacy.upkeep import DAILY_UPKEEP, months_before
 from storage import activity, activity_weeks, directory, groups, timers
 from storage.tables import table
 from storage.uow import unit_of_work

@@ -14,13 +14,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.privacy.anonymity import SEALED, seal_address, seal_message
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
-from bot.kernel.dispatcher import first_contact
 from bot.delivery.worker import DeliveryWorker
+from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Actor
 from bot.kernel.replies import Reply
+from bot.privacy.anonymity import SEALED, seal_address, seal_message
 from storage import directory
 from storage.outbox import FAILED, OUTBOX, SENT
 from storage.uow import unit_of_work

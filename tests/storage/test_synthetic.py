@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from bot.delivery.clock import ManualClock
-from bot.parsing.names import name_key
 from bot.demo.synthetic import GeneratedNetwork, generate_network
+from bot.parsing.names import name_key
 from storage import digests, directory, groups
 from storage.uow import unit_of_work
 

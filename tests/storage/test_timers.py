@@ -13,11 +13,11 @@ from sqlalchemy import func, select, update
 
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
+from bot.delivery.scheduler import run_due_timers
 from bot.kernel.context import Context
-from bot.privacy.upkeep import DAILY_UPKEEP
 from bot.kernel.registry import TimerSpec
 from bot.kernel.replies import Reply
-from bot.delivery.scheduler import run_due_timers
+from bot.privacy.upkeep import DAILY_UPKEEP
 from storage import directory, timers
 from storage.groups import ChannelRecord
 from storage.outbox import OUTBOX

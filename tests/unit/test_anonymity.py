@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.kernel.replies import Reply
 from bot.privacy.anonymity import (
     InvalidToken,
     asker_hash,
@@ -20,7 +21,6 @@ from bot.privacy.anonymity import (
     seal_address,
     seal_message,
 )
-from bot.kernel.replies import Reply
 
 SECRET = b"a-server-secret-of-some-length"
 OTHER = b"another-server-secret-entirely"

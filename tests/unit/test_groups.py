@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
+from bot.groups.membership import join
 from bot.kernel.context import Context
 from bot.kernel.events import Actor, ChannelActivity, Command, Place
-from bot.groups.membership import join
 from bot.kernel.registry import CommandSpec
 from bot.kernel.replies import Reply
 from storage.activity import ACTIVITY_DAY

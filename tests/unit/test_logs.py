@@ -15,9 +15,9 @@ import pytest
 from adapters.console.session import ConsoleSession
 from bot.kernel.context import Context
 from bot.kernel.events import Command
-from bot.runtime.logs import configure_logging
 from bot.kernel.registry import CommandSpec
 from bot.kernel.replies import Reply
+from bot.runtime.logs import configure_logging
 from storage import directory
 
 MARK = "Quokka"  # in every piece of text the members write below

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.parsing.dates import parse_date
+from bot.kernel.refusals import Refusal
 from bot.meetings.grammar import parse_schedule, to_line
 from bot.meetings.recurrence import Rule, nth_of
 from bot.meetings.request import MeetingRequest
-from bot.kernel.refusals import Refusal
+from bot.parsing.dates import parse_date
 from storage.meetings import MONTHLY, ONCE, WEEKLY
 
 TODAY = date(2026, 11, 23)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.parsing.names import GROUP_NAME_LIMIT, clean_name, name_key
 from bot.kernel.refusals import Refusal
+from bot.parsing.names import GROUP_NAME_LIMIT, clean_name, name_key
 
 
 def clean(raw: str) -> str:

@@ -15,9 +15,9 @@ from sqlalchemy import text
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
+from bot.kernel.replies import Reply
 from bot.runtime.observability.metrics import Metrics
 from bot.runtime.observability.server import HealthServer
-from bot.kernel.replies import Reply
 from storage.groups import ChannelRecord
 from tests.fakes import RateLimited
 

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession
-from bot.privacy.anonymity import is_asker, metoo_person_hash, quota_hash
 from bot.app import Staffroom
 from bot.kernel.registry import Audience
 from bot.kernel.reply_codec import encode_reply
+from bot.privacy.anonymity import is_asker, metoo_person_hash, quota_hash
 from storage import asking, directory
 from storage import questions as store
 from storage.metoo import METOO

@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 
 from bot.checkins.parsing import parse_schedule as parse_checkin_schedule
 from bot.checkins.parsing import split_closing
-from bot.parsing.dates import YEARS_AROUND, parse_date, take_date
 from bot.digests.weeks import parse_week, week_named
-from bot.parsing.durations import LONGEST, parse_duration
+from bot.kernel.refusals import Refusal
 from bot.meetings.grammar import parse_schedule as parse_meeting
 from bot.meetings.planning import plan_sessions
+from bot.parsing.dates import YEARS_AROUND, parse_date, take_date
+from bot.parsing.durations import LONGEST, parse_duration
 from bot.parsing.numbers import id_in, whole_number
-from bot.kernel.refusals import Refusal
 from bot.parsing.times import parse_time_of_day
 
 TODAY = date(2026, 11, 23)

@@ -15,9 +15,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from bot.kernel.dispatcher import Core, Outcome
-from bot.delivery.worker import DeliveryStats
 from bot.delivery.scheduler import Heartbeat
+from bot.delivery.worker import DeliveryStats
+from bot.kernel.dispatcher import Core, Outcome
 from storage import outbox, timers
 from storage.uow import unit_of_work
 

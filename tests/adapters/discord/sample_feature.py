@@ -10,9 +10,9 @@ from __future__ import annotations
 import threading
 from datetime import date
 
+from bot.groups.lookup import group_here
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command, FormSubmit
-from bot.groups.lookup import group_here
 from bot.kernel.refusals import Refusal
 from bot.kernel.registry import ButtonSpec, CommandSpec, FormSpec, Registry
 from bot.kernel.replies import (

@@ -22,8 +22,8 @@ from adapters.discord.command_plan import (
 from adapters.discord.interactions import Interactions
 from adapters.discord.slash import build_root
 from adapters.discord.suggestions import Suggestions
-from bot.kernel.events import Command
 from bot.features import build_registry
+from bot.kernel.events import Command
 from bot.kernel.registry import Audience, CommandSpec, Registry
 from bot.kernel.replies import Reply
 from bot.kernel.router import Resolved, resolve

@@ -17,8 +17,8 @@ import pytest
 from adapters.slack import runner
 from bot.app import build
 from bot.delivery.clock import ManualClock
-from bot.runtime.config import Settings
 from bot.questions.catalogue import CATEGORIES
+from bot.runtime.config import Settings
 from storage.engine import make_engine
 from tests.adapters.slack.conftest import SlackRequests, command_form
 from tests.adapters.slack.fake_slack import FakeSlack
