@@ -11,19 +11,9 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from storage.tables import table
 from storage.upsert import insert_returning_id
 
-NETWORK = table("network")
-WORKSPACE = table("workspace")
 SCHOOL = table("school")
 MEMBER = table("member")
 IDENTITY = table("identity")
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkRecord:
-    id: int
-    name: str
-    timezone: str
-    k_threshold: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +40,6 @@ class IdentityRecord:
     user_id: str
 
 
-_NETWORK_COLUMNS = (NETWORK.c.id, NETWORK.c.name, NETWORK.c.timezone, NETWORK.c.k_threshold)
 _MEMBER_COLUMNS = (
     MEMBER.c.id,
     MEMBER.c.network_id,
@@ -61,15 +50,6 @@ _MEMBER_COLUMNS = (
     MEMBER.c.is_facilitator,
 )
 _MEMBER_FROM = MEMBER.outerjoin(SCHOOL, SCHOOL.c.id == MEMBER.c.school_id)
-
-_network_for_workspace = (
-    select(*_NETWORK_COLUMNS)
-    .join(WORKSPACE, WORKSPACE.c.network_id == NETWORK.c.id)
-    .where(
-        WORKSPACE.c.platform == bindparam("platform"),
-        WORKSPACE.c.external_id == bindparam("external_id"),
-    )
-)
 _member_for_identity = (
     select(*_MEMBER_COLUMNS)
     .select_from(_MEMBER_FROM.join(IDENTITY, IDENTITY.c.member_id == MEMBER.c.id))
@@ -84,12 +64,6 @@ _member_by_id = (
 )
 
 
-def _network(row: Any) -> NetworkRecord:
-    return NetworkRecord(
-        id=row.id, name=row.name, timezone=row.timezone, k_threshold=row.k_threshold
-    )
-
-
 def _member(row: Any) -> MemberRecord:
     return MemberRecord(
         id=row.id,
@@ -100,67 +74,6 @@ def _member(row: Any) -> MemberRecord:
         timezone=row.timezone,
         is_facilitator=bool(row.is_facilitator),
     )
-
-
-# --- networks and workspaces -------------------------------------------------------------
-
-
-def network_for_workspace(
-    connection: Connection, *, platform: str, external_id: str
-) -> NetworkRecord | None:
-    row = connection.execute(
-        _network_for_workspace, {"platform": platform, "external_id": external_id}
-    ).first()
-    return _network(row) if row else None
-
-
-def get_network(connection: Connection, *, network_id: int) -> NetworkRecord | None:
-    row = connection.execute(select(*_NETWORK_COLUMNS).where(NETWORK.c.id == network_id)).first()
-    return _network(row) if row else None
-
-
-def find_network_by_name(connection: Connection, *, name: str) -> NetworkRecord | None:
-    row = connection.execute(
-        select(*_NETWORK_COLUMNS).where(func.lower(NETWORK.c.name) == name.lower())
-    ).first()
-    return _network(row) if row else None
-
-
-def list_networks(connection: Connection) -> list[NetworkRecord]:
-    rows = connection.execute(select(*_NETWORK_COLUMNS).order_by(NETWORK.c.name))
-    return [_network(row) for row in rows]
-
-
-def create_network(
-    connection: Connection, *, name: str, timezone: str, now: datetime
-) -> NetworkRecord:
-    network_id = insert_returning_id(
-        connection, NETWORK, name=name, timezone=timezone, k_threshold=3, created_at=now
-    )
-    return NetworkRecord(id=network_id, name=name, timezone=timezone, k_threshold=3)
-
-
-def bind_workspace(
-    connection: Connection, *, network_id: int, platform: str, external_id: str, now: datetime
-) -> None:
-    connection.execute(
-        insert(WORKSPACE).values(
-            network_id=network_id, platform=platform, external_id=external_id, created_at=now
-        )
-    )
-
-
-def workspaces_of_network(connection: Connection, *, network_id: int) -> list[tuple[str, str]]:
-    """(platform, external id) of every workspace bound to the network."""
-    rows = connection.execute(
-        select(WORKSPACE.c.platform, WORKSPACE.c.external_id)
-        .where(WORKSPACE.c.network_id == network_id)
-        .order_by(WORKSPACE.c.id)
-    )
-    return [(row.platform, row.external_id) for row in rows]
-
-
-# --- schools -----------------------------------------------------------------------------
 
 
 def list_schools(connection: Connection, *, network_id: int) -> list[SchoolRecord]:
@@ -198,9 +111,6 @@ def school_member_counts(connection: Connection, *, network_id: int) -> dict[int
         .group_by(MEMBER.c.school_id)
     )
     return {row[0]: row[1] for row in rows}
-
-
-# --- members and identities --------------------------------------------------------------
 
 
 def member_for_identity(
@@ -322,47 +232,3 @@ def identities_of(connection: Connection, *, member_id: int) -> list[IdentityRec
         .order_by(IDENTITY.c.id.desc())
     )
     return [IdentityRecord(row.platform, row.workspace, row.user_id) for row in rows]
-
-
-# --- invitations for further workspaces ---------------------------------------------------
-
-INVITE = table("workspace_invite")
-
-
-def add_invite(
-    connection: Connection, *, network_id: int, code_hash: str, expires_at: datetime
-) -> None:
-    connection.execute(
-        insert(INVITE).values(network_id=network_id, code_hash=code_hash, expires_at=expires_at)
-    )
-
-
-def use_invite(connection: Connection, *, code_hash: str, now: datetime) -> int | None:
-    """Spend an unexpired, unused invitation; returns its network id, or None."""
-    row = connection.execute(
-        select(INVITE.c.id, INVITE.c.network_id).where(
-            INVITE.c.code_hash == code_hash,
-            INVITE.c.used_at.is_(None),
-            INVITE.c.expires_at > now,
-        )
-    ).first()
-    if row is None:
-        return None
-    connection.execute(update(INVITE).where(INVITE.c.id == row.id).values(used_at=now))
-    return int(row.network_id)
-
-
-def set_network_settings(
-    connection: Connection,
-    *,
-    network_id: int,
-    timezone: str | None = None,
-    k_threshold: int | None = None,
-) -> None:
-    values: dict[str, object] = {}
-    if timezone is not None:
-        values["timezone"] = timezone
-    if k_threshold is not None:
-        values["k_threshold"] = k_threshold
-    if values:
-        connection.execute(update(NETWORK).where(NETWORK.c.id == network_id).values(**values))

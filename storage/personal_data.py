@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, or_, select
 
-from storage.directory import IDENTITY, MEMBER, NETWORK, SCHOOL
+from storage.directory import IDENTITY, MEMBER, SCHOOL
 from storage.groups import GROUP, MEMBERSHIP
+from storage.networks import NETWORK
 from storage.tables import table
 
 ACTIVITY_DAY = table("activity_day")

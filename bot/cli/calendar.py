@@ -11,7 +11,7 @@ from bot.cli.startup import err, open_configured_database
 from bot.delivery.clock import SystemClock
 from bot.meetings.calendar_files import build_calendar
 from bot.parsing.names import name_key
-from storage import directory, groups, meetings
+from storage import groups, meetings, networks
 from storage.uow import unit_of_work
 
 
@@ -27,22 +27,24 @@ def calendar(
     """Print (or write) a subject group's meetings as an .ics calendar feed."""
     engine = open_configured_database()
     with unit_of_work(engine) as connection:
-        networks = directory.list_networks(connection)
+        candidates = networks.list_networks(connection)
         if network:
-            networks = [n for n in networks if name_key(n.name) == name_key(network)]
-        if len(networks) != 1:
-            problem = "Which network? Add --network NAME" if networks else "No such network"
+            candidates = [n for n in candidates if name_key(n.name) == name_key(network)]
+        if len(candidates) != 1:
+            problem = "Which network? Add --network NAME" if candidates else "No such network"
             err.print(f"[red]{problem} (see `staffroom network list`).[/red]")
             raise typer.Exit(2)
-        found = groups.find_group(connection, network_id=networks[0].id, name_key=name_key(group))
+        found = groups.find_group(connection, network_id=candidates[0].id, name_key=name_key(group))
         if found is None:
-            err.print(f"[red]{networks[0].name} has no group called {group!r}.[/red]")
+            err.print(f"[red]{candidates[0].name} has no group called {group!r}.[/red]")
             raise typer.Exit(1)
         feed = [
             (meeting, meetings.sessions_of(connection, meeting_id=meeting.id))
             for meeting in meetings.meetings_of_group(connection, group_id=found.id)
         ]
-    data = build_calendar(feed, name=f"{found.name} — {networks[0].name}", now=SystemClock().now())
+    data = build_calendar(
+        feed, name=f"{found.name} — {candidates[0].name}", now=SystemClock().now()
+    )
     if output is None:
         typer.echo(data.decode(), nl=False)
         return

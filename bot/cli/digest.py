@@ -17,7 +17,7 @@ from bot.digests.files import to_csv, to_html, to_markdown
 from bot.digests.weeks import parse_week
 from bot.features import build_registry
 from bot.kernel.refusals import Refusal
-from storage import directory
+from storage import networks
 from storage.uow import unit_of_work
 
 out = Console(soft_wrap=True)
@@ -40,7 +40,7 @@ def digest(
     """Build a network's weekly engagement digest (every figure k-suppressed, as in chat)."""
     engine = open_configured_database()
     with unit_of_work(engine) as connection:
-        found = directory.find_network_by_name(connection, name=network)
+        found = networks.find_network_by_name(connection, name=network)
         if found is None:
             err.print(
                 f"[red]There is no network called {network!r}; see `staffroom network list`.[/red]"

@@ -11,7 +11,7 @@ from bot.cli.startup import err, load_settings, open_configured_database, operat
 from bot.features import build_registry
 from bot.privacy.rights import erase_member
 from bot.privacy.server_secret import resolve_secret
-from storage import directory
+from storage import directory, networks
 from storage import personal_data as store
 from storage.uow import unit_of_work
 
@@ -66,7 +66,7 @@ def erase(
             )
             raise typer.Exit(1)
         member = found[0]
-        network = directory.get_network(connection, network_id=member.network_id)
+        network = networks.get_network(connection, network_id=member.network_id)
     where = f"{member.school_name or 'no school'}, {network.name if network else '?'}"
     out.print(f"Member {member.id}: {member.display_name} ({where}).")
     if not yes and not typer.confirm("Erase everything Staffroom holds about them?"):

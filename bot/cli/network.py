@@ -14,7 +14,7 @@ from bot.delivery.clock import SystemClock
 from bot.kernel.refusals import Refusal
 from bot.network.roster import RosterError, import_roster, parse_roster
 from bot.parsing.names import NETWORK_NAME_LIMIT, clean_name
-from storage import directory
+from storage import networks
 from storage.uow import unit_of_work
 
 app = typer.Typer(help="Create and list networks.", no_args_is_help=True)
@@ -53,18 +53,18 @@ def create(
     engine = open_configured_database()
     now = SystemClock().now()
     with unit_of_work(engine) as connection:
-        if directory.find_network_by_name(connection, name=name) is not None:
+        if networks.find_network_by_name(connection, name=name) is not None:
             err.print(f"[red]A network called {name!r} already exists.[/red]")
             raise typer.Exit(1)
         for platform, external_id in bindings:
-            if directory.network_for_workspace(
+            if networks.network_for_workspace(
                 connection, platform=platform, external_id=external_id
             ):
                 err.print(f"[red]{platform}:{external_id} already belongs to a network.[/red]")
                 raise typer.Exit(1)
-        network = directory.create_network(connection, name=name, timezone=timezone, now=now)
+        network = networks.create_network(connection, name=name, timezone=timezone, now=now)
         for platform, external_id in bindings:
-            directory.bind_workspace(
+            networks.bind_workspace(
                 connection,
                 network_id=network.id,
                 platform=platform,
@@ -81,8 +81,10 @@ def list_networks() -> None:
     """List the networks in this deployment."""
     engine = open_configured_database()
     with unit_of_work(engine) as connection:
-        networks = directory.list_networks(connection)
-        rows = [(n, directory.workspaces_of_network(connection, network_id=n.id)) for n in networks]
+        rows = [
+            (n, networks.workspaces_of_network(connection, network_id=n.id))
+            for n in networks.list_networks(connection)
+        ]
     if not rows:
         out.print(
             "No networks yet: `staffroom network create <name>`, or `/staffroom setup` in chat."
@@ -116,7 +118,7 @@ def import_roster_file(
     engine = open_configured_database()
     try:
         with unit_of_work(engine) as connection:
-            target = directory.find_network_by_name(connection, name=network)
+            target = networks.find_network_by_name(connection, name=network)
             if target is None:
                 err.print(
                     f"[red]There is no network called {network!r}; see `staffroom network list`.[/red]"

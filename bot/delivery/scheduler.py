@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.kernel.dispatcher import Core
-from storage import directory, outbox, timers
+from storage import networks, outbox, timers
 from storage.uow import unit_of_work
 
 log = logging.getLogger("staffroom.scheduler")
@@ -36,7 +36,7 @@ def keep_schedules(core: Core, now: datetime) -> None:
         return
     core.schedules_kept_at = now
     with unit_of_work(core.engine) as connection:
-        for network in directory.list_networks(connection):
+        for network in networks.list_networks(connection):
             ctx = core.context(connection, now, network)
             for keeper in core.registry.schedule_keepers:
                 keeper(ctx)
@@ -62,7 +62,7 @@ def run_next_timer(core: Core, now: datetime) -> bool | None:
         spec = core.registry.timers.get(timer.kind)
         ctx = core.context(connection, now, None)
         if timer.network_id is not None:
-            ctx.network = directory.get_network(connection, network_id=timer.network_id)
+            ctx.network = networks.get_network(connection, network_id=timer.network_id)
         if spec is None:
             timers.record_failure(
                 connection, timer_id=timer.id, error=f"no handler for {timer.kind}", retry_at=None

@@ -13,7 +13,7 @@ from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor
 from bot.network.roster import ensure_member
 from bot.parsing.names import name_key
-from storage import activity, checkins, directory, groups
+from storage import activity, checkins, directory, groups, networks
 from storage.groups import ChannelRecord
 
 NETWORK_NAME = "Solent Schools Network"
@@ -126,8 +126,8 @@ def seed_demo(connection: Connection, today: datetime, timezone: str = "Europe/L
     Its groups and people date from a term ago, so the digest sees an established network.
     """
     now = today - ESTABLISHED_FOR
-    network = directory.create_network(connection, name=NETWORK_NAME, timezone=timezone, now=now)
-    directory.bind_workspace(
+    network = networks.create_network(connection, name=NETWORK_NAME, timezone=timezone, now=now)
+    networks.bind_workspace(
         connection, network_id=network.id, platform=CONSOLE, external_id=CONSOLE, now=now
     )
     school_ids = [

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection
 
 from bot.parsing.names import name_key
-from storage import directory, groups, synthetic
+from storage import directory, groups, networks, synthetic
 from storage.synthetic import DayCount, NewMember, NewMembership
 
 SUBJECTS = (
@@ -177,9 +177,9 @@ def generate_network(
     """Create a network of that size with `weeks` of activity ending yesterday."""
     rng = random.Random(seed)
     start = now - timedelta(weeks=weeks)
-    network = directory.create_network(connection, name=name, timezone=timezone, now=start)
+    network = networks.create_network(connection, name=name, timezone=timezone, now=start)
     workspace = f"synthetic-{network.id}"
-    directory.bind_workspace(
+    networks.bind_workspace(
         connection, network_id=network.id, platform="console", external_id=workspace, now=start
     )
     school_ids = [

@@ -29,7 +29,7 @@ from bot.digests.weeks import Week
 from bot.privacy.suppression import suppress_small_counts
 from storage import digests as store
 from storage.digests import ActivityRow
-from storage.directory import NetworkRecord
+from storage.networks import NetworkRecord
 
 DISENGAGED_AFTER = timedelta(weeks=3)
 QUIET_FOR = timedelta(weeks=4)

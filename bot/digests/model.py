@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from bot.digests.health import Health
 from bot.digests.weeks import Week
-from storage.directory import NetworkRecord
+from storage.networks import NetworkRecord
 
 HISTORY_WEEKS = 8
 

@@ -22,7 +22,7 @@ from bot.digests.weeks import Week, last_full_week
 from bot.kernel.context import Context
 from bot.parsing.times import next_weekly, parse_time_of_day
 from storage import calendar, digests, directory, groups, timers
-from storage.directory import NetworkRecord
+from storage.networks import NetworkRecord
 from storage.timers import TimerRecord
 
 log = logging.getLogger("staffroom.digests")

@@ -14,7 +14,8 @@ from bot.delivery.clock import Clock
 from bot.delivery.outbox import Outbox
 from bot.kernel.events import Actor, Place
 from bot.kernel.refusals import Refusal
-from storage.directory import MemberRecord, NetworkRecord
+from storage.directory import MemberRecord
+from storage.networks import NetworkRecord
 
 if TYPE_CHECKING:
     from bot.kernel.core_config import CoreConfig

@@ -39,8 +39,9 @@ from bot.kernel.replies import Button, Buttons, Reply, Text, Tone
 from bot.kernel.router import Resolved, resolve
 from bot.parsing.times import zone_names
 from bot.runtime.db_threads import DatabaseThreads
-from storage import activity, deliveries, directory
-from storage.directory import MemberRecord, NetworkRecord
+from storage import activity, deliveries, directory, networks
+from storage.directory import MemberRecord
+from storage.networks import NetworkRecord
 from storage.uow import unit_of_work
 
 log = logging.getLogger("staffroom.core")
@@ -246,7 +247,7 @@ class Core:
         moment = time.monotonic()
         if cached is not None and moment - cached[0] < NETWORK_CACHE_SECONDS:
             return cached[1]
-        network = directory.network_for_workspace(
+        network = networks.network_for_workspace(
             connection, platform=platform, external_id=workspace
         )
         self._networks[key] = (moment, network)

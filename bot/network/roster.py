@@ -27,8 +27,9 @@ from bot.parsing.names import (
     clean_name,
     name_key,
 )
-from storage import calendar, directory, groups
-from storage.directory import MemberRecord, NetworkRecord
+from storage import calendar, directory, groups, networks
+from storage.directory import MemberRecord
+from storage.networks import NetworkRecord
 
 KINDS = ("school", "group", "facilitator", "leader", "member", "term", "holiday")
 COLUMNS = (
@@ -206,7 +207,7 @@ def import_roster(
             report.groups += 1
         elif row.kind in PERIODS and _import_period(connection, network, row, now):
             report.periods += 1
-    workspaces = dict(directory.workspaces_of_network(connection, network_id=network.id))
+    workspaces = dict(networks.workspaces_of_network(connection, network_id=network.id))
     for row in rows:
         if row.kind in ("facilitator", "leader", "member"):
             try:

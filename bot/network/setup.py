@@ -21,7 +21,7 @@ from bot.parsing.arguments import split_words
 from bot.parsing.names import NETWORK_NAME_LIMIT, SCHOOL_NAME_LIMIT, clean_name, name_key
 from bot.parsing.numbers import whole_number
 from bot.parsing.times import unknown_zone
-from storage import directory, groups
+from storage import directory, groups, networks
 
 INVITE_LIFETIME = timedelta(hours=48)
 K_LIMITS = (2, 20)
@@ -53,16 +53,16 @@ def setup(cmd: Command, ctx: Context, arguments: str) -> Reply:
     name = clean_name(
         arguments, what="network name", limit=NETWORK_NAME_LIMIT, example="Hampshire Colleges"
     )
-    if directory.find_network_by_name(ctx.connection, name=name) is not None:
+    if networks.find_network_by_name(ctx.connection, name=name) is not None:
         raise Refusal(
             f"A network called **{name}** already exists. To add this workspace to it, ask its "
             "facilitator for an invitation code (`/staffroom network invite`), then type "
             "`/staffroom setup join <code>`. Or choose another name."
         )
-    network = directory.create_network(
+    network = networks.create_network(
         ctx.connection, name=name, timezone=ctx.config.default_timezone, now=ctx.now
     )
-    directory.bind_workspace(
+    networks.bind_workspace(
         ctx.connection,
         network_id=network.id,
         platform=cmd.actor.platform,
@@ -99,15 +99,15 @@ def _setup_join(cmd: Command, ctx: Context, code: str) -> Reply:
         raise Refusal(
             "Please give the invitation code, for example `/staffroom setup join K7Q-2MX-9TB`."
         )
-    network_id = directory.use_invite(ctx.connection, code_hash=_invite_hash(code), now=ctx.now)
+    network_id = networks.use_invite(ctx.connection, code_hash=_invite_hash(code), now=ctx.now)
     if network_id is None:
         raise Refusal(
             "That invitation code isn't valid — it may be mistyped, used already, or older than "
             "48 hours. Ask the network's facilitator for a new one (`/staffroom network invite`)."
         )
-    network = directory.get_network(ctx.connection, network_id=network_id)
+    network = networks.get_network(ctx.connection, network_id=network_id)
     assert network is not None
-    directory.bind_workspace(
+    networks.bind_workspace(
         ctx.connection,
         network_id=network.id,
         platform=cmd.actor.platform,
@@ -128,7 +128,7 @@ def network_invite(cmd: Command, ctx: Context, arguments: str) -> Reply:
     require_facilitator(ctx, doing="invite another workspace")
     raw = secrets.token_hex(5).upper()[:9]
     code = f"{raw[:3]}-{raw[3:6]}-{raw[6:]}"
-    directory.add_invite(
+    networks.add_invite(
         ctx.connection,
         network_id=network.id,
         code_hash=_invite_hash(code),
@@ -146,7 +146,7 @@ def network_show(cmd: Command, ctx: Context, arguments: str) -> Reply:
     schools = directory.list_schools(ctx.connection, network_id=network.id)
     group_count = len(groups.list_groups(ctx.connection, network_id=network.id))
     facilitators = directory.facilitators(ctx.connection, network_id=network.id)
-    workspaces = directory.workspaces_of_network(ctx.connection, network_id=network.id)
+    workspaces = networks.workspaces_of_network(ctx.connection, network_id=network.id)
     return Reply(
         (
             Heading(network.name),
@@ -174,7 +174,7 @@ def network_timezone(cmd: Command, ctx: Context, arguments: str) -> Reply:
     problem = unknown_zone(zone)
     if problem:
         raise Refusal(problem)
-    directory.set_network_settings(ctx.connection, network_id=network.id, timezone=zone)
+    networks.set_network_settings(ctx.connection, network_id=network.id, timezone=zone)
     ctx.network_changed = True
     _plan_again(ctx, network.id)
     now_there = ctx.now.astimezone(ZoneInfo(zone)).strftime("%H:%M")
@@ -188,7 +188,7 @@ def network_timezone(cmd: Command, ctx: Context, arguments: str) -> Reply:
 def _plan_again(ctx: Context, network_id: int) -> None:
     """Let every feature re-plan the network's recurring work (the weekly digest is due at a
     local time of the network's zone) with the new settings, in this transaction."""
-    ctx.network = directory.get_network(ctx.connection, network_id=network_id)
+    ctx.network = networks.get_network(ctx.connection, network_id=network_id)
     for keeper in ctx.registry.schedule_keepers:
         keeper(ctx)
 
@@ -203,7 +203,7 @@ def network_privacy(cmd: Command, ctx: Context, arguments: str) -> Reply:
             f"Please give a whole number from {low} to {high}, for example "
             f"`/staffroom network privacy 3`. Figures about fewer people than that are hidden."
         )
-    directory.set_network_settings(ctx.connection, network_id=network.id, k_threshold=k)
+    networks.set_network_settings(ctx.connection, network_id=network.id, k_threshold=k)
     ctx.network_changed = True
     return Reply.say(
         f"Figures about fewer than {k} people (or from a single school) are now hidden.",

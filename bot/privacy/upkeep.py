@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 
 from bot.kernel.context import Context
 from bot.privacy.foundation import EXPORT_PURPOSE
-from storage import activity_weeks, deliveries, directory, timers
+from storage import activity_weeks, deliveries, networks, timers
 from storage import personal_data as store
 from storage.timers import TimerRecord
 
@@ -57,7 +57,7 @@ def keep_upkeep_scheduled(ctx: Context) -> None:
 def daily_upkeep(timer: TimerRecord, ctx: Context) -> None:
     months = ctx.config.activity_retention_months
     deleted = 0
-    for network in directory.list_networks(ctx.connection):
+    for network in networks.list_networks(ctx.connection):
         activity_weeks.roll_up_recent(ctx.connection, network_id=network.id)
         if months:
             today = ctx.now.astimezone(ZoneInfo(network.timezone)).date()

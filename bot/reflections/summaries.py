@@ -17,8 +17,8 @@ from bot.meetings.reminders import for_session
 from bot.parsing.times import show_date, show_time
 from bot.privacy.suppression import suppress_small_counts
 from storage import meetings, reflections
-from storage.directory import NetworkRecord
 from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord
+from storage.networks import NetworkRecord
 from storage.reflections import Reflection
 from storage.timers import TimerRecord
 

@@ -35,7 +35,7 @@ def measure(url: str) -> None:
     from bot.digests.chat import digest_reply
     from bot.digests.weeks import last_full_week
     from bot.features import build_registry
-    from storage import directory
+    from storage import networks
     from storage.engine import make_engine
     from storage.uow import unit_of_work
 
@@ -45,7 +45,7 @@ def measure(url: str) -> None:
     for _ in range(RUNS):
         started = time.perf_counter()
         with unit_of_work(engine) as connection:
-            network = directory.find_network_by_name(connection, name=NETWORK)
+            network = networks.find_network_by_name(connection, name=NETWORK)
             assert network is not None
             result = build_digest(
                 connection, network, last_full_week(datetime.now(UTC).date()), sources=sources

@@ -7,13 +7,13 @@ from datetime import date
 from sqlalchemy import Engine
 
 from bot.delivery.clock import ManualClock
-from storage import calendar, directory
+from storage import calendar, networks
 from storage.uow import unit_of_work
 
 
 def test_holidays_and_days_between_terms(engine: Engine, clock: ManualClock) -> None:
     with unit_of_work(engine) as connection:
-        network = directory.create_network(
+        network = networks.create_network(
             connection, name="N", timezone="Europe/London", now=clock.now()
         )
         assert calendar.holiday_on(connection, network_id=network.id, day=date(2026, 8, 1)) is None

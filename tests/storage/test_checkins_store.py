@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.delivery.clock import ManualClock
-from storage import checkin_pairings, checkin_personal, checkins, directory, groups
+from storage import checkin_pairings, checkin_personal, checkins, directory, groups, networks
 from storage.checkins import ANSWER
 from storage.uow import unit_of_work
 
@@ -27,7 +27,7 @@ class World:
 @pytest.fixture
 def world(engine: Engine, clock: ManualClock) -> Iterator[World]:
     with unit_of_work(engine) as connection:
-        network = directory.create_network(
+        network = networks.create_network(
             connection, name="N", timezone="Europe/London", now=clock.now()
         )
         group = groups.create_group(

@@ -30,7 +30,7 @@ from bot.delivery.outbox import Outbox
 from bot.delivery.ports import Destination, RateLimited
 from bot.kernel.replies import Reply
 from bot.privacy.anonymity import SEALED, open_message
-from storage import activity_weeks, directory
+from storage import activity_weeks, directory, networks
 from storage.tables import table
 from storage.uow import unit_of_work
 from tests.conftest import TEST_SECRET
@@ -125,24 +125,24 @@ async def test_my_data_holds_everything_and_forget_me_leaves_nothing(
         ":in #chemistry",
     )
     # Every command's examples, as the member, in a linked channel.
-    for spec in list(bot.kernel.dispatcher.registry):
+    for spec in list(bot.core.registry):
         for example in spec.examples:
             await bot.send(f"/staffroom {example}")
     await _play(bot, "/staffroom join A-level Chemistry", "a message in chemistry", ":tick 2d")
-    with unit_of_work(bot.kernel.dispatcher.engine) as connection:
+    with unit_of_work(bot.core.engine) as connection:
         member = directory.member_for_identity(
             connection, platform="console", workspace="console", user_id=USER_ID
         )
         assert member is not None
         # A direct message queued for later, such as a reminder.
-        Outbox(connection, bot.delivery.clock.now(), member.network_id).to_member(
+        Outbox(connection, bot.clock.now(), member.network_id).to_member(
             member.id,
             key="test.reminder",
             reply=Reply.say("Reminder for you: moderation on Thursday"),
             purpose="test",
-            due_at=bot.delivery.clock.now() + timedelta(days=3),
+            due_at=bot.clock.now() + timedelta(days=3),
         )
-    held = list(rows_about(bot.kernel.dispatcher.engine, member.id))
+    held = list(rows_about(bot.core.engine, member.id))
     assert {name for name, _, linked in held if linked} >= {
         "member",
         "identity",
@@ -154,7 +154,7 @@ async def test_my_data_holds_everything_and_forget_me_leaves_nothing(
     await bot.send(":tick 1m")
     export = (tmp_path / "files" / "staffroom-my-data.json").read_text(encoding="utf-8")
     document = json.loads(export)
-    declared = {spec.name for spec in bot.kernel.dispatcher.registry.personal_data}
+    declared = {spec.name for spec in bot.core.registry.personal_data}
     assert {section["name"] for section in document["sections"]} == declared
     for table_name, row, linked in held:
         if not linked:
@@ -170,10 +170,10 @@ async def test_my_data_holds_everything_and_forget_me_leaves_nothing(
     done = await bot.send(":click Erase my data")
     assert "erased everything" in done
 
-    left = list(rows_about(bot.kernel.dispatcher.engine, member.id))
+    left = list(rows_about(bot.core.engine, member.id))
     assert left == [], left
     # Everyone else's data stays, and the weekly figures the member was part of too.
-    with unit_of_work(bot.kernel.dispatcher.engine) as connection:
+    with unit_of_work(bot.core.engine) as connection:
         olive = directory.members_named(
             connection, network_id=member.network_id, display_name="Olive Other"
         )
@@ -183,8 +183,8 @@ async def test_my_data_holds_everything_and_forget_me_leaves_nothing(
 
 
 def _weekly_totals(bot: ConsoleSession) -> dict[tuple[int, Any], tuple[int, int]]:
-    with unit_of_work(bot.kernel.dispatcher.engine) as connection:
-        network = directory.list_networks(connection)[0]
+    with unit_of_work(bot.core.engine) as connection:
+        network = networks.list_networks(connection)[0]
         activity_weeks.roll_up_recent(connection, network_id=network.id)
         weeks = activity_weeks.ACTIVITY_WEEK
         rows = connection.execute(
@@ -202,7 +202,7 @@ async def test_the_export_is_sent_privately_and_not_kept(session: ConsoleSession
     assert "→ Nell Newcomer (direct message)" in said
     assert "in #general" not in said.split("direct message")[1]
     await bot.send(":tick 2d")  # the daily upkeep drops delivered copies of exports
-    with unit_of_work(bot.kernel.dispatcher.engine) as connection:
+    with unit_of_work(bot.core.engine) as connection:
         outbox = table("outbox")
         purposes = list(connection.execute(select(outbox.c.purpose)).scalars())
     assert "privacy.export" not in purposes, purposes
@@ -237,7 +237,7 @@ WORDS = (NAME, USER_ID, NOTE, REPLY)
 
 
 def _member_id(bot: ConsoleSession) -> int:
-    with unit_of_work(bot.kernel.dispatcher.engine) as connection:
+    with unit_of_work(bot.core.engine) as connection:
         member = directory.member_for_identity(
             connection, platform="console", workspace="console", user_id=USER_ID
         )
@@ -260,13 +260,13 @@ async def test_after_forget_me_no_message_to_anyone_names_them(session: ConsoleS
     assert "Introductions sent to 1 group" in introduced and NAME in introduced
     await bot.send(":tick 1m")
     member_id = _member_id(bot)
-    assert {name for name, _, _ in rows_about(bot.kernel.dispatcher.engine, member_id, WORDS)} >= {
+    assert {name for name, _, _ in rows_about(bot.core.engine, member_id, WORDS)} >= {
         "member",
         "question_reply",
     }
 
     await _forget(bot)
-    left = list(rows_about(bot.kernel.dispatcher.engine, member_id, WORDS))
+    left = list(rows_about(bot.core.engine, member_id, WORDS))
     assert left == [], left
 
 
@@ -293,7 +293,7 @@ async def test_messages_naming_them_still_waiting_are_not_sent_after_forget_me(
     member_id = _member_id(bot)
     waiting = [
         row["purpose"]
-        for name, row, _ in rows_about(bot.kernel.dispatcher.engine, member_id, WORDS)
+        for name, row, _ in rows_about(bot.core.engine, member_id, WORDS)
         if name == "outbox"
     ]
     assert sorted(waiting) == ["checkin.red", "question.notify", "question.thread"]
@@ -307,5 +307,5 @@ async def test_messages_naming_them_still_waiting_are_not_sent_after_forget_me(
     assert delivered, "the platform is back and what was waiting went out (the live counts)"
     for shown in delivered:
         assert not any(word in shown for word in WORDS), shown
-    left = list(rows_about(bot.kernel.dispatcher.engine, member_id, WORDS))
+    left = list(rows_about(bot.core.engine, member_id, WORDS))
     assert left == [], left

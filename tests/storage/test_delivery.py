@@ -17,9 +17,9 @@ from bot.delivery.worker import MAX_ATTEMPTS, DeliveryWorker
 from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Actor
 from bot.kernel.replies import Reply
-from storage import directory, outbox
-from storage.directory import NetworkRecord
+from storage import networks, outbox
 from storage.groups import ChannelRecord
+from storage.networks import NetworkRecord
 from storage.uow import unit_of_work
 from tests.fakes import FakeChat, PermanentFailure, RateLimited
 
@@ -42,10 +42,10 @@ def wired(
 
 def _network_with_facilitator(app: Staffroom) -> NetworkRecord:
     with app.core.transaction() as ctx:
-        network = directory.create_network(
+        network = networks.create_network(
             ctx.connection, name="Net", timezone="Europe/London", now=ctx.now
         )
-        directory.bind_workspace(
+        networks.bind_workspace(
             ctx.connection, network_id=network.id, platform="console", external_id="w", now=ctx.now
         )
         first_contact(

@@ -11,7 +11,7 @@ from bot.app import Staffroom
 from bot.digests.model import DigestRequest
 from bot.digests.weeks import Week
 from bot.questions import digest as question_digest
-from storage import directory, groups, metoo, questions
+from storage import groups, metoo, networks, questions
 from storage.questions import QuestionDetails
 from storage.uow import unit_of_work
 
@@ -24,7 +24,7 @@ def test_question_figures_for_a_week(
 ) -> None:
     app = app_factory(database_url)
     with unit_of_work(app.core.engine) as c:
-        network = directory.create_network(
+        network = networks.create_network(
             c, name="N", timezone="Europe/London", now=MONDAY - timedelta(weeks=10)
         )
         group = groups.create_group(

@@ -26,9 +26,9 @@ from bot.digests.weeks import Week
 from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Actor, ChannelActivity, Command, Place
 from bot.kernel.replies import Attachment
-from storage import activity, calendar, directory, groups, timers
-from storage.directory import NetworkRecord
+from storage import activity, calendar, directory, groups, networks, timers
 from storage.groups import ChannelRecord
+from storage.networks import NetworkRecord
 from storage.outbox import OUTBOX
 from storage.timers import TIMER
 from storage.uow import unit_of_work
@@ -44,10 +44,10 @@ class Fixture:
         self.app = app
         with app.core.transaction() as ctx:
             c = ctx.connection
-            self.network = directory.create_network(
+            self.network = networks.create_network(
                 c, name="Solent", timezone="Europe/London", now=CREATED
             )
-            directory.bind_workspace(
+            networks.bind_workspace(
                 c, network_id=self.network.id, platform="console", external_id="w", now=CREATED
             )
             self.schools = [
@@ -126,7 +126,7 @@ class Fixture:
 
     def digest(self, **options: object):  # type: ignore[no-untyped-def]
         with unit_of_work(self.app.core.engine) as connection:
-            network = directory.get_network(connection, network_id=self.network.id)
+            network = networks.get_network(connection, network_id=self.network.id)
             assert network is not None
             return build_digest(connection, network, WEEK, **options)  # type: ignore[arg-type]
 
@@ -209,7 +209,7 @@ def test_schools_without_activity_for_three_weeks_are_flagged(data: Fixture) -> 
     assert data.digest().disengaging == ()  # every school was active this week
     # Four weeks on, nobody has written since: all four schools are flagged.
     with unit_of_work(data.app.core.engine) as connection:
-        network = directory.get_network(connection, network_id=data.network.id)
+        network = networks.get_network(connection, network_id=data.network.id)
         assert network is not None
         digest = build_digest(connection, network, WEEK.shifted(4))
     assert {flag.name for flag in digest.disengaging} == {
@@ -224,7 +224,7 @@ def test_leaders_see_quieter_members_of_their_groups(data: Fixture) -> None:
     this_week = data.digest(group_ids=[data.chem], with_quieter_members=True)
     assert this_week.groups[0].quieter == ()  # everyone in Chemistry was active within 4 weeks
     with unit_of_work(data.app.core.engine) as connection:
-        network = directory.get_network(connection, network_id=data.network.id)
+        network = networks.get_network(connection, network_id=data.network.id)
         assert network is not None
         later = build_digest(
             connection, network, WEEK.shifted(3), group_ids=[data.chem], with_quieter_members=True
@@ -235,7 +235,7 @@ def test_leaders_see_quieter_members_of_their_groups(data: Fixture) -> None:
 
 def _network(app: Staffroom, network_id: int) -> NetworkRecord:
     with unit_of_work(app.core.engine) as connection:
-        found = directory.get_network(connection, network_id=network_id)
+        found = networks.get_network(connection, network_id=network_id)
     assert found is not None
     return found
 
@@ -309,7 +309,7 @@ def test_the_keeper_plans_again_when_the_zone_changed_behind_its_back(
     clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))
     run_due_timers(data.app.core)
     with data.app.core.transaction() as ctx:
-        directory.set_network_settings(
+        networks.set_network_settings(
             ctx.connection, network_id=data.network.id, timezone="Asia/Tokyo"
         )
     clock.advance(timedelta(hours=1))
@@ -358,7 +358,7 @@ def test_activity_is_counted_by_local_day_across_the_clock_change(
     ):
         core.handle_now(ChannelActivity(Actor("console", "w", name, name.title()), chem, at))
     with unit_of_work(core.engine) as connection:
-        network = directory.get_network(connection, network_id=data.network.id)
+        network = networks.get_network(connection, network_id=data.network.id)
         assert network is not None
         week43 = build_digest(connection, network, Week(2026, 43))
         week42 = build_digest(connection, network, Week(2026, 42))

@@ -57,13 +57,13 @@ def test_sqlite_never_reuses_an_erased_members_id(sqlite_url: str) -> None:
 
     from sqlalchemy import delete
 
-    from storage import directory
+    from storage import directory, networks
     from storage.directory import MEMBER
 
     engine = make_engine(sqlite_url)
     now = datetime(2026, 11, 23, tzinfo=UTC)
     with engine.begin() as connection:
-        network = directory.create_network(connection, name="N", timezone="Europe/London", now=now)
+        network = networks.create_network(connection, name="N", timezone="Europe/London", now=now)
         first = directory.create_member(
             connection, network_id=network.id, display_name="Aisha", now=now
         )

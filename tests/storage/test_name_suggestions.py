@@ -9,7 +9,7 @@ from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
 from bot.network.name_suggestions import NameKind, suggest_names
 from bot.parsing.names import name_key
-from storage import directory, groups
+from storage import directory, groups, networks
 from storage.uow import unit_of_work
 
 
@@ -19,9 +19,9 @@ def test_suggestions_are_the_workspace_network_s_live_names(
     core = app_factory(database_url).core
     now = clock.now()
     with unit_of_work(core.engine) as connection:
-        ours = directory.create_network(connection, name="Solent", timezone="UTC", now=now)
-        theirs = directory.create_network(connection, name="Northern", timezone="UTC", now=now)
-        directory.bind_workspace(
+        ours = networks.create_network(connection, name="Solent", timezone="UTC", now=now)
+        theirs = networks.create_network(connection, name="Northern", timezone="UTC", now=now)
+        networks.bind_workspace(
             connection, network_id=ours.id, platform="discord", external_id="g1", now=now
         )
         for network, name in [

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from bot.delivery.clock import ManualClock
 from bot.questions.form import tidy_text
-from storage import asking, directory, groups, metoo, outbox
+from storage import asking, groups, metoo, networks, outbox
 from storage import questions as store
 from storage.outbox import OutboundMessage
 from storage.question_search import similar_questions
@@ -27,7 +27,7 @@ def two_groups(engine: Engine, clock: ManualClock) -> tuple[int, int, int]:
     with unit_of_work(engine) as connection:
         ids = []
         for name in ("Solent", "Wessex"):
-            network = directory.create_network(
+            network = networks.create_network(
                 connection, name=name, timezone="Europe/London", now=clock.now()
             )
             group = groups.create_group(

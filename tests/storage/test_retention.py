@@ -16,7 +16,7 @@ from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
 from bot.delivery.scheduler import run_due_timers
 from bot.privacy.upkeep import DAILY_UPKEEP, months_before
-from storage import activity, activity_weeks, directory, groups, timers
+from storage import activity, activity_weeks, directory, groups, networks, timers
 from storage.tables import table
 from storage.uow import unit_of_work
 
@@ -55,7 +55,7 @@ def _history(app: Staffroom) -> tuple[int, int, int, int]:
     """A network with one group and two members, each active twice a week for 16 months."""
     with app.core.transaction() as ctx:
         c = ctx.connection
-        network = directory.create_network(c, name="Net", timezone="Europe/London", now=ctx.now)
+        network = networks.create_network(c, name="Net", timezone="Europe/London", now=ctx.now)
         school = directory.add_school(
             c, network_id=network.id, name="Ridgeway", name_key="ridgeway", now=ctx.now
         )

@@ -21,7 +21,7 @@ from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Actor
 from bot.kernel.replies import Reply
 from bot.privacy.anonymity import SEALED, seal_address, seal_message
-from storage import directory
+from storage import networks
 from storage.outbox import FAILED, OUTBOX, SENT
 from storage.uow import unit_of_work
 from tests.conftest import TEST_SECRET
@@ -118,10 +118,10 @@ async def test_a_sealed_notice_leaves_nothing_that_links_it_to_its_person(
     app = app_factory(database_url)
     chat = FakeChat()
     with app.core.transaction() as ctx:
-        network = directory.create_network(
+        network = networks.create_network(
             ctx.connection, name="Net", timezone="Europe/London", now=ctx.now
         )
-        directory.bind_workspace(
+        networks.bind_workspace(
             ctx.connection, network_id=network.id, platform="console", external_id="w1", now=ctx.now
         )
         asker = first_contact(

@@ -18,7 +18,7 @@ from bot.kernel.context import Context
 from bot.kernel.registry import TimerSpec
 from bot.kernel.replies import Reply
 from bot.privacy.upkeep import DAILY_UPKEEP
-from storage import directory, timers
+from storage import networks, timers
 from storage.groups import ChannelRecord
 from storage.outbox import OUTBOX
 from storage.timers import TIMER, TimerRecord
@@ -124,7 +124,7 @@ def test_the_daily_upkeep_comes_back_the_next_day_after_failing_for_good(
     app: Staffroom, clock: ManualClock
 ) -> None:
     with app.core.transaction() as ctx:
-        directory.create_network(ctx.connection, name="Net", timezone="Europe/London", now=ctx.now)
+        networks.create_network(ctx.connection, name="Net", timezone="Europe/London", now=ctx.now)
 
     def upkeeps() -> dict[str, str]:
         with unit_of_work(app.core.engine) as connection:

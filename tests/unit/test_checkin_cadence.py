@@ -24,7 +24,7 @@ async def set_up(bot: ConsoleSession) -> None:
 
 def add_holiday(bot: ConsoleSession, clock: ManualClock, first: date, last: date) -> None:
     """A holiday in the network's calendar (no command sets one yet)."""
-    with unit_of_work(bot.kernel.dispatcher.engine) as connection:
+    with unit_of_work(bot.core.engine) as connection:
         calendar.add_period(
             connection,
             network_id=1,

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from adapters.console.session import ConsoleSession
 from bot.cli import app as cli
-from storage import directory
+from storage import networks
 from storage.engine import make_engine
 from storage.uow import unit_of_work
 
@@ -30,7 +30,7 @@ async def test_backup_of_a_running_bot(
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     engine = make_engine(f"sqlite:///{copy}")
     with unit_of_work(engine) as connection:
-        assert [n.name for n in directory.list_networks(connection)] == ["Solent Network"]
+        assert [n.name for n in networks.list_networks(connection)] == ["Solent Network"]
     engine.dispose()
     again = CliRunner().invoke(cli, ["db", "backup", str(copy)])
     assert again.exit_code == 1 and "exists already" in again.output

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from adapters.console.session import ConsoleSession
 from bot.cli import app as cli
-from storage import directory
+from storage import directory, networks
 from storage import questions as questions_store
 from storage.uow import unit_of_work
 
@@ -25,8 +25,8 @@ async def _people(bot: ConsoleSession) -> None:
 
 
 def _names(bot: ConsoleSession) -> list[str]:
-    with unit_of_work(bot.kernel.dispatcher.engine) as connection:
-        network = directory.list_networks(connection)[0]
+    with unit_of_work(bot.core.engine) as connection:
+        network = networks.list_networks(connection)[0]
         return sorted(
             m.display_name
             for name in ("Fran Hughes", "Nell Newcomer")
@@ -77,7 +77,7 @@ async def test_erase_unties_the_member_from_their_open_anonymous_question(
         await bot.send(line)
     erased = CliRunner().invoke(cli, ["member", "erase", "console:nell-newcomer", "--yes"])
     assert erased.exit_code == 0, erased.output
-    with unit_of_work(bot.kernel.dispatcher.engine) as connection:
+    with unit_of_work(bot.core.engine) as connection:
         question = questions_store.get_question(connection, question_id=1)
     assert question is not None and question.text == "Has anyone seen Paper 2 dip?"
     assert question.asker_hash is None and question.notify_sealed is None

@@ -100,7 +100,7 @@ def _failing_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
 async def test_a_database_error_does_not_log_the_values_it_was_given(
     bot: ConsoleSession, log_stream: io.StringIO
 ) -> None:
-    bot.kernel.dispatcher.registry.command(CommandSpec(("fail",), _failing_command, "fails"))
+    bot.core.registry.command(CommandSpec(("fail",), _failing_command, "fails"))
     await bot.send(":as Fran Hughes@Harbour College admin")
     await bot.send("/staffroom setup Net")
     said = await bot.send(f"/staffroom fail {MARK} Academy")

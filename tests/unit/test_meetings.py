@@ -57,13 +57,13 @@ async def chem(bot: ConsoleSession) -> ConsoleSession:
 
 
 def count(bot: ConsoleSession, table: Table) -> int:
-    with unit_of_work(bot.kernel.dispatcher.engine) as connection:
+    with unit_of_work(bot.core.engine) as connection:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def meeting_timers(bot: ConsoleSession) -> int:
     """Timers of the meetings feature (the app schedules its own upkeep and digests too)."""
-    with unit_of_work(bot.kernel.dispatcher.engine) as connection:
+    with unit_of_work(bot.core.engine) as connection:
         query = select(func.count()).select_from(TIMER).where(TIMER.c.kind.like("meeting.%"))
         return int(connection.execute(query).scalar_one())
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import Staffroom
 from bot.network.roster import RosterError, import_roster, parse_roster
-from storage import directory, groups
+from storage import directory, groups, networks
 
 TODAY = date(2026, 11, 23)
 GOOD = """kind,name,school,group,description,platform,user_id
@@ -22,12 +22,12 @@ member,Aisha Khan,Castle Hill College,A-level Chemistry;GCSE Drama,,console,aish
 """
 
 
-def _network(app: Staffroom) -> directory.NetworkRecord:
+def _network(app: Staffroom) -> networks.NetworkRecord:
     with app.core.transaction() as ctx:
-        network = directory.create_network(
+        network = networks.create_network(
             ctx.connection, name="Net", timezone="Europe/London", now=ctx.now
         )
-        directory.bind_workspace(
+        networks.bind_workspace(
             ctx.connection,
             network_id=network.id,
             platform="console",

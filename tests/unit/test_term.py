@@ -13,7 +13,7 @@ from adapters.console.session import ConsoleSession
 from bot.kernel.refusals import Refusal
 from bot.network.roster import RosterError, import_roster, parse_roster
 from bot.network.term import read_period
-from storage import calendar, directory
+from storage import calendar, networks
 from storage.uow import unit_of_work
 
 
@@ -72,7 +72,7 @@ def test_the_roster_imports_terms_and_holidays(network: ConsoleSession) -> None:
     )
     today = network.clock.now().date()
     with unit_of_work(network.core.engine) as connection:
-        solent = directory.find_network_by_name(connection, name="Solent Network")
+        solent = networks.find_network_by_name(connection, name="Solent Network")
         assert solent is not None
         report = import_roster(
             connection, solent, parse_roster(roster, today=today), network.clock.now()

@@ -14,7 +14,7 @@ from bot.delivery.ports import Destination
 from bot.kernel.replies import Button, Buttons, Reply, Text
 from storage import groups
 from storage.activity import ACTIVITY_DAY
-from storage.directory import network_for_workspace
+from storage.networks import network_for_workspace
 from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import (
     FACILITATOR,

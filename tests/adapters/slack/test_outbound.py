@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot.delivery.clock import ManualClock
 from bot.kernel.replies import Attachment, Button, Buttons, Image, Reply, Text
-from storage import directory
-from storage.directory import NetworkRecord
+from storage import networks
 from storage.groups import ChannelRecord
+from storage.networks import NetworkRecord
 from storage.outbox import OUTBOX
 from storage.uow import unit_of_work
 from tests.adapters.slack.block_kit import check_message
@@ -25,7 +25,7 @@ CHEM = ChannelRecord("slack", TEAM, "C0CHEM", "a-level-chemistry")
 async def _network(bot: SlackBot) -> NetworkRecord:
     await bot.send("setup Solent Network")
     with unit_of_work(bot.app.core.engine) as connection:
-        network = directory.network_for_workspace(connection, platform="slack", external_id=TEAM)
+        network = networks.network_for_workspace(connection, platform="slack", external_id=TEAM)
     assert network is not None
     return network
 
