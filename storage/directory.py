@@ -1,4 +1,5 @@
-"""Queries for the directory: networks, their workspaces, schools, members and identities."""
+"""Queries for the directory of people: schools, members and their platform identities.
+Networks and their workspaces live in `storage.networks`."""
 
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ from bot.delivery.worker import DeliveryWorker
 from bot.kernel.events import Actor, ButtonPress, Command, Place
 from bot.kernel.replies import Attachment, Fields, Heading, Reply, Text
 from bot.kernel.replies import Context as ContextLine
-from storage import meetings
-from storage.meetings import SessionRecord
+from storage import meeting_sessions
+from storage.meeting_sessions import SessionRecord
 from storage.uow import unit_of_work
 from tests.fakes import FakeChat
 
@@ -87,7 +87,7 @@ def set_up_chemistry(app: Staffroom) -> None:
 
 def sessions(app: Staffroom, meeting_id: int) -> list[SessionRecord]:
     with unit_of_work(app.core.engine) as connection:
-        return meetings.sessions_of(connection, meeting_id=meeting_id)
+        return meeting_sessions.sessions_of(connection, meeting_id=meeting_id)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from bot.cli.startup import err, open_configured_database
 from bot.delivery.clock import SystemClock
 from bot.meetings.calendar_files import build_calendar
 from bot.parsing.names import name_key
-from storage import groups, meetings, networks
+from storage import groups, meeting_sessions, meetings, networks
 from storage.uow import unit_of_work
 
 
@@ -39,7 +39,7 @@ def calendar(
             err.print(f"[red]{candidates[0].name} has no group called {group!r}.[/red]")
             raise typer.Exit(1)
         feed = [
-            (meeting, meetings.sessions_of(connection, meeting_id=meeting.id))
+            (meeting, meeting_sessions.sessions_of(connection, meeting_id=meeting.id))
             for meeting in meetings.meetings_of_group(connection, group_id=found.id)
         ]
     data = build_calendar(

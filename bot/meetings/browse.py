@@ -16,7 +16,7 @@ from bot.meetings.calendar_files import MIME, build_calendar, filename_for
 from bot.meetings.lookup import find_target
 from bot.meetings.recurrence import describe, rule_of
 from bot.parsing.times import show_date
-from storage import meetings, rsvps
+from storage import meeting_sessions, rsvps
 from storage.meetings import SCHEDULED, SKIPPED, MeetingRecord
 
 LISTED = 15
@@ -26,7 +26,7 @@ HOME_HORIZON = timedelta(weeks=4)
 
 def list_meetings(cmd: Command, ctx: Context, arguments: str) -> Reply:
     member = ctx.require_member()
-    upcoming = meetings.sessions_between(
+    upcoming = meeting_sessions.sessions_between(
         ctx.connection,
         after=ctx.now,
         member_id=member.id,
@@ -56,7 +56,7 @@ def list_meetings(cmd: Command, ctx: Context, arguments: str) -> Reply:
 
 def show_meeting(cmd: Command, ctx: Context, arguments: str) -> Reply:
     meeting, chosen = find_target(ctx, arguments, usage="meeting 12")
-    sessions = meetings.sessions_of(ctx.connection, meeting_id=meeting.id)
+    sessions = meeting_sessions.sessions_of(ctx.connection, meeting_id=meeting.id)
     # The rule is the meeting's own, in its zone; the dates are the reader's.
     first, last = sessions[0].original_start, sessions[-1].original_start
     repeats = describe(rule_of(meeting), first.astimezone(ZoneInfo(meeting.timezone)).date())
@@ -97,7 +97,7 @@ def show_meeting(cmd: Command, ctx: Context, arguments: str) -> Reply:
 
 
 def calendar_reply(ctx: Context, meeting: MeetingRecord) -> Reply:
-    sessions = meetings.sessions_of(ctx.connection, meeting_id=meeting.id)
+    sessions = meeting_sessions.sessions_of(ctx.connection, meeting_id=meeting.id)
     data = build_calendar([(meeting, sessions)], name=meeting.title, now=ctx.now)
     return Reply(
         (
@@ -125,7 +125,7 @@ def home_section(ctx: Context) -> list[Block]:
     member = ctx.member
     if member is None:
         return []
-    upcoming = meetings.sessions_between(
+    upcoming = meeting_sessions.sessions_between(
         ctx.connection,
         after=ctx.now,
         before=ctx.now + HOME_HORIZON,

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from bot.meetings.recurrence import ical_rule, rule_of
-from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import SCHEDULED, MeetingRecord
 
 PRODID = "-//Staffroom//Meetings//EN"
 MIME = "text/calendar"

@@ -18,8 +18,9 @@ from bot.meetings.lookup import find_target, group_of
 from bot.meetings.notices import tell_people
 from bot.parsing.dates import take_date
 from bot.parsing.times import parse_time_of_day, show_time, to_utc
-from storage import calendar, meetings
-from storage.meetings import CANCELLED, SCHEDULED, MeetingRecord, SessionRecord
+from storage import calendar, meeting_sessions, meetings
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import CANCELLED, SCHEDULED, MeetingRecord
 
 _ALL = ("all", "series", "every")
 LISTED = 6
@@ -47,7 +48,7 @@ def _targets(
         if session.starts_at <= ctx.now:
             raise Refusal(f"Session {session.label} has already started.")
         return [session]
-    sessions = meetings.sessions_of(ctx.connection, meeting_id=meeting.id)
+    sessions = meeting_sessions.sessions_of(ctx.connection, meeting_id=meeting.id)
     upcoming = [s for s in sessions if s.status == SCHEDULED and s.starts_at > ctx.now]
     if not whole and len(sessions) > 1:
         example = upcoming[0].label if upcoming else f"{meeting.id}.1"
@@ -68,9 +69,9 @@ def cancel_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     whole = len(words) > 1 and words[1].lower() in _ALL
     targets = _targets(ctx, meeting, session, whole, "cancel")
     for target in targets:
-        meetings.update_session(ctx.connection, session_id=target.id, status=CANCELLED)
+        meeting_sessions.update_session(ctx.connection, session_id=target.id, status=CANCELLED)
         reminders.unschedule_session(ctx, target)
-    remaining = meetings.sessions_of(ctx.connection, meeting_id=meeting.id)
+    remaining = meeting_sessions.sessions_of(ctx.connection, meeting_id=meeting.id)
     if not any(s.status == SCHEDULED and s.starts_at > ctx.now for s in remaining):
         meetings.cancel_meeting(ctx.connection, meeting_id=meeting.id, now=ctx.now)
     sequence = meetings.bump_sequence(ctx.connection, meeting_id=meeting.id)
@@ -113,7 +114,7 @@ def move_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     if all(start == target.starts_at for target, start in moves):
         raise Refusal("That's when it already is — nothing to move.")
     for target, start in moves:
-        meetings.update_session(
+        meeting_sessions.update_session(
             ctx.connection,
             session_id=target.id,
             status=SCHEDULED,
@@ -124,7 +125,9 @@ def move_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
         reminders.unschedule_session(ctx, target)
     moved_ids = {target.id for target in targets}
     moved = [
-        s for s in meetings.sessions_of(ctx.connection, meeting_id=meeting.id) if s.id in moved_ids
+        s
+        for s in meeting_sessions.sessions_of(ctx.connection, meeting_id=meeting.id)
+        if s.id in moved_ids
     ]
     for target in moved:
         reminders.schedule_session(ctx, meeting, target)

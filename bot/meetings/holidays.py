@@ -11,8 +11,9 @@ from bot.kernel.context import Context
 from bot.meetings import reminders
 from bot.meetings.notices import Describe, tell_people
 from bot.parsing.times import show_time
-from storage import calendar, meetings
-from storage.meetings import SCHEDULED, SKIPPED, SessionRecord
+from storage import calendar, meeting_sessions, meetings
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import SCHEDULED, SKIPPED
 
 MOST_SESSIONS = 5000
 
@@ -37,7 +38,7 @@ def _skipped_because(session: SessionRecord, holiday: str) -> Describe:
 def apply_calendar(ctx: Context) -> CalendarEffect:
     network = ctx.require_network()
     effect = CalendarEffect()
-    upcoming = meetings.sessions_between(
+    upcoming = meeting_sessions.sessions_between(
         ctx.connection,
         after=ctx.now,
         network_id=network.id,
@@ -53,7 +54,7 @@ def apply_calendar(ctx: Context) -> CalendarEffect:
         )
         line = f"{meeting.title} ({meeting.group_name}), {show_time(session.starts_at, ctx.zone)}"
         if session.status == SCHEDULED and holiday:
-            meetings.update_session(
+            meeting_sessions.update_session(
                 ctx.connection, session_id=session.id, status=SKIPPED, note=holiday[:60]
             )
             reminders.unschedule_session(ctx, session)
@@ -68,7 +69,7 @@ def apply_calendar(ctx: Context) -> CalendarEffect:
             effect.skipped.append(f"{line} — {holiday}")
         elif session.status == SKIPPED and not holiday:
             # A new revision, so its reminders are new work rather than the cancelled ones.
-            meetings.update_session(
+            meeting_sessions.update_session(
                 ctx.connection,
                 session_id=session.id,
                 status=SCHEDULED,
@@ -77,7 +78,7 @@ def apply_calendar(ctx: Context) -> CalendarEffect:
                 moved=True,
             )
             meetings.bump_sequence(ctx.connection, meeting_id=meeting.id)
-            restored = meetings.session_numbered(
+            restored = meeting_sessions.session_numbered(
                 ctx.connection, meeting_id=meeting.id, number=session.number
             )
             assert restored is not None

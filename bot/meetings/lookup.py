@@ -7,9 +7,10 @@ import re
 
 from bot.kernel.context import Context
 from bot.kernel.refusals import Refusal
-from storage import groups, meetings
+from storage import groups, meeting_sessions, meetings
 from storage.groups import GroupRecord
-from storage.meetings import MeetingRecord, SessionRecord
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import MeetingRecord
 
 _TARGET = re.compile(r"^#?(\d{1,9})(?:\.(\d{1,4}))?$")
 
@@ -33,7 +34,7 @@ def find_target(
         )
     if match.group(2) is None:
         return meeting, None
-    session = meetings.session_numbered(
+    session = meeting_sessions.session_numbered(
         ctx.connection, meeting_id=meeting.id, number=int(match.group(2))
     )
     if session is None:

@@ -11,7 +11,8 @@ from bot.kernel.context import Context
 from bot.kernel.replies import Block, Heading, Reply, Text
 from bot.meetings import render
 from storage import rsvps
-from storage.meetings import MeetingRecord, SessionRecord
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import MeetingRecord
 
 CHANGE = "meeting.change"
 Describe = Callable[[ZoneInfo], str]

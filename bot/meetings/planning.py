@@ -17,7 +17,8 @@ from bot.kernel.refusals import Refusal
 from bot.meetings.recurrence import local_dates
 from bot.meetings.request import MAX_SESSIONS, MeetingRequest
 from bot.parsing.times import show_date, show_time, to_utc
-from storage.meetings import SCHEDULED, SKIPPED, NewSession
+from storage.meeting_sessions import NewSession
+from storage.meetings import SCHEDULED, SKIPPED
 
 DEFAULT_SESSIONS = 12
 HolidayLookup = Callable[[date], str | None]

@@ -21,8 +21,9 @@ from bot.kernel.replies import Fields, Heading, Reply
 from bot.meetings import render
 from bot.parsing.durations import describe
 from bot.parsing.times import wall_clock_to_utc
-from storage import meetings, rsvps, timers
-from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord
+from storage import meeting_sessions, rsvps, timers
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import SCHEDULED, MeetingRecord
 from storage.timers import TimerRecord
 
 REMINDER = "meeting.reminder"
@@ -104,7 +105,7 @@ def _session_for_timer(
 ) -> tuple[MeetingRecord, SessionRecord] | None:
     """The timer's session, if it is still going ahead as it was when the timer was set."""
     revision = int(timer.key.rsplit(":", 1)[1])
-    found = meetings.get_session(ctx.connection, session_id=int(timer.ref))
+    found = meeting_sessions.get_session(ctx.connection, session_id=int(timer.ref))
     if found is None:
         return None
     meeting, session = found

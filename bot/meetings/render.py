@@ -18,7 +18,8 @@ from bot.kernel.replies import Context as ContextLine
 from bot.parsing.durations import describe
 from bot.parsing.times import show_time
 from bot.privacy.suppression import suppress_small_counts
-from storage.meetings import CANCELLED, SKIPPED, MeetingRecord, SessionRecord
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import CANCELLED, SKIPPED, MeetingRecord
 from storage.rsvps import GOING, MAYBE, NOT_GOING, TallyRow
 
 RSVP_ACTION = "meeting.rsvp"

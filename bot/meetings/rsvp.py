@@ -14,8 +14,9 @@ from bot.kernel.replies import Reply, Tone
 from bot.meetings import reminders, render
 from bot.meetings.lookup import group_of
 from bot.parsing.numbers import id_in
-from storage import meetings, rsvps
-from storage.meetings import CANCELLED, SKIPPED, MeetingRecord, SessionRecord
+from storage import meeting_sessions, rsvps
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import CANCELLED, SKIPPED, MeetingRecord
 
 COUNTS = "meeting.counts"
 
@@ -24,7 +25,7 @@ def press_rsvp(press: ButtonPress, ctx: Context) -> Reply:
     network = ctx.require_network()
     session_id, _, answer = press.value.partition(":")
     # Locked: answers pressed together are tallied one after the other.
-    found = meetings.lock_session(ctx.connection, session_id=id_in(session_id))
+    found = meeting_sessions.lock_session(ctx.connection, session_id=id_in(session_id))
     if found is None or found[0].network_id != network.id or answer not in rsvps.ANSWERS:
         raise Refusal(
             "That meeting no longer exists. `/staffroom meetings` lists the ones coming up."

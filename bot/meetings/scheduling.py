@@ -22,9 +22,10 @@ from bot.meetings.planning import Plan, plan_sessions
 from bot.meetings.recurrence import describe
 from bot.meetings.request import MeetingRequest
 from bot.parsing.times import show_date
-from storage import calendar, groups, meetings
+from storage import calendar, groups, meeting_sessions, meetings
 from storage.groups import ChannelRecord, GroupRecord
-from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import SCHEDULED, MeetingRecord
 
 NEW = "meeting.new"
 ICS_BUTTON = "meeting.ics"
@@ -92,7 +93,9 @@ def commit(
         created_by=member.id,
         now=ctx.now,
     )
-    sessions = meetings.add_sessions(ctx.connection, meeting_id=meeting_id, sessions=plan.sessions)
+    sessions = meeting_sessions.add_sessions(
+        ctx.connection, meeting_id=meeting_id, sessions=plan.sessions
+    )
     meeting = meetings.get_meeting(ctx.connection, meeting_id=meeting_id)
     assert meeting is not None
     for session in sessions:

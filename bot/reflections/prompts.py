@@ -27,8 +27,9 @@ from bot.meetings.lookup import find_target, group_of
 from bot.meetings.reminders import for_session
 from bot.parsing.numbers import id_in
 from bot.parsing.times import show_time
-from storage import meetings, reflections, rsvps
-from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord
+from storage import meeting_sessions, reflections, rsvps
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import SCHEDULED, MeetingRecord
 from storage.timers import TimerRecord
 
 FORM_ID = "reflection.write"
@@ -68,7 +69,7 @@ def send_prompt(
 
 def _checked_session(ctx: Context, session_id: str) -> tuple[MeetingRecord, SessionRecord]:
     network = ctx.require_network()
-    found = meetings.get_session(ctx.connection, session_id=id_in(session_id))
+    found = meeting_sessions.get_session(ctx.connection, session_id=id_in(session_id))
     if found is None or found[0].network_id != network.id:
         raise Refusal(
             "That meeting no longer exists. `/staffroom meetings` lists the ones coming up."
@@ -93,12 +94,12 @@ def reflect_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
         meeting, chosen = find_target(ctx, arguments, usage="reflect 12.3")
         held = [
             s
-            for s in meetings.sessions_of(ctx.connection, meeting_id=meeting.id)
+            for s in meeting_sessions.sessions_of(ctx.connection, meeting_id=meeting.id)
             if s.status == SCHEDULED and s.starts_at <= ctx.now
         ]
         session = chosen or (held[-1] if held else None)
     else:
-        latest = meetings.sessions_between(
+        latest = meeting_sessions.sessions_between(
             ctx.connection,
             after=ctx.now - LOOK_BACK,
             before=ctx.now,

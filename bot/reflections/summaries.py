@@ -16,8 +16,9 @@ from bot.meetings.lookup import find_target, group_of
 from bot.meetings.reminders import for_session
 from bot.parsing.times import show_date, show_time
 from bot.privacy.suppression import suppress_small_counts
-from storage import meetings, reflections
-from storage.meetings import SCHEDULED, MeetingRecord, SessionRecord
+from storage import meeting_sessions, reflections
+from storage.meeting_sessions import SessionRecord
+from storage.meetings import SCHEDULED, MeetingRecord
 from storage.networks import NetworkRecord
 from storage.reflections import Reflection
 from storage.timers import TimerRecord
@@ -105,7 +106,7 @@ def leader_view(cmd: Command, ctx: Context, arguments: str) -> Reply:
     if session is None:
         held = [
             s
-            for s in meetings.sessions_of(ctx.connection, meeting_id=meeting.id)
+            for s in meeting_sessions.sessions_of(ctx.connection, meeting_id=meeting.id)
             if s.status == SCHEDULED and s.starts_at <= ctx.now
         ]
         if not held:
