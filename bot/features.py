@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from bot import checkins, digests, groups, meetings, questions, reflections
+from bot import checkins, digests, groups, meetings, network, questions, reflections
 from bot.groups import home
 from bot.kernel import help
 from bot.kernel.registry import Registry
-from bot.network import setup as network
 from bot.network import term
 from bot.privacy import feature as privacy
 
