@@ -1,7 +1,11 @@
 """Traffic-light check-ins with cross-school regrouping: a leader opens a round (or schedules
 one weekly), members answer 🟢 Got it · 🟠 Not sure yet · 🔴 Need help, the group sees live
 totals once there are enough answers, the leader hears privately who needs help, and at close
-gets suggested pairings — reds with greens, ambers in threes, across schools."""
+gets suggested pairings — reds with greens, ambers in threes, across schools.
+
+May import the kernel, delivery, parsing, the privacy primitives and `storage`; never an
+adapter, a platform SDK or another feature's internals (features meet through the registry).
+"""
 
 from __future__ import annotations
 

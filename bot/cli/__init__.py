@@ -1,6 +1,9 @@
 """The `staffroom` command line: run the bot, the console, and the operator's tools.
 
 Each group of subcommands lives in its own module and is added here.
+
+The command line is wiring, beside the composition root: it may import anything of the bot's and
+reaches adapters only to start them.
 """
 
 from __future__ import annotations

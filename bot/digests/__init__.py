@@ -1,6 +1,10 @@
 """Weekly engagement digests for facilitators and leaders: activity, health, disengaging
 schools, quieter members, features' own figures and highlights — in chat with a chart and a
-CSV, on demand or every week."""
+CSV, on demand or every week.
+
+May import the kernel, delivery, parsing, the privacy primitives, `storage`, and matplotlib
+(only when a chart is drawn); features add figures through the registry's digest sources.
+"""
 
 from __future__ import annotations
 

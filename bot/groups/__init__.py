@@ -1,4 +1,8 @@
-"""Subject groups, the unit of the network: listing, joining, leading, linking channels."""
+"""Subject groups, the unit of the network: listing, joining, leading, linking channels.
+
+May import the kernel, delivery, parsing, the privacy primitives and `storage`; never an
+adapter, a platform SDK or another feature's internals (features meet through the registry).
+"""
 
 from __future__ import annotations
 

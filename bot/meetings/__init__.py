@@ -1,6 +1,10 @@
 """Meetings: group leaders schedule sessions (one-off or recurring, skipping holidays); the bot
 reminds the group's channels with RSVP buttons and live counts, messages those going an hour
-before, and offers calendar files. Timed work is durable (timers and the outbox)."""
+before, and offers calendar files. Timed work is durable (timers and the outbox).
+
+May import the kernel, delivery, parsing, the privacy primitives and `storage`; never an
+adapter, a platform SDK or another feature's internals (features meet through the registry).
+"""
 
 from __future__ import annotations
 

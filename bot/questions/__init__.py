@@ -3,6 +3,9 @@ questions first, the asker in control by keyed hash, "me too" counted by school,
 moderation without unmasking, and the facilitators' alert when a pattern spans schools.
 
 Nothing about who used the flow may be logged; the core logs no actor of any event.
+
+May import the kernel, delivery, parsing, the privacy primitives and `storage`; never an
+adapter, a platform SDK or another feature's internals (features meet through the registry).
 """
 
 from __future__ import annotations

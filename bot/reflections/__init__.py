@@ -1,6 +1,10 @@
 """Reflections after meetings: a prompt to those who said Going shortly after each session,
 `reflect` any time, a summary to the group two days later, every reflection for its leaders,
-and shared highlights kept for the network's digest (`storage.reflections.highlights`)."""
+and shared highlights kept for the network's digest (`storage.reflections.highlights`).
+
+May import the kernel, delivery, parsing, the privacy primitives and `storage`; never an
+adapter, a platform SDK or another feature's internals (features meet through the registry).
+"""
 
 from __future__ import annotations
 
