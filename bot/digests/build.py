@@ -26,7 +26,7 @@ from bot.digests.model import (
     SchoolFlag,
 )
 from bot.digests.weeks import Week
-from bot.privacy.suppression import suppress_small_counts
+from bot.privacy.suppression import enough_people, suppress_small_counts
 from storage import digests as store
 from storage.digests import ActivityRow
 from storage.networks import NetworkRecord
@@ -90,7 +90,7 @@ def build_digest(
         health, evidence = classify(
             created_on=group.created_on, week_last_day=week.last, weekly=weekly[group.id]
         )
-        if len({row.member_id for row in group_history}) < k:
+        if not enough_people(len({row.member_id for row in group_history}), k=k):
             evidence = f"fewer than {k} members active in 8 weeks, so no figures are shown"
         active, schools, messages = _people_figures(rows, k)
         group_digests.append(
@@ -157,7 +157,7 @@ def _shown_series(
     for row in history:
         people[Week.containing(row.day)].add(row.member_id)
     return tuple(
-        count if len(people[week]) >= k or count == 0 else None
+        count if enough_people(len(people[week]), k=k) or count == 0 else None
         for week, count in zip(weeks, counts, strict=True)
     )
 

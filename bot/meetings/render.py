@@ -17,7 +17,7 @@ from bot.kernel.replies import Button, Buttons, ButtonStyle, Fields, Heading, Re
 from bot.kernel.replies import Context as ContextLine
 from bot.parsing.durations import describe
 from bot.parsing.times import show_time
-from bot.privacy.suppression import suppress_small_counts
+from bot.privacy.suppression import enough_people, named_and_pooled, suppress_small_counts
 from storage.meeting_sessions import SessionRecord
 from storage.meetings import CANCELLED, SKIPPED, MeetingRecord
 from storage.rsvps import GOING, MAYBE, NOT_GOING, TallyRow
@@ -79,12 +79,9 @@ def counts_text(rows: Sequence[TallyRow], k: int) -> str:
 def _by_school(counts: Mapping[str, int], k: int) -> str:
     """Schools with k or more going are named with their count; the rest are pooled, so no
     count points at the one or two people from a school."""
-    named = sorted(
-        ((n, name) for name, n in counts.items() if n >= k), key=lambda item: (-item[0], item[1])
-    )
-    pooled = sum(n for n in counts.values() if n < k)
-    parts = [f"{name} {n}" for n, name in named]
-    if pooled >= k:
+    named, pooled = named_and_pooled(counts, k=k)
+    parts = [f"{name} {n}" for name, n in named]
+    if enough_people(pooled, k=k):
         parts.append(f"other schools {pooled}")
     elif pooled:
         parts.append("a few from other schools")

@@ -73,16 +73,16 @@ def network_privacy(cmd: Command, ctx: Context, arguments: str) -> Reply:
     network = ctx.require_network()
     require_facilitator(ctx, doing="change the privacy threshold")
     low, high = K_LIMITS
-    k = whole_number(arguments) or 0
-    if not low <= k <= high:
+    wanted = whole_number(arguments) or 0
+    if not low <= wanted <= high:
         raise Refusal(
             f"Please give a whole number from {low} to {high}, for example "
             f"`/staffroom network privacy 3`. Figures about fewer people than that are hidden."
         )
-    networks.set_network_settings(ctx.connection, network_id=network.id, k_threshold=k)
+    networks.set_network_settings(ctx.connection, network_id=network.id, k_threshold=wanted)
     ctx.network_changed = True
     return Reply.say(
-        f"Figures about fewer than {k} people (or from a single school) are now hidden.",
+        f"Figures about fewer than {wanted} people (or from a single school) are now hidden.",
         tone=Tone.SUCCESS,
     )
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from bot.digests.model import DigestRequest, DigestSource, Figure
+from bot.privacy.suppression import enough_people
 from storage import questions
 
 STALE_AFTER = timedelta(hours=72)
@@ -35,7 +36,7 @@ def figures(request: DigestRequest) -> Mapping[int, list[Figure]]:
         )
         if open_at_end and until - tally.created_at > STALE_AFTER:
             waiting[tally.group_id] += 1
-        if open_at_end and tally.schools >= request.k:
+        if open_at_end and enough_people(tally.schools, k=request.k):
             widespread[tally.group_id] += 1
     return {
         group_id: [

@@ -61,8 +61,8 @@ def _alert_on_pattern(ctx: Context, question: QuestionRecord) -> None:
     """Tell the facilitators, once per question, when enough schools have seen it."""
     network = ctx.require_network()
     schools = metoo_store.schools_seen(ctx.connection, question_id=question.id)
-    threshold = asking_store.settings(ctx.connection, network_id=network.id).alert_schools
-    if schools < threshold or not store.mark_alerted(
+    alert_at = asking_store.settings(ctx.connection, network_id=network.id).alert_schools
+    if schools < alert_at or not store.mark_alerted(
         ctx.connection, question_id=question.id, now=ctx.now
     ):
         return
