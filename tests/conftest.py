@@ -86,7 +86,7 @@ def postgres_url(postgres_database: str) -> str:
     return postgres_database
 
 
-def _data_tables() -> list:  # type: ignore[type-arg]
+def _data_tables() -> list:
     from sqlmodel import SQLModel
 
     return list(SQLModel.metadata.sorted_tables)
@@ -115,7 +115,7 @@ def settings_for(tmp_path: Path) -> Callable[[str], Settings]:
     def make(url: str) -> Settings:
         return Settings(
             database_url=url,
-            secret=TEST_SECRET,  # type: ignore[arg-type]
+            secret=TEST_SECRET,
             channel_interval=0.0,
             secret_file=tmp_path / "unused.secret",
         )

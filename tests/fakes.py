@@ -73,11 +73,11 @@ class Recorder:
 
     inner: ChatSender
     sent: list[Sent] = field(default_factory=list)
+    platform: str = field(init=False)
     edited: list[tuple[str, Reply]] = field(default_factory=list)
 
-    @property
-    def platform(self) -> str:
-        return self.inner.platform
+    def __post_init__(self) -> None:
+        self.platform = self.inner.platform
 
     @property
     def replies(self) -> list[Reply]:

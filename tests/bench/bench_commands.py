@@ -56,7 +56,7 @@ async def run(count: int, people: int, concurrency: int) -> None:
         database = Path(folder) / "bench.db"
         settings = Settings(
             database_url=f"sqlite:///{database}",
-            secret="benchmark-secret-0123456789",  # type: ignore[arg-type]
+            secret="benchmark-secret-0123456789",
             secret_file=Path(folder) / "s",
         )
         app = build(settings, clock=ManualClock(datetime(2026, 11, 23, 9, tzinfo=UTC)))

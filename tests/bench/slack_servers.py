@@ -53,10 +53,10 @@ def pin(cpu_index: int) -> None:
 async def _serve_ours(fake: FakeSlack, folder: str, budget: float) -> tuple[int, float, int]:
     settings = Settings(
         database_url=f"sqlite:///{folder}/bench.db",
-        secret="benchmark-secret-0123456789",  # type: ignore[arg-type]
+        secret="benchmark-secret-0123456789",
         secret_file=Path(folder) / "s",
-        slack_bot_token="xoxb-bench",  # type: ignore[arg-type]
-        slack_signing_secret=SIGNING_SECRET,  # type: ignore[arg-type]
+        slack_bot_token="xoxb-bench",
+        slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake.base_url,
         slack_http_host="127.0.0.1",
         slack_http_port=0,

@@ -40,7 +40,7 @@ async def main(
 ) -> None:
     settings = Settings(
         database_url=database_url,
-        secret=TEST_SECRET,  # type: ignore[arg-type]
+        secret=TEST_SECRET,
         channel_interval=0.0,
         delivery_lease=float(lease),
         db_threads=2,

@@ -55,7 +55,7 @@ async def work(url: str, instant: datetime, out: Path, ready: Path, name: str) -
         database_url=url,
         secret=SECRET,
         channel_interval=0.0,
-        secret_file=out.parent / "unused.secret",  # type: ignore[arg-type]
+        secret_file=out.parent / "unused.secret",
     )
     app = build(settings, clock=clock, engine=make_engine(url))
     worker = DeliveryWorker(

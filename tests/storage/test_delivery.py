@@ -63,7 +63,7 @@ CHANNEL = ChannelRecord("console", "w", "c1", "")
 
 def _queue(app: Staffroom, key: str, network: NetworkRecord | None = None, **extra: object) -> None:
     with app.core.transaction(network) as ctx:
-        ctx.outbox.to_channel(CHANNEL, key=key, reply=Reply.say(key), purpose="test", **extra)  # type: ignore[arg-type]
+        ctx.outbox.to_channel(CHANNEL, key=key, reply=Reply.say(key), purpose="test", **extra)
 
 
 async def _drain(worker: DeliveryWorker) -> None:

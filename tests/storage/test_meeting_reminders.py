@@ -33,8 +33,8 @@ def world(app_factory: Callable[[str], Staffroom], database_url: str) -> Staffro
     return app
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def reminder_times(machine: TimeMachine) -> list[tuple[datetime, str]]:

@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -134,9 +135,9 @@ def session_for(app: Staffroom, clock: ManualClock, files: Path) -> ConsoleSessi
     return ConsoleSession(app, clock, console, files)
 
 
-def dump(engine: Engine) -> dict[str, list[dict[str, object]]]:
+def dump(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     """Every row of every table in the database (including full-text shadow tables)."""
-    tables: dict[str, list[dict[str, object]]] = {}
+    tables: dict[str, list[dict[str, Any]]] = {}
     with engine.connect() as connection:
         for name in inspect(connection).get_table_names():
             rows = connection.execute(text(f'SELECT * FROM "{name}"'))
@@ -197,8 +198,8 @@ async def test_a_term_of_questions_leaves_no_link_from_an_asker_to_their_questio
     assert member_columns == {("question_reply", "member_id")}
     # ...and no reply to a question is by its asker.
     number_of = {row["id"]: row["number"] for row in tables["question"]}
-    for reply in tables["question_reply"]:
-        assert reply["member_id"] != members[askers_of[number_of[reply["question_id"]]]]
+    for answer in tables["question_reply"]:
+        assert answer["member_id"] != members[askers_of[number_of[answer["question_id"]]]]
     # The askers' names and platform ids appear in no question table (search index included),
     # no timer, and no queued message about their question; the outbox names no asker at all.
     for display, user_id in identities.values():

@@ -97,7 +97,7 @@ def test_only_one_pod_holds_the_discord_token(monkeypatch: pytest.MonkeyPatch) -
     assert blanked == {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""}
     for name, value in blanked.items():
         monkeypatch.setenv(name, value)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.slack_bot_token is None and settings.slack_signing_secret is None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from aiohttp import web
@@ -59,7 +59,7 @@ def _discord_api(flags: int) -> web.Application:
 
 
 @pytest.fixture
-def serve() -> Iterator[object]:
+def serve() -> Iterator[Callable[[web.Application], str]]:
     """Runs fake APIs on a loop in another thread (the CLI runs its own event loop)."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -110,7 +110,7 @@ def test_all_good(cli_env: pytest.MonkeyPatch, serve) -> None:  # type: ignore[n
 
 def test_bad_tokens_and_missing_scopes_say_what_to_fix(
     cli_env: pytest.MonkeyPatch,
-    serve,  # type: ignore[no-untyped-def]
+    serve: Callable[[web.Application], str],
 ) -> None:
     slack = serve(_slack_api("commands,chat:write"))
     discord = serve(_discord_api(flags=1 << 18))

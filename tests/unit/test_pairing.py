@@ -115,7 +115,9 @@ def test_red_green_matches_are_as_repeat_free_and_cross_school_as_possible(case:
         if max(choice.count(g) for g in greens) <= capacity
     )
     result = suggest_groups(people, previous_pairs=previous)
-    red_green_pairs = [(g.members[0], red) for g in result.groups for red in g.members[1:]]
+    red_green_pairs: list[tuple[int, ...]] = [
+        (g.members[0], red) for g in result.groups for red in g.members[1:]
+    ]
     assert _cost(red_green_pairs, schools, previous) == best
 
 

@@ -5,7 +5,7 @@ me-too by school and the facilitators' alert, replies, moderation, settings, per
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, FromClause, func, select
 
 from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession
@@ -53,11 +53,11 @@ async def ask(bot: ConsoleSession, question: str = ASK, extra: str = "") -> str:
     return await bot.send(":submit")
 
 
-def count(app: Staffroom, table: object, *where: object) -> int:
+def count(app: Staffroom, table: FromClause, *where: ColumnElement[bool]) -> int:
     with unit_of_work(app.core.engine) as connection:
         return int(
             connection.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
-        )  # type: ignore[arg-type]
+        )
 
 
 async def test_text_typed_after_ask_goes_into_the_form_not_the_channel(

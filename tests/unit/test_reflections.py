@@ -106,8 +106,11 @@ async def test_a_member_exports_and_erases_what_meetings_hold_about_them(
             connection, platform="console", workspace="console", user_id="tom-patel"
         )
         assert aisha is not None and tom is not None
-        assert [r["answer"] for r in replies.export(connection, aisha.id)] == ["going"]
-        [note] = notes.export(connection, aisha.id)
+        answered = replies.export(connection, aisha.id)
+        written = notes.export(connection, aisha.id)
+        assert isinstance(answered, list) and isinstance(written, list)  # JSON-ready rows
+        assert [r["answer"] for r in answered] == ["going"]
+        [note] = written
         assert note["achieved"] == "Good session" and note["shared_as_highlight"] is True
         assert scheduled.export(connection, tom.id) == [
             {"meeting": 1, "title": "Twilight", "group": "A-level Chemistry"}

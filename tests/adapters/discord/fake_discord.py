@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 APP_ID = "1300000000000000001"
 BOT_USER = {
@@ -150,8 +150,8 @@ class FakeDiscord:
         if request.content_type.startswith("multipart/"):
             reader = await request.multipart()
             async for part in reader:
-                if part.name == "payload_json":
-                    recorded.json = json.loads(await part.text())  # type: ignore[union-attr]
+                if isinstance(part, BodyPartReader) and part.name == "payload_json":
+                    recorded.json = json.loads(await part.text())
                 else:
                     data = await part.read()  # type: ignore[union-attr]
                     recorded.files.append((part.filename or "", bytes(data)))  # type: ignore[union-attr]

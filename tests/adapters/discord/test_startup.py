@@ -26,7 +26,7 @@ def test_server_and_shard_settings_are_read_from_comma_separated_lists(
     monkeypatch.setenv("DISCORD_GUILD_IDS", "1100000000000000001, 1100000000000000002")
     monkeypatch.setenv("DISCORD_SHARD_COUNT", "4")
     monkeypatch.setenv("DISCORD_SHARD_IDS", "0,2")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.discord_guild_ids == [1100000000000000001, 1100000000000000002]
     assert (settings.discord_shard_count, settings.discord_shard_ids) == (4, [0, 2])
     assert not settings.discord_syncs_globally()
@@ -45,7 +45,7 @@ def test_shards_that_cannot_exist_are_refused(
     for name, value in shards.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError, match=problem):
-        Settings(_env_file=None)  # type: ignore[call-arg]
+        Settings(_env_file=None)
 
 
 def test_no_privileged_intent_is_asked_for() -> None:

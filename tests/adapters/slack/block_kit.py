@@ -120,7 +120,7 @@ def check_message(payload: dict[str, Any]) -> None:
     """A chat.postMessage / response_url / ack body."""
     text = payload.get("text")
     _require(isinstance(text, str) and bool(text.strip()), "text", "a message needs fallback text")
-    check_mrkdwn(text, "text")
+    check_mrkdwn(str(text), "text")
     check_blocks(payload.get("blocks") or [], 50)
 
 

@@ -28,11 +28,11 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("SLACK_API_URL", "http://proxy.internal:8080/api/")
     monkeypatch.setenv("SLACK_HTTP_PORT", "8443")
     monkeypatch.setenv("SLACK_HTTP_PATH", "/hooks/slack")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.slack_api_url == "http://proxy.internal:8080/api/"
     assert (settings.slack_http_port, settings.slack_http_path) == (8443, "/hooks/slack")
     monkeypatch.delenv("SLACK_API_URL")
-    assert Settings(_env_file=None).slack_api_url == "https://slack.com/api/"  # type: ignore[call-arg]
+    assert Settings(_env_file=None).slack_api_url == "https://slack.com/api/"
 
 
 async def test_http_mode_serves_the_configured_path_only(

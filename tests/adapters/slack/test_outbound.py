@@ -34,7 +34,7 @@ def _queue(
     bot: SlackBot, network: NetworkRecord, key: str, reply: Reply | None = None, **extra: object
 ) -> None:
     with bot.app.core.transaction(network) as ctx:
-        ctx.outbox.to_channel(CHEM, key=key, reply=reply or Reply.say(key), purpose="test", **extra)  # type: ignore[arg-type]
+        ctx.outbox.to_channel(CHEM, key=key, reply=reply or Reply.say(key), purpose="test", **extra)
 
 
 async def _deliver(bot: SlackBot) -> None:

@@ -54,6 +54,7 @@ async def send(
         signed = SlackRequests(session, url)
 
         async def deliver(kind: str, body: dict[str, Any]) -> object:
+            answer: object
             if "response_url" in body:  # answers go to the fake, not to hooks.slack.com
                 body = {**body, "response_url": fake_slack.response_url()}
             if socket:
