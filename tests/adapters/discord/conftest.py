@@ -1,7 +1,7 @@
 """The whole bot behind the Discord adapter, talking to a fake Discord REST API.
 
 `discord_bot` logs the real discord.py client in against the fake (no gateway), then takes
-gateway payloads: `await discord_bot.interact(payload)` hands an INTERACTION_CREATE to the
+gateway payloads; `connected_bot` also connects it to a fake gateway (`fake_gateway.py`): `await discord_bot.interact(payload)` hands an INTERACTION_CREATE to the
 client's real connection state — which builds a real `discord.Interaction` and dispatches it
 through discord.py's command tree, dynamic items or events — and returns once everything it
 set off has finished, with the fake's record of what was sent.
@@ -22,13 +22,14 @@ from adapters.discord.runner import DiscordAdapter
 from bot.app import Staffroom
 from bot.kernel.replies import Tone
 from tests.adapters.discord import payloads
-from tests.adapters.discord.fake_discord import FakeDiscord, Recorded
+from tests.adapters.discord.fake_discord import APP_ID, BOT_USER, FakeDiscord, Recorded
+from tests.adapters.discord.fake_gateway import FakeGateway
 from tests.adapters.discord.sample_feature import SampleFeature
 
 FACILITATOR = payloads.member("1800000000000000001", "Fran Hughes", manages_server=True)
 TEACHER = payloads.member("1800000000000000002", "Tom Patel")
 OTHER_TEACHER = payloads.member("1800000000000000003", "Aisha Khan")
-_DISPATCHED = ("CommandTree-invoker", "discord-ui-", "discord.py: ")
+_DISPATCHED = ("CommandTree-invoker", "discord-ui-", "discord.py: ", "staffroom: ")
 
 
 class DiscordBot:
@@ -62,7 +63,7 @@ class DiscordBot:
     async def interact(self, payload: dict[str, Any]) -> list[Recorded]:
         """Dispatch an INTERACTION_CREATE; returns the requests it caused."""
         start = len(self.fake.requests)
-        self.state.parse_interaction_create(payload)
+        self.state.parsers["INTERACTION_CREATE"](payload)  # as the gateway calls it
         await settle()
         return self.fake.requests[start:]
 
@@ -84,6 +85,13 @@ class DiscordBot:
     async def deliver(self) -> int:
         """One pass of the outbox, as the heartbeat would run it."""
         return await self.app.worker.deliver_due()
+
+
+async def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Wait until `condition` holds (things the gateway sets off happen on their own time)."""
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.01)
 
 
 async def settle() -> None:
@@ -159,6 +167,24 @@ async def discord_bot(
     yield bot
     assert bot.adapter is not None
     await bot.adapter.stop()
+
+
+@pytest.fixture
+async def gateway(fake: FakeDiscord) -> AsyncIterator[FakeGateway]:
+    gateway = FakeGateway(BOT_USER, APP_ID)
+    fake.gateway_url = await gateway.start()
+    yield gateway
+    gateway.accepting.set()
+    await gateway.stop()
+
+
+@pytest.fixture
+async def connected_bot(discord_bot: DiscordBot, gateway: FakeGateway) -> DiscordBot:
+    """`discord_bot`, connected through the fake gateway and ready."""
+    assert discord_bot.adapter is not None
+    discord_bot.adapter.connect()
+    await eventually(discord_bot.adapter.client.connected)
+    return discord_bot
 
 
 @pytest.fixture
