@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import discord
@@ -161,7 +162,8 @@ class StaffroomClient(discord.AutoShardedClient):
         if interaction.type is discord.InteractionType.modal_submit:
             await self.staffroom.submit(interaction)
         elif interaction.type is discord.InteractionType.component:
-            custom_id = str((interaction.data or {}).get("custom_id", ""))
+            data: Mapping[str, Any] = interaction.data or {}
+            custom_id = str(data.get("custom_id", ""))
             if not custom_ids.is_button_of_ours(custom_id):
                 log.info("a component Staffroom did not make was used")
                 with contextlib.suppress(discord.HTTPException):
@@ -170,10 +172,11 @@ class StaffroomClient(discord.AutoShardedClient):
     async def _command_failed(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        """Discord may still offer a command this version no longer has (its list refreshes
-        after a sync); anything else here is a bug of ours. Either way, answer."""
-        if isinstance(error, app_commands.CommandNotFound):
-            log.info("a command Discord still offers was used: %s", error.name)
+        """Discord may still offer a command this version no longer has, or in an older
+        shape (its list refreshes after a sync); anything else here is a bug of ours. Either
+        way, answer."""
+        if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            log.info("a command Discord still offers was used: %s", type(error).__name__)
         else:
             log.error("slash command failed: %s", type(error).__name__, exc_info=error)
         if not interaction.response.is_done():

@@ -69,7 +69,7 @@ def screen(state: Any) -> None:
         else:
             log.warning("an interaction Staffroom cannot read: type=%s (%s)", kind, problem)
         try:
-            interaction = discord.Interaction(data=payload, state=state)
+            interaction = discord.Interaction(data=payload, state=state)  # type: ignore[arg-type]
         except Exception as error:
             log.warning("it cannot be answered either: %s", type(error).__name__)
             return
