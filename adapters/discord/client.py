@@ -22,6 +22,7 @@ from discord import app_commands
 from adapters.discord import custom_ids
 from adapters.discord.command_plan import CommandPlan
 from adapters.discord.components import DYNAMIC_ITEMS
+from adapters.discord.connection import quiet_reconnects
 from adapters.discord.inbound import activity_of
 from adapters.discord.interactions import COMMAND_FAILED, Interactions, say
 from adapters.discord.render import NO_MENTIONS
@@ -105,6 +106,7 @@ class StaffroomClient(discord.AutoShardedClient):
         self.tree.on_error = self._command_failed  # type: ignore[method-assign]
         self._sessions: set[int] = set()
         screen(self._connection)
+        quiet_reconnects()
 
     def connected(self) -> bool:
         """Whether every shard of this process has its session on an open connection."""

@@ -7,10 +7,12 @@ exponential backoff while the gateway cannot be reached. What it cannot come bac
 intents Discord does not allow (4014). Restarting the same process rarely helps those, so each
 gets a reason that says what to fix; the adapter logs it, tells the facilitators and marks
 itself stopped, which fails /healthz so that an orchestrator restarts the process once the
-operator has fixed it.
+operator has fixed it. discord.py's own line for each retry is made a plain warning.
 """
 
 from __future__ import annotations
+
+import logging
 
 import discord
 
@@ -53,3 +55,23 @@ def why_stopped(error: BaseException | None) -> tuple[str, bool]:
     if error is None:
         return "the gateway connection ended", False
     return f"an unexpected error ({type(error).__name__})", True
+
+
+class QuietReconnects(logging.Filter):
+    """discord.py logs each retry of an unreachable gateway at ERROR with a traceback. A retry
+    is routine, and tracebacks are for defects: it becomes one WARNING line naming the error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Attempting a reconnect") and record.exc_info:
+            error = record.exc_info[1]
+            record.msg = f"{record.msg} after {type(error).__name__}"
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def quiet_reconnects() -> None:
+    """Install `QuietReconnects` on discord.py's shard logger (once, however often called)."""
+    shard_log = logging.getLogger("discord.shard")
+    if not any(isinstance(f, QuietReconnects) for f in shard_log.filters):
+        shard_log.addFilter(QuietReconnects())

@@ -16,6 +16,8 @@ from typing import Any
 import aiohttp
 import discord
 import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
 
 from adapters.slack import runner as slack_runner
 from bot.app import build
@@ -64,6 +66,7 @@ async def fakes(
     slack.add_user("U0FRAN", "Fran Hughes", admin=True)
     await rest.start()
     rest.gateway_url = await gateway.start()
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(rest.gateway_url))
     yield slack, rest, gateway
     gateway.accepting.set()
     for fake in (gateway, rest, slack):

@@ -15,6 +15,8 @@ from typing import Any
 
 import discord
 import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
 from pydantic import SecretStr
 
 from adapters.discord.render import COLOURS
@@ -170,9 +172,11 @@ async def discord_bot(
 
 
 @pytest.fixture
-async def gateway(fake: FakeDiscord) -> AsyncIterator[FakeGateway]:
+async def gateway(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGateway]:
     gateway = FakeGateway(BOT_USER, APP_ID)
     fake.gateway_url = await gateway.start()
+    # discord.py starts a new session (after a failed resume) at its default gateway URL.
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
     yield gateway
     gateway.accepting.set()
     await gateway.stop()

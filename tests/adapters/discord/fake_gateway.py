@@ -4,7 +4,8 @@ the real discord.py client, served by aiohttp inside the test process.
 It does what Discord documents: HELLO on connect, a heartbeat ACK for each heartbeat, READY
 after IDENTIFY, RESUMED after RESUME. A test dispatches events (`dispatch`), closes the
 connection with a close code (`close`), arranges for the next IDENTIFY to be refused with
-one (`refuse_identify`), or keeps new connections waiting (`accepting`, an event). `FakeDiscord` hands its URL out from `GET /gateway/bot`.
+one (`refuse_identify`), keeps new connections waiting (`accepting`, an event), or turns them
+away with HTTP 503 while `down` is set, as an unreachable gateway does (counted in `turned_away`). `FakeDiscord` hands its URL out from `GET /gateway/bot`.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class FakeGateway:
         self.url = ""
         self.accepting = asyncio.Event()
         self.accepting.set()
+        self.down = False
+        self.turned_away = 0
 
     async def start(self) -> str:
         app = web.Application()
@@ -86,8 +89,11 @@ class FakeGateway:
 
     # --- the protocol ---------------------------------------------------------------------
 
-    async def _connection(self, request: web.Request) -> web.WebSocketResponse:
+    async def _connection(self, request: web.Request) -> web.StreamResponse:
         await self.accepting.wait()
+        if self.down:
+            self.turned_away += 1
+            return web.Response(status=503)
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
         await socket.send_str(

@@ -53,6 +53,25 @@ async def test_a_close_discord_allows_is_resumed_and_not_ready_meanwhile(
     assert connected_bot.app.readiness.stopped_for_good() == []
 
 
+async def test_an_unreachable_gateway_is_tried_again_with_backoff_until_it_is_back(
+    connected_bot: DiscordBot, gateway: FakeGateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = connected_bot.adapter.client  # type: ignore[union-attr]
+    gateway.down = True
+    await gateway.close(4000)
+    await eventually(lambda: gateway.turned_away >= 2)  # the resume, then a first retry
+    assert not client.connected()
+    assert _problems(connected_bot.app) == [f"{READINESS}: not connected"]
+    gateway.down = False
+    await eventually(client.connected, seconds=30)  # the next retry, up to 4 s later
+    assert len(gateway.identifies) == 2  # a new session, as after any failed resume
+    assert connected_bot.app.readiness.stopped_for_good() == []
+    retries = [r for r in caplog.records if r.getMessage().startswith("Attempting a reconnect")]
+    assert retries and all(r.levelname == "WARNING" and not r.exc_info for r in retries)
+    assert "after WSServerHandshakeError" in retries[0].getMessage()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
 async def test_a_refused_token_stops_discord_clearly(
     connected_bot: DiscordBot,
     gateway: FakeGateway,
