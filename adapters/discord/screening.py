@@ -35,7 +35,6 @@ _NEEDS: dict[int, dict[str, type]] = {
     3: {"custom_id": str, "component_type": int},  # button or menu
     5: {"custom_id": str, "components": list},  # modal answers
 }
-_answering: set[asyncio.Task[None]] = set()
 
 
 def problem_with(payload: Mapping[str, Any]) -> str | None:
@@ -56,6 +55,7 @@ def screen(state: Any) -> None:
     """Put the check in front of `state`'s INTERACTION_CREATE parser (the gateway calls it
     through this same table)."""
     parse = state.parsers["INTERACTION_CREATE"]
+    answering: set[asyncio.Task[None]] = set()  # held until done: the loop keeps weak refs
 
     def parse_interaction_create(payload: dict[str, Any]) -> None:
         kind = payload.get("type")
@@ -74,8 +74,8 @@ def screen(state: Any) -> None:
             log.warning("it cannot be answered either: %s", type(error).__name__)
             return
         task = asyncio.get_running_loop().create_task(_answer(interaction), name=TASK_NAME)
-        _answering.add(task)
-        task.add_done_callback(_answering.discard)
+        answering.add(task)
+        task.add_done_callback(answering.discard)
 
     state.parsers["INTERACTION_CREATE"] = parse_interaction_create
 
