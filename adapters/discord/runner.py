@@ -87,7 +87,11 @@ class DiscordAdapter:
         log.error("Discord stopped for good: %s", reason, exc_info=error if defect else None)
         self._app.readiness.stopped(READINESS, reason)
         core = self._app.core
-        told = await core.run_in_db(tell_facilitators, core, "discord", reason)
+        try:
+            told = await core.run_in_db(tell_facilitators, core, "discord", reason)
+        except Exception:
+            log.exception("could not queue the notice to facilitators")
+            return
         log.info("Discord: %d facilitators will be told that the connection stopped", told)
 
     async def stop(self) -> None:

@@ -10,8 +10,6 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-from typing import Any
 
 import aiohttp
 import discord
@@ -29,7 +27,7 @@ from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import TEACHER, eventually
 from tests.adapters.discord.fake_discord import APP_ID, BOT_USER, FakeDiscord
 from tests.adapters.discord.fake_gateway import FakeGateway
-from tests.adapters.slack.conftest import SIGNING_SECRET, SlackRequests, command_form
+from tests.adapters.slack.conftest import SlackRequests, command_form
 from tests.adapters.slack.fake_slack import FakeSlack
 
 
@@ -57,53 +55,32 @@ async def _get(session: aiohttp.ClientSession, url: str) -> tuple[int, str] | No
 
 
 @pytest.fixture
-async def fakes(
+async def discord_fakes(
     monkeypatch: pytest.MonkeyPatch,
-) -> AsyncIterator[tuple[FakeSlack, FakeDiscord, FakeGateway]]:
+) -> AsyncIterator[tuple[FakeDiscord, FakeGateway]]:
     monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    slack, rest, gateway = FakeSlack(), FakeDiscord(), FakeGateway(BOT_USER, APP_ID)
-    await slack.start()
-    slack.add_user("U0FRAN", "Fran Hughes", admin=True)
+    rest, gateway = FakeDiscord(), FakeGateway(BOT_USER, APP_ID)
     await rest.start()
     rest.gateway_url = await gateway.start()
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(rest.gateway_url))
-    yield slack, rest, gateway
+    yield rest, gateway
     gateway.accepting.set()
-    for fake in (gateway, rest, slack):
-        await fake.stop()
-
-
-@pytest.fixture
-def settings(sqlite_url: str, tmp_path: Path) -> Callable[..., Settings]:
-    def make(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {
-            "database_url": sqlite_url,
-            "secret": "test-secret-for-staffroom-0123456789",
-            "secret_file": tmp_path / "unused.secret",
-            "channel_interval": 0.0,
-            "slack_bot_token": "xoxb-0000-test",
-            "slack_signing_secret": SIGNING_SECRET,
-            "slack_http_host": "127.0.0.1",
-            "discord_token": "fake-token",
-            "discord_guild_ids": [int(payloads.GUILD)],
-            "discord_global_sync": False,
-            "health_host": "127.0.0.1",
-            **overrides,
-        }
-        return Settings(**values)
-
-    return make
+    await gateway.stop()
+    await rest.stop()
 
 
 async def test_ready_only_once_slack_and_discord_both_serve(
-    fakes: tuple[FakeSlack, FakeDiscord, FakeGateway], settings: Callable[..., Settings]
+    discord_fakes: tuple[FakeDiscord, FakeGateway], slack_settings: Callable[..., Settings]
 ) -> None:
-    slack, rest, gateway = fakes
+    rest, gateway = discord_fakes
     health_port, slack_port = _free_port(), _free_port()
-    configured = settings(
-        slack_api_url=slack.base_url,
+    configured = slack_settings(
         slack_http_port=slack_port,
+        discord_token="fake-token",
         discord_api_url=rest.base_url,
+        discord_guild_ids=[int(payloads.GUILD)],
+        discord_global_sync=False,
+        health_host="127.0.0.1",
         health_port=health_port,
     )
     gateway.accepting.clear()  # Discord connects only when the test lets it
@@ -159,19 +136,16 @@ async def test_ready_only_once_slack_and_discord_both_serve(
 
 
 async def test_socket_mode_is_ready_while_its_websocket_is_open(
-    fakes: tuple[FakeSlack, FakeDiscord, FakeGateway],
-    settings: Callable[..., Settings],
-    clock: ManualClock,
+    fake_slack: FakeSlack, slack_settings: Callable[..., Settings], clock: ManualClock
 ) -> None:
-    slack, _, _ = fakes
-    configured = settings(
-        slack_api_url=slack.base_url, slack_app_token="xapp-1-A0STAFFROOM-test", discord_token=None
+    configured = slack_settings(
+        slack_app_token="xapp-1-A0STAFFROOM-test", slack_signing_secret=None
     )
     app = build(configured, clock=clock, engine=make_engine(configured.database_url))
     running = await slack_runner.start(app)
     try:
         await eventually(lambda: app.readiness.problems() == [])
-        await slack.stop()  # the websocket goes away
+        await fake_slack.stop()  # the websocket goes away
         await eventually(lambda: app.readiness.problems() == ["Slack: not connected"])
     finally:
         await running.stop()
