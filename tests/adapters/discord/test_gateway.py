@@ -102,6 +102,11 @@ async def test_a_refused_token_stops_discord_clearly(
     (notice,) = connected_bot.fake.posts()
     text = shown_text(notice.json)
     assert "lost its connection to Discord" in text and "Discord refused the bot token" in text
+    # Restarted and refused again the same day (an orchestrator retrying): told only once.
+    connected_bot.adapter.connect()  # type: ignore[union-attr]
+    await gateway.wait_for_sessions(2)
+    await gateway.close(4004)
+    await eventually(lambda: "0 facilitators will be told" in caplog.text)
 
 
 async def test_disallowed_intents_stop_discord_clearly(
