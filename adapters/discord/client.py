@@ -3,10 +3,11 @@
 It asks only for the `guilds` and `guild_messages` intents — neither privileged: interactions
 arrive whatever the intents, and channel activity needs to know that someone posted, not what
 they wrote. Shards are discord.py's own (`AutoShardedClient`); replicas can split them with
-`DISCORD_SHARD_COUNT` and `DISCORD_SHARD_IDS`; `connected` (readiness) is true while every shard
-of this process has its session (READY or RESUMED) on an open connection. Rate limits up to `RATE_LIMIT_WAIT` seconds are
-waited out by discord.py; longer ones surface as `discord.RateLimited` so the outbox can
-reschedule the message instead of holding a delivery slot.
+`DISCORD_SHARD_COUNT` and `DISCORD_SHARD_IDS`; `connected` (readiness) is true while every
+shard of this process has its session (READY or RESUMED) on an open connection. Rate limits
+up to `RATE_LIMIT_WAIT` seconds are waited out by discord.py; longer ones surface as
+`discord.RateLimited` so the outbox can reschedule the message instead of holding a delivery
+slot. Interactions pass `adapters.discord.screening` before discord.py reads them.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """The whole bot behind the Discord adapter, talking to a fake Discord REST API.
 
 `discord_bot` logs the real discord.py client in against the fake (no gateway), then takes
-gateway payloads; `connected_bot` also connects it to a fake gateway (`fake_gateway.py`): `await discord_bot.interact(payload)` hands an INTERACTION_CREATE to the
+gateway payloads: `await discord_bot.interact(payload)` hands an INTERACTION_CREATE to the
 client's real connection state — which builds a real `discord.Interaction` and dispatches it
 through discord.py's command tree, dynamic items or events — and returns once everything it
-set off has finished, with the fake's record of what was sent.
+set off has finished, with the fake's record of what was sent. `connected_bot` also connects
+the client to a fake gateway (`fake_gateway.py`), for tests of the connection itself.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ It does what Discord documents: HELLO on connect, a heartbeat ACK for each heart
 after IDENTIFY, RESUMED after RESUME. A test dispatches events (`dispatch`), closes the
 connection with a close code (`close`), arranges for the next IDENTIFY to be refused with
 one (`refuse_identify`), keeps new connections waiting (`accepting`, an event), or turns them
-away with HTTP 503 while `down` is set, as an unreachable gateway does (counted in `turned_away`). `FakeDiscord` hands its URL out from `GET /gateway/bot`.
+away with HTTP 503 while `down` is set, as an unreachable gateway does (counted in
+`turned_away`). `FakeDiscord` hands its URL out from `GET /gateway/bot`.
 """
 
 from __future__ import annotations
