@@ -14,7 +14,7 @@ from datetime import timedelta
 from bot.delivery.outbox import Outbox
 from bot.kernel.dispatcher import Core
 from bot.kernel.replies import Reply, Tone
-from storage import directory
+from storage import directory, networks
 from storage.uow import unit_of_work
 
 OUTAGE_NOTICE = "outage.notice"
@@ -35,9 +35,9 @@ def tell_facilitators(core: Core, platform: str, reason: str) -> int:
     )
     queued = 0
     with unit_of_work(core.engine) as connection:
-        for network in directory.list_networks(connection):
+        for network in networks.list_networks(connection):
             platforms = {
-                p for p, _ in directory.workspaces_of_network(connection, network_id=network.id)
+                p for p, _ in networks.workspaces_of_network(connection, network_id=network.id)
             }
             if platform not in platforms:
                 continue
