@@ -184,12 +184,13 @@ async def gateway(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> AsyncIt
 
 
 @pytest.fixture
-async def connected_bot(discord_bot: DiscordBot, gateway: FakeGateway) -> DiscordBot:
+async def connected_bot(discord_bot: DiscordBot, gateway: FakeGateway) -> AsyncIterator[DiscordBot]:
     """`discord_bot`, connected through the fake gateway and ready."""
     assert discord_bot.adapter is not None
     discord_bot.adapter.connect()
     await eventually(discord_bot.adapter.client.connected)
-    return discord_bot
+    yield discord_bot
+    await discord_bot.adapter.stop()  # before the gateway goes, so nothing reconnects
 
 
 @pytest.fixture

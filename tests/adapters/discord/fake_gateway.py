@@ -35,7 +35,8 @@ class FakeGateway:
         self._application_id = application_id
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
-        self._socket: web.WebSocketResponse | None = None
+        self._socket: web.WebSocketResponse | None = None  # the latest session's
+        self._open: set[web.WebSocketResponse] = set()
         self._sequence = itertools.count(1)
         self._sessions = itertools.count(1)
         self._refusal: int | None = None
@@ -59,8 +60,8 @@ class FakeGateway:
         return self.url
 
     async def stop(self) -> None:
-        if self._socket is not None:
-            await self._socket.close()
+        for socket in list(self._open):
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -97,6 +98,14 @@ class FakeGateway:
             return web.Response(status=503)
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
+        self._open.add(socket)
+        try:
+            await self._converse(socket)
+        finally:
+            self._open.discard(socket)
+        return socket
+
+    async def _converse(self, socket: web.WebSocketResponse) -> None:
         await socket.send_str(
             json.dumps({"op": HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
         )
@@ -111,7 +120,6 @@ class FakeGateway:
                 await self._identified(socket, data)
             elif op == RESUME:
                 await self._resumed(socket, data)
-        return socket
 
     async def _identified(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
         self.identifies.append(data)

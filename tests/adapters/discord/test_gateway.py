@@ -5,16 +5,19 @@ note to the facilitators and a failing /healthz."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from adapters.discord.runner import READINESS
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
+from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import DiscordBot, eventually, shown_text
 from tests.adapters.discord.fake_gateway import FakeGateway
 
@@ -35,6 +38,29 @@ async def test_ready_only_once_the_gateway_session_is_up(
     await eventually(adapter.client.connected)
     assert _problems(discord_bot.app) == []
     assert gateway.identifies[0]["intents"] == adapter.client.intents.value
+
+
+TWO_SHARDS = {
+    "discord_token": SecretStr("fake-token"),
+    "discord_guild_ids": [int(payloads.GUILD)],
+    "discord_global_sync": False,
+    "discord_shard_count": 2,
+}
+
+
+@pytest.mark.parametrize("discord_settings", [TWO_SHARDS])
+async def test_with_two_shards_ready_only_once_both_have_their_session(
+    discord_bot: DiscordBot, gateway: FakeGateway
+) -> None:
+    adapter = discord_bot.adapter
+    assert adapter is not None and adapter.client.shard_count == 2
+    adapter.connect()
+    await eventually(lambda: len(gateway.identifies) == 1)
+    await asyncio.sleep(0.5)  # shard 0 has its session; discord.py waits 5 s before shard 1
+    assert not adapter.client.connected()
+    assert _problems(discord_bot.app) == [f"{READINESS}: not connected"]
+    await eventually(adapter.client.connected)
+    assert sorted(tuple(i["shard"]) for i in gateway.identifies) == [(0, 2), (1, 2)]
 
 
 @pytest.mark.parametrize("code", [4000, 4009, 1001])
