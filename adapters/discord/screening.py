@@ -39,7 +39,10 @@ _NEEDS: dict[int, dict[str, type]] = {
 
 def problem_with(payload: Mapping[str, Any]) -> str | None:
     """What the payload lacks for its type, or None if discord.py can read it."""
-    needs = _NEEDS.get(payload.get("type"))  # type: ignore[arg-type]
+    kind = payload.get("type")
+    if not isinstance(kind, int):
+        return "no type"
+    needs = _NEEDS.get(kind)
     if needs is None:
         return None
     data = payload.get("data")

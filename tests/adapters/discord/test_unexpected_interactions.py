@@ -13,7 +13,7 @@ from adapters.discord.client import NOT_OUR_BUTTON
 from adapters.discord.interactions import NOT_OUR_FORM
 from adapters.discord.screening import UNREADABLE
 from tests.adapters.discord import payloads
-from tests.adapters.discord.conftest import TEACHER, DiscordBot, settle, shown_text
+from tests.adapters.discord.conftest import TEACHER, DiscordBot, eventually, settle, shown_text
 from tests.adapters.discord.fake_discord import EPHEMERAL, Recorded
 from tests.adapters.discord.fake_gateway import FakeGateway
 
@@ -63,6 +63,17 @@ async def test_an_unreadable_interaction_is_answered_and_the_connection_stays(
     assert "/staffroom" in private_answer(await through_gateway(connected_bot, gateway, command))
     assert len(gateway.identifies) == 1 and gateway.resumes == []
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_an_interaction_without_a_type_is_logged_without_a_traceback(
+    connected_bot: DiscordBot, gateway: FakeGateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    payload = payloads.interaction(2, payloads.slash(("help",)), who=TEACHER)
+    del payload["type"]  # nothing says which answer Discord would accept, so none is sent
+    await gateway.dispatch("INTERACTION_CREATE", payload)
+    await eventually(lambda: "cannot be answered" in caplog.text)
+    assert connected_bot.adapter.client.connected()  # type: ignore[union-attr]
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING and r.exc_info] == []
 
 
 async def test_autocomplete_without_data_gets_no_suggestions_rather_than_silence(
