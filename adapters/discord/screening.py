@@ -48,9 +48,11 @@ def problem_with(payload: Mapping[str, Any]) -> str | None:
     data = payload.get("data")
     if not isinstance(data, Mapping):
         return "no data"
-    for key, kind in needs.items():
-        if not isinstance(data.get(key), kind):
+    for key, wanted in needs.items():
+        if not isinstance(data.get(key), wanted):
             return f"no {key}"
+    if kind == 3 and not isinstance(payload.get("message"), Mapping):
+        return "no message"  # discord.py finds the pressed button on it, or drops the press
     return None
 
 

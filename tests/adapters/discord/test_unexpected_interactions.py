@@ -14,7 +14,7 @@ from adapters.discord.interactions import NOT_OUR_FORM
 from adapters.discord.screening import UNREADABLE
 from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import TEACHER, DiscordBot, eventually, settle, shown_text
-from tests.adapters.discord.fake_discord import EPHEMERAL, Recorded
+from tests.adapters.discord.fake_discord import EPHEMERAL, Recorded, message_payload
 from tests.adapters.discord.fake_gateway import FakeGateway
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
@@ -45,8 +45,15 @@ def private_answer(requests: list[Recorded]) -> str:
         (2, None),  # a command without data
         (5, None),  # modal answers without data
         (3, {"component_type": 2}),  # a button press without its custom id
+        (3, payloads.button("sr:help:")),  # a press of our button, without its message
     ],
-    ids=["press-without-data", "command-without-data", "modal-without-data", "no-custom-id"],
+    ids=[
+        "press-without-data",
+        "command-without-data",
+        "modal-without-data",
+        "no-custom-id",
+        "no-message",
+    ],
 )
 async def test_an_unreadable_interaction_is_answered_and_the_connection_stays(
     connected_bot: DiscordBot,
@@ -103,6 +110,11 @@ async def test_a_custom_id_that_is_not_ours_gets_a_private_answer(
     answer: str,
 ) -> None:
     payload = payloads.interaction(kind, data, who=TEACHER)
+    if kind == 3:  # pressed on a message of another app's, or an older version's
+        old_button = {"type": 2, "style": 2, "label": "Old", "custom_id": data["custom_id"]}
+        components = [{"type": 1, "components": [old_button]}]
+        payload["message"] = message_payload("1500000000000008888", payloads.CHANNEL, {})
+        payload["message"]["components"] = components
     assert private_answer(await through_gateway(connected_bot, gateway, payload)) == answer
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
