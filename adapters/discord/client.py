@@ -3,31 +3,41 @@
 It asks only for the `guilds` and `guild_messages` intents — neither privileged: interactions
 arrive whatever the intents, and channel activity needs to know that someone posted, not what
 they wrote. Shards are discord.py's own (`AutoShardedClient`); replicas can split them with
-`DISCORD_SHARD_COUNT` and `DISCORD_SHARD_IDS`. Rate limits up to `RATE_LIMIT_WAIT` seconds are
-waited out by discord.py; longer ones surface as `discord.RateLimited` so the outbox can
-reschedule the message instead of holding a delivery slot.
+`DISCORD_SHARD_COUNT` and `DISCORD_SHARD_IDS`; `connected` (readiness) is true while every
+shard of this process has its session (READY or RESUMED) on an open connection. Rate limits
+up to `RATE_LIMIT_WAIT` seconds are waited out by discord.py; longer ones surface as
+`discord.RateLimited` so the outbox can reschedule the message instead of holding a delivery
+slot. Interactions pass `adapters.discord.screening` before discord.py reads them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import discord
 from discord import app_commands
 
+from adapters.discord import custom_ids
 from adapters.discord.command_plan import CommandPlan
 from adapters.discord.components import DYNAMIC_ITEMS
+from adapters.discord.connection import quiet_reconnects
 from adapters.discord.inbound import activity_of
 from adapters.discord.interactions import COMMAND_FAILED, Interactions, say
 from adapters.discord.render import NO_MENTIONS
+from adapters.discord.screening import screen
 from adapters.discord.slash import build_root
 from adapters.discord.suggestions import Suggestions
 
 log = logging.getLogger("staffroom.discord")
 
 RATE_LIMIT_WAIT = 5.0
+NOT_OUR_BUTTON = (
+    "That button isn't one Staffroom can use (it may be from an older version, or another "
+    "app's). `/staffroom help` lists what you can do now."
+)
 
 
 def intents() -> discord.Intents:
@@ -95,6 +105,28 @@ class StaffroomClient(discord.AutoShardedClient):
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(build_root(plan, interactions, Suggestions(interactions.core)))
         self.tree.on_error = self._command_failed  # type: ignore[method-assign]
+        self._sessions: set[int] = set()
+        screen(self._connection)
+        quiet_reconnects()
+
+    def connected(self) -> bool:
+        """Whether every shard of this process has its session on an open connection."""
+        if self.is_closed() or self.shard_count is None:
+            return False
+        wanted = set(self.shard_ids if self.shard_ids is not None else range(self.shard_count))
+        shards = self.shards
+        return wanted <= self._sessions and all(
+            shard in shards and not shards[shard].is_closed() for shard in wanted
+        )
+
+    async def on_shard_connect(self, shard_id: int) -> None:
+        self._sessions.add(shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        self._sessions.add(shard_id)
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        self._sessions.discard(shard_id)
 
     async def setup_hook(self) -> None:
         for item in DYNAMIC_ITEMS:
@@ -128,17 +160,26 @@ class StaffroomClient(discord.AutoShardedClient):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         # Commands and buttons are dispatched by discord.py's tree and dynamic items; modal
-        # answers are routed here by their custom id, so they survive a restart.
+        # answers are routed here by their custom id, so they survive a restart. A button
+        # whose id is none of ours would otherwise show "This interaction failed".
         if interaction.type is discord.InteractionType.modal_submit:
             await self.staffroom.submit(interaction)
+        elif interaction.type is discord.InteractionType.component:
+            data: Mapping[str, Any] = interaction.data or {}
+            custom_id = str(data.get("custom_id", ""))
+            if not custom_ids.is_button_of_ours(custom_id):
+                log.info("a component Staffroom did not make was used")
+                with contextlib.suppress(discord.HTTPException):
+                    await say(interaction, NOT_OUR_BUTTON)
 
     async def _command_failed(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        """Discord may still offer a command this version no longer has (its list refreshes
-        after a sync); anything else here is a bug of ours. Either way, answer."""
-        if isinstance(error, app_commands.CommandNotFound):
-            log.info("a command Discord still offers was used: %s", error.name)
+        """Discord may still offer a command this version no longer has, or in an older
+        shape (its list refreshes after a sync); anything else here is a bug of ours. Either
+        way, answer."""
+        if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            log.info("a command Discord still offers was used: %s", type(error).__name__)
         else:
             log.error("slash command failed: %s", type(error).__name__, exc_info=error)
         if not interaction.response.is_done():

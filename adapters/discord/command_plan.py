@@ -11,7 +11,11 @@ derived from it here, never written by hand:
   shares its word with longer ones becomes a subcommand of that group named after the verb of
   its summary (`school` "Set your school" → `/staffroom school set`). A plural word joins its
   singular's group, which keeps the top level under Discord's 25 (`groups` →
-  `/staffroom group list`, `questions mine` → `/staffroom question mine`);
+  `/staffroom group list`, `questions mine` → `/staffroom question mine`). A word that is the
+  verb of its own bare command, which takes nothing (`ask`, "Ask your group…"), stays one
+  subcommand — `/staffroom ask` runs it at once — whose optional text reaches the longer
+  commands (`/staffroom ask details:followup #3 …` is `ask followup #3 …`), rather than the
+  awkward `/staffroom ask ask`;
 - every subcommand takes the rest of the command as one text option, named after the usage's
   only placeholder (`group`, `school`, `person`…) or `details`, so argument grammar stays in the
   core and help's usage lines still apply;
@@ -88,12 +92,14 @@ class Leaf:
     Attributes:
         path: Discord names below the root, e.g. ("group", "create").
         words: the registry command's words; empty for the typed-command fallback.
+        reaches: longer commands its text option also runs (`ask` reaches `ask followup`).
     """
 
     path: tuple[str, ...]
     description: str
     words: tuple[str, ...]
     argument: Argument | None = None
+    reaches: tuple[tuple[str, ...], ...] = ()
 
     def text(self, arguments: str | None) -> str:
         """The command text the core routes, as if typed after `/staffroom`."""
@@ -208,6 +214,9 @@ def _place_bucket(
         return [], specs
     if len(specs) == 1 and specs[0].words == (word,):
         return [_leaf((word,), specs[0], cap)], []
+    bare = next((spec for spec in specs if spec.words == (word,)), None)
+    if bare is not None and not bare.usage.strip() and _verb(bare.summary) == word:
+        return [_verb_leaf(word, bare, specs, cap)], []
     names: dict[CommandSpec, str] = {}
     for spec in specs:
         if spec.words[0] != word:  # a plural in its singular's group
@@ -228,6 +237,16 @@ def _place_bucket(
         else:
             dropped.append(spec)
     return placed, dropped
+
+
+def _verb_leaf(word: str, bare: CommandSpec, specs: list[CommandSpec], cap: int) -> Leaf:
+    """`/staffroom ask`: the bare command when its text is empty, the longer ones by their
+    remaining words ("followup #3 …"), all under one subcommand."""
+    longer = [spec for spec in specs if spec is not bare]
+    others = " · ".join(" ".join((*spec.words[1:], spec.usage)).strip() for spec in longer)
+    argument = Argument("details", shorten(f"(empty) or {others}", cap))
+    reaches = tuple(spec.words for spec in longer)
+    return Leaf((word,), _concise(bare.summary, cap), bare.words, argument, reaches)
 
 
 def _verb(summary: str) -> str:

@@ -74,3 +74,8 @@ def parse_form(custom_id: str) -> FormRef | None:
 
 def resume_id(token: str) -> str:
     return f"sx:{token}"
+
+
+def is_button_of_ours(custom_id: str) -> bool:
+    """Whether a pressed component's id is one Staffroom made (a core or "continue" button)."""
+    return any(pattern.fullmatch(custom_id) for pattern in (BUTTON, RESUME))

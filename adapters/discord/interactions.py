@@ -41,6 +41,10 @@ FORM_LOST = (
     "Please start again."
 )
 FORM_EXPIRED = "That form has expired — please start again."
+NOT_OUR_FORM = (
+    "That form isn't one Staffroom can take (it may be from an older version, or another "
+    "app's). Please start again; `/staffroom help` lists what you can do."
+)
 COMMAND_FAILED = (
     "Sorry — that command didn't work. If Staffroom was just updated, Discord may still be "
     "showing old commands for a minute; `/staffroom help` lists the current ones."
@@ -91,6 +95,8 @@ class Interactions:
         data: Mapping[str, Any] = interaction.data or {}
         ref = custom_ids.parse_form(str(data.get("custom_id", "")))
         if ref is None:
+            log.info("a form Staffroom did not make was submitted")
+            await say(interaction, NOT_OUR_FORM)
             return
         values = forms.answers(data.get("components", []))
         user_id = str(interaction.user.id)

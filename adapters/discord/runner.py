@@ -1,6 +1,10 @@
 """Starting and stopping the Discord adapter (`bot.runtime.serve` calls `start` when DISCORD_TOKEN is
 set): log in, register `/staffroom`, hand the outbox a Discord sender, then keep the gateway
-connection in the background until `stop`."""
+connection in the background until `stop`.
+
+Readiness ("Discord") is true while every shard of this process is connected. When the
+connection ends for good (`adapters.discord.connection`), the adapter says why in one log line,
+tells the facilitators and marks itself stopped, which fails /healthz."""
 
 from __future__ import annotations
 
@@ -12,11 +16,15 @@ import discord
 
 from adapters.discord.client import StaffroomClient, invite_url
 from adapters.discord.command_plan import plan_commands
+from adapters.discord.connection import why_stopped
 from adapters.discord.interactions import DEADLINE_SECONDS, Interactions
 from adapters.discord.sender import DiscordSender
 from bot.app import Staffroom
+from bot.runtime.observability.outage import tell_facilitators
 
 log = logging.getLogger("staffroom.discord")
+
+READINESS = "Discord"
 
 
 class DiscordAdapter:
@@ -41,6 +49,7 @@ class DiscordAdapter:
         )
         self.sender = DiscordSender(self.client)
         self._gateway: asyncio.Task[None] | None = None
+        self._stopping = False
         _say_which_shards(settings.discord_shard_count, settings.discord_shard_ids)
         if self.plan.typed_only:
             log.warning(
@@ -63,10 +72,30 @@ class DiscordAdapter:
             log.info("add Staffroom to a server with %s", invite_url(self.client.application_id))
 
     def connect(self) -> None:
-        self._gateway = asyncio.create_task(self.client.connect(), name="discord-gateway")
-        self._gateway.add_done_callback(_report_end)
+        self._app.readiness.add(READINESS, self.client.connected)
+        self._gateway = asyncio.create_task(self._keep_connected(), name="discord-gateway")
+
+    async def _keep_connected(self) -> None:
+        error: Exception | None = None
+        try:
+            await self.client.connect()
+        except Exception as raised:
+            error = raised
+        if self._stopping:
+            return
+        reason, defect = why_stopped(error)
+        log.error("Discord stopped for good: %s", reason, exc_info=error if defect else None)
+        self._app.readiness.stopped(READINESS, reason)
+        core = self._app.core
+        try:
+            told = await core.run_in_db(tell_facilitators, core, "discord", reason)
+        except Exception:
+            log.exception("could not queue the notice to facilitators")
+            return
+        log.info("Discord: %d facilitators will be told that the connection stopped", told)
 
     async def stop(self) -> None:
+        self._stopping = True
         await self.client.close()
         if self._gateway is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
@@ -94,11 +123,6 @@ def _say_which_shards(count: int | None, ids: list[int] | None) -> None:
             "Discord: this process connects every shard; run no other process with "
             "DISCORD_TOKEN (replicas that serve only Slack leave it unset)"
         )
-
-
-def _report_end(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("the Discord connection stopped", exc_info=task.exception())
 
 
 async def start(app: Staffroom) -> DiscordAdapter:

@@ -52,7 +52,9 @@ def _subcommand(
     @app_commands.rename(text=argument.name)
     @app_commands.describe(text=argument.description)
     async def run_with(interaction: discord.Interaction, text: str | None = None) -> None:
-        await interactions.command(interaction, leaf, text)
+        # discord.py passes the value as Discord sent it, and a client or a stale registration
+        # may send a number for this text option: the core takes it as the text it would be.
+        await interactions.command(interaction, leaf, None if text is None else str(text))
 
     command: app_commands.Command[Any, ..., Any] = app_commands.Command(
         name=name, description=leaf.description, callback=run_with

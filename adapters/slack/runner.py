@@ -33,6 +33,14 @@ from bot.runtime.config import Settings
 log = logging.getLogger("staffroom.slack")
 
 WEB_API_TIMEOUT = 10
+READINESS = "Slack"  # the name `bot.runtime.serve` expects it under
+
+
+def socket_connected(socket: AsyncSocketModeHandler) -> bool:
+    """Readiness in Socket Mode: the websocket is open (slack_sdk reconnects it if it drops)."""
+    client = socket.client
+    session = client.current_session
+    return not client.closed and session is not None and not session.closed
 
 
 def web_client(
@@ -119,6 +127,7 @@ async def start(app: Staffroom) -> RunningSlack:
             adapter.socket_mode_app(bot), app_token.get_secret_value(), web_client=interactive
         )
         await socket.connect_async()
+        app.readiness.add(READINESS, lambda: socket_connected(socket))
         log.info("Slack: connected in Socket Mode")
         return RunningSlack(adapter, session, socket=socket)
     assert secret is not None
@@ -143,6 +152,6 @@ async def start(app: Staffroom) -> RunningSlack:
     except StartupError:
         await session.close()
         raise
-    app.readiness.add("Slack intake", intake.serving)
+    app.readiness.add(READINESS, intake.serving)
     log.info("Slack: HTTP mode, listening on port %s at %s", port, settings.slack_http_path)
     return RunningSlack(adapter, session, intake=intake)

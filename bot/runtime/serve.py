@@ -1,5 +1,9 @@
 """Serving on real chat platforms: start the configured adapters, the scheduler, the delivery
-worker and the health server on one event loop, and stop them cleanly on SIGINT/SIGTERM."""
+worker and the health server on one event loop, and stop them cleanly on SIGINT/SIGTERM.
+
+The health server starts first, so an orchestrator sees the process alive while it connects;
+every configured adapter is expected by name before that, so /readyz says "starting" for each
+until the adapter has started and registered its own check (under the same name)."""
 
 from __future__ import annotations
 
@@ -43,17 +47,21 @@ def _starter(path: str) -> AdapterStarter | None:
     return starter
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGINT or SIGTERM (or until `stop` is set, for tests)."""
     app = build(settings)
     heartbeat = app.heartbeat()
+    configured = [(name, path) for name, is_set, path in PLATFORMS if is_set(settings)]
+    for name, _ in configured:
+        app.readiness.expect(name)
     health: HealthServer | None = None
     if settings.health_port:
         metrics = Metrics(app.core, app.worker.stats, heartbeat)
         health = HealthServer(app.core, app.readiness, metrics)
         await health.start(settings.health_host, settings.health_port)
     running: list[RunningAdapter] = []
-    for name, configured, path in PLATFORMS:
-        if not configured(settings):
+    for name, _, path in PLATFORMS:
+        if (name, path) not in configured:
             log.info("%s not started: its credentials are not set", name)
             continue
         starter = _starter(path)
@@ -62,11 +70,13 @@ async def serve(settings: Settings) -> None:
         running.append(await starter(app))
         log.info("%s started", name)
     heartbeat.start()
-    stop = asyncio.Event()
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(sig)
     log.info("stopping")
     heartbeat.stop()
     for adapter in running:

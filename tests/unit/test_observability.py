@@ -65,6 +65,21 @@ async def test_liveness_and_readiness(health: tuple[HealthServer, str], app: Sta
     assert (await _get(f"{base}/readyz"))[0] == 200
 
 
+async def test_an_adapter_is_starting_until_it_registers_and_a_stop_fails_liveness(
+    health: tuple[HealthServer, str], app: Staffroom
+) -> None:
+    _, base = health
+    app.readiness.expect("Discord")
+    assert await _get(f"{base}/readyz") == (503, "not ready\nDiscord: starting\n")
+    app.readiness.add("Discord", lambda: True)
+    assert await _get(f"{base}/readyz") == (200, "ready\n")
+
+    app.readiness.stopped("Discord", "Discord refused the bot token")
+    stopped = "Discord: stopped: Discord refused the bot token\n"
+    assert await _get(f"{base}/healthz") == (503, "stopped\n" + stopped)
+    assert await _get(f"{base}/readyz") == (503, "not ready\n" + stopped)
+
+
 async def test_metrics_follow_what_the_bot_does(
     health: tuple[HealthServer, str], app: Staffroom, bot: ConsoleSession, clock: ManualClock
 ) -> None:

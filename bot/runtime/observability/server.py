@@ -1,9 +1,10 @@
 """The health server: a small aiohttp application on its own port.
 
-- `/healthz`: the process is up and its event loop answers (liveness).
+- `/healthz`: the process is up, its event loop answers and no adapter has stopped for good
+  (liveness); 503 naming the adapter if one has, so that an orchestrator restarts the process.
 - `/readyz`: the database is reachable with the schema this version expects (or a newer one,
-  during a rolling upgrade), and every registered readiness check (each adapter's
-  connection) passes; 503 with the reasons if not.
+  during a rolling upgrade), and every configured adapter is serving (each has registered its
+  check and the check passes); 503 with the reasons if not.
 - `/metrics`: Prometheus exposition.
 """
 
@@ -52,10 +53,13 @@ class HealthServer:
         self._application = application
 
     async def healthz(self, request: web.Request) -> web.Response:
+        stopped = self._readiness.stopped_for_good()
+        if stopped:
+            return web.Response(status=503, text="stopped\n" + "\n".join(stopped) + "\n")
         return web.Response(text="ok\n")
 
     async def readyz(self, request: web.Request) -> web.Response:
-        problems = [f"{name}: not connected" for name in self._readiness.not_ready()]
+        problems = self._readiness.problems()
         database = await self._core.run_in_db(database_problem, self._core.engine, self._head)
         if database is not None:
             problems.insert(0, database)

@@ -4,7 +4,8 @@
 gateway payloads: `await discord_bot.interact(payload)` hands an INTERACTION_CREATE to the
 client's real connection state — which builds a real `discord.Interaction` and dispatches it
 through discord.py's command tree, dynamic items or events — and returns once everything it
-set off has finished, with the fake's record of what was sent.
+set off has finished, with the fake's record of what was sent. `connected_bot` also connects
+the client to a fake gateway (`fake_gateway.py`), for tests of the connection itself.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 import discord
 import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
 from pydantic import SecretStr
 
 from adapters.discord.render import COLOURS
@@ -22,13 +25,14 @@ from adapters.discord.runner import DiscordAdapter
 from bot.app import Staffroom
 from bot.kernel.replies import Tone
 from tests.adapters.discord import payloads
-from tests.adapters.discord.fake_discord import FakeDiscord, Recorded
+from tests.adapters.discord.fake_discord import APP_ID, BOT_USER, FakeDiscord, Recorded
+from tests.adapters.discord.fake_gateway import FakeGateway
 from tests.adapters.discord.sample_feature import SampleFeature
 
 FACILITATOR = payloads.member("1800000000000000001", "Fran Hughes", manages_server=True)
 TEACHER = payloads.member("1800000000000000002", "Tom Patel")
 OTHER_TEACHER = payloads.member("1800000000000000003", "Aisha Khan")
-_DISPATCHED = ("CommandTree-invoker", "discord-ui-", "discord.py: ")
+_DISPATCHED = ("CommandTree-invoker", "discord-ui-", "discord.py: ", "staffroom: ")
 
 
 class DiscordBot:
@@ -62,7 +66,7 @@ class DiscordBot:
     async def interact(self, payload: dict[str, Any]) -> list[Recorded]:
         """Dispatch an INTERACTION_CREATE; returns the requests it caused."""
         start = len(self.fake.requests)
-        self.state.parse_interaction_create(payload)
+        self.state.parsers["INTERACTION_CREATE"](payload)  # as the gateway calls it
         await settle()
         return self.fake.requests[start:]
 
@@ -84,6 +88,13 @@ class DiscordBot:
     async def deliver(self) -> int:
         """One pass of the outbox, as the heartbeat would run it."""
         return await self.app.worker.deliver_due()
+
+
+async def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Wait until `condition` holds (things the gateway sets off happen on their own time)."""
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.01)
 
 
 async def settle() -> None:
@@ -159,6 +170,27 @@ async def discord_bot(
     yield bot
     assert bot.adapter is not None
     await bot.adapter.stop()
+
+
+@pytest.fixture
+async def gateway(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeGateway]:
+    gateway = FakeGateway(BOT_USER, APP_ID)
+    fake.gateway_url = await gateway.start()
+    # discord.py starts a new session (after a failed resume) at its default gateway URL.
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    yield gateway
+    gateway.accepting.set()
+    await gateway.stop()
+
+
+@pytest.fixture
+async def connected_bot(discord_bot: DiscordBot, gateway: FakeGateway) -> AsyncIterator[DiscordBot]:
+    """`discord_bot`, connected through the fake gateway and ready."""
+    assert discord_bot.adapter is not None
+    discord_bot.adapter.connect()
+    await eventually(discord_bot.adapter.client.connected)
+    yield discord_bot
+    await discord_bot.adapter.stop()  # before the gateway goes, so nothing reconnects
 
 
 @pytest.fixture

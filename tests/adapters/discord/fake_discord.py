@@ -4,7 +4,8 @@ discord.py's real HTTP client talks to it (its base URL is pointed here). It rec
 request — JSON bodies and multipart files alike — answers the routes the adapter uses the way
 Discord documents them (messages, DMs, threads, interaction callbacks and follow-ups, command
 registration), answers unknown channels with 404 / code 10003, and can be told to answer a
-route with 429 (with `retry_after`), 403 or 404.
+route with 429 (with `retry_after`), 403 or 404. `GET /gateway/bot` names `gateway_url` (a
+`FakeGateway`'s, when a test connects one).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self._arrived = asyncio.Condition()
         self.base_url = ""
+        self.gateway_url = ""
 
     # --- running ------------------------------------------------------------------------
 
@@ -178,6 +180,7 @@ class FakeDiscord:
         routes: list[tuple[str, str, Any]] = [
             ("GET", r"/users/@me", lambda match, body, recorded: BOT_USER),
             ("GET", r"/oauth2/applications/@me", lambda match, body, recorded: _application()),
+            ("GET", r"/gateway/bot", self._gateway),
             ("PUT", r"/applications/\d+(?:/guilds/\d+)?/commands", self._commands),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
             ("POST", r"/webhooks/\d+/([^/]+)", self._followup),
@@ -199,6 +202,10 @@ class FakeDiscord:
                     return result
                 return _json(result)
         return _error(404, 0, f"the fake has no route {method} {path}")
+
+    def _gateway(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        return {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
 
     def _commands(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
         return [

@@ -95,6 +95,7 @@ def test_the_command_fits_discord_and_reaches_every_command(registry: Registry) 
     plan = plan_commands(registry)
     limits_hold(plan, payload_of(plan))
     placed = {leaf.words for leaf in plan.leaves if leaf.words}
+    placed |= {words for leaf in plan.leaves for words in leaf.reaches}
     for spec in registry:
         assert spec.words in placed or spec.name in plan.typed_only, spec.name
     assert not placed & {tuple(name.split()) for name in plan.typed_only}
@@ -120,6 +121,22 @@ def test_todays_commands_all_have_a_subcommand() -> None:
     assert paths[("network", "show")].words == ("network",)
     assert paths[("school", "add")].words == ("school", "add")
     assert plan.fallback.path == ("run",)
+
+
+def test_asking_is_one_plain_subcommand_whose_text_reaches_the_follow_ups() -> None:
+    registry = build_registry()
+    paths = {leaf.path: leaf for leaf in plan_commands(registry).leaves}
+    assert not any(path[0] == "ask" and len(path) > 1 for path in paths)  # no `/staffroom ask ask`
+    ask = paths[("ask",)]
+    assert ask.argument is not None and "followup #N <text>" in ask.argument.description
+    assert ask.text(None) == "ask"  # the form opens at once
+    for typed, words in [
+        ("followup #3 more", ("ask", "followup")),
+        ("resolve #3", ("ask", "resolve")),
+    ]:
+        resolved = resolve(registry, ask.text(typed))
+        assert isinstance(resolved, Resolved) and resolved.spec.words == words
+    assert set(ask.reaches) == {("ask", "followup"), ("ask", "resolve")}
 
 
 def test_options_are_named_and_complete_from_the_usage() -> None:

@@ -4,6 +4,7 @@ are filled in parts, and a one-part form still submits after a restart."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tests.adapters.discord import payloads
@@ -173,3 +174,14 @@ async def test_a_button_in_a_direct_message_opens_a_form_for_its_server(
     assert "reflection for meeting:8 saved" in shown_text(saved)
     (submitted,) = sample.submitted
     assert submitted.actor.workspace == payloads.GUILD and submitted.place.is_direct
+
+
+async def test_staffroom_ask_opens_the_question_form_and_its_text_reaches_follow_ups(
+    discord_bot: DiscordBot, network_ready: Callable[[], Any]
+) -> None:
+    await network_ready()
+    modal = modal_of(await discord_bot.command(("ask",)))
+    assert modal["title"].startswith("Ask anonymously")
+    followup = await discord_bot.command(("ask",), ("details", "followup #7 more detail"))
+    # `ask followup` itself answered: it looked for question #7 (there is none yet).
+    assert "There is no question #7" in shown_text(last_response(followup))

@@ -97,7 +97,7 @@ async def test_the_intake_process_is_started_again_if_it_dies(slack_bot: SlackBo
         if not intake.serving():
             break
         await asyncio.sleep(0.01)
-    assert slack_bot.app.readiness.not_ready() == ["Slack intake"]  # /readyz says so
+    assert slack_bot.app.readiness.not_ready() == ["Slack"]  # /readyz says so
     for _ in range(300):
         if intake.serving():
             break
