@@ -9,7 +9,7 @@ once more. Files go with `files_upload_v2` after the message, in the same place.
 
 Every call uses the client of the workspace it is for (`WorkspaceClients`): the one bot token
 of a single-workspace install, or that workspace's own token. A workspace where Staffroom is
-no longer installed fails for good (`not_installed`), so its facilitators hear of it. With a
+no longer installed fails for good (`NOT_INSTALLED`), so its facilitators hear of it. With a
 token per workspace, a message reference names its workspace too (`T…/C…:ts`), so an edit
 goes through the right token.
 """
@@ -63,6 +63,10 @@ PERMANENT_ERRORS = frozenset(
         "invalid_arguments",
     }
 )
+NOT_INSTALLED = (
+    "Staffroom was removed from that Slack workspace (not_installed); an admin there can add it "
+    "again from the install page"
+)
 UPLOAD_PATIENCE = 3
 """Rate-limited file uploads wait and retry this often: the message is already posted, so
 retrying the whole send would post it twice."""
@@ -90,7 +94,7 @@ def delivery_errors() -> Iterator[None]:
     try:
         yield
     except NotInstalled as error:
-        raise PermanentFailure("not_installed") from error
+        raise PermanentFailure(NOT_INSTALLED) from error
     except SlackApiError as error:
         wait = retry_after(error)
         if wait is not None:
