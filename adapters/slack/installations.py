@@ -2,7 +2,8 @@
 tokens sealed at rest): what lets one deployment serve every workspace that installs it.
 
 Only bot tokens are kept — Staffroom asks for no user scopes — so an "installation" here is
-its bot, one per workspace (by team id, unique across Slack, Enterprise Grid included). A state is `<nonce>.<signature>`: signed with `SLACK_STATE_SECRET`, so a forged one is
+its bot, one per workspace (by team id, unique across Slack, Enterprise Grid included); bolt's
+flow runs with `installation_store_bot_only`, so it only ever asks for bots. A state is `<nonce>.<signature>`: signed with `SLACK_STATE_SECRET`, so a forged one is
 refused without a database look-up, and remembered (as a hash) until consumed, so it works
 once, within ten minutes, whichever replica the installer's browser comes back to.
 """
@@ -96,38 +97,6 @@ class InstallationStore(AsyncInstallationStore):
             return None  # organisation-wide installs are not offered
         found = await self.installations.find(team_id)
         return bot_of(found) if found is not None else None
-
-    async def async_find_installation(
-        self,
-        *,
-        enterprise_id: str | None,
-        team_id: str | None,
-        user_id: str | None = None,
-        is_enterprise_install: bool | None = False,
-    ) -> Installation | None:
-        if user_id is not None:
-            return None  # no user tokens are kept
-        bot = await self.async_find_bot(
-            enterprise_id=enterprise_id,
-            team_id=team_id,
-            is_enterprise_install=is_enterprise_install,
-        )
-        if bot is None:
-            return None
-        return Installation(
-            app_id=bot.app_id,
-            enterprise_id=bot.enterprise_id,
-            team_id=bot.team_id,
-            bot_token=bot.bot_token,
-            bot_id=bot.bot_id,
-            bot_user_id=bot.bot_user_id,
-            bot_scopes=bot.bot_scopes,
-            bot_refresh_token=bot.bot_refresh_token,
-            bot_token_expires_at=bot.bot_token_expires_at,
-            user_id="",
-            is_enterprise_install=bot.is_enterprise_install,
-            installed_at=bot.installed_at,
-        )
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         if team_id:

@@ -49,7 +49,7 @@ def test_an_oauth_install_needs_all_its_settings_and_http_mode() -> None:
     partial = {**oauth, "SLACK_STATE_SECRET": None, "SLACK_SIGNING_SECRET": None}
     with pytest.raises(ValidationError, match="also needs SLACK_STATE_SECRET, SLACK_SIGNING"):
         Settings(_env_file=None, **partial)  # type: ignore[call-arg]
-    with pytest.raises(ValidationError, match="SLACK_APP_TOKEN .Socket Mode. serves one"):
+    with pytest.raises(ValidationError, match=r"SLACK_APP_TOKEN \(Socket Mode\) serves one"):
         Settings(_env_file=None, SLACK_APP_TOKEN="xapp-1", **oauth)  # type: ignore[call-arg]
 
 
