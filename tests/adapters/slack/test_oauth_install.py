@@ -132,3 +132,16 @@ async def test_a_revoked_bot_token_is_deleted_like_an_uninstall(
     await oauth_bot.slack.event(payload("tokens_revoked"))
     await oauth_bot.settle()
     assert _installed(oauth_bot) == {}
+
+
+async def test_a_command_from_a_workspace_without_a_token_is_still_answered(
+    oauth_bot: SlackBot, browser: Browser
+) -> None:
+    await browser.install(SECOND)
+    await oauth_bot.slack.event(payload("tokens_revoked"))
+    await oauth_bot.settle()
+    # No token to look Sam up with: the name Slack sent is used, and the answer goes back
+    # through the command's response_url, which needs none.
+    answer = await oauth_bot.ask("whoami", user="U0SAM", team=SECOND)
+    assert "isn't part of a Staffroom network yet" in str(answer)
+    assert oauth_bot.fake.calls_to("users.info") == []

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.runtime.installations import Installations
 from storage.outbox import OUTBOX
 from storage.uow import unit_of_work
+from tests.adapters.slack import trial_feature
 from tests.adapters.slack.conftest import SlackBot
 from tests.adapters.slack.fake_slack import TEAM
 from tests.adapters.slack.installing import SECOND, Browser
@@ -138,3 +139,22 @@ async def test_a_rotating_token_is_refreshed_before_it_expires(
     assert kept is not None and kept.bot_token == renewed
     assert kept.bot_refresh_token is not None
     assert kept.bot_refresh_token != refresh["refresh_token"]
+
+
+async def test_the_app_home_and_file_uploads_use_the_workspaces_token(
+    oauth_bot: SlackBot, browser: Browser
+) -> None:
+    await browser.install(TEAM)
+    await browser.install(SECOND)
+    [theirs] = oauth_bot.fake.tokens_of(SECOND)
+    trial_feature.register(oauth_bot.app.core.registry)
+    oauth_bot.fake.add_user("U0SAM", "Sam Okafor", team=SECOND)
+    await oauth_bot.ask("trial export", **SAM)
+    [completed] = oauth_bot.fake.successful("files.completeUploadExternal")
+    assert completed["channel_id"] == "D0SAM" and completed["_token"] == theirs
+    home = payload("app_home_opened", team_id=SECOND)
+    home["event"]["user"] = "U0SAM"
+    await oauth_bot.slack.event(home)
+    await oauth_bot.settle()
+    [published] = oauth_bot.fake.calls_to("views.publish")
+    assert (published["user_id"], published["_token"]) == ("U0SAM", theirs)
