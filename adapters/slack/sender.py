@@ -178,8 +178,12 @@ class SlackSender:
         ts = str(response["ts"])
         if files:
             await self.upload(workspace, posted_channel, files, thread=thread)
-        where = f"{workspace}/{posted_channel}" if self.clients.per_workspace else posted_channel
-        return f"{where}:{ts}"
+        return self.ref(workspace, posted_channel, ts)
+
+    def ref(self, workspace: str, channel: str, ts: str) -> str:
+        """The reference of a posted message: "channel:ts", naming the workspace first
+        ("workspace/channel:ts") when each has its own token, so an edit can use it."""
+        return f"{workspace}/{channel}:{ts}" if self.clients.per_workspace else f"{channel}:{ts}"
 
     async def _join(self, client: AsyncWebClient, channel: str) -> bool:
         """Join a public channel we were not in (private ones need an invitation)."""
