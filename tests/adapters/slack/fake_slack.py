@@ -1,12 +1,7 @@
 """A local fake of Slack's Web API, `response_url`s, file uploads and the Socket Mode
 websocket: an aiohttp server in the test process that records every call and can be told to
-fail the way Slack does (429 with Retry-After, 500, an `ok: false` error).
-
-It also plays Slack's side of the OAuth install: `grant` gives the code Slack would hand the
-installer's browser, `oauth.v2.access` exchanges it (once) for a bot token of that workspace
-(with a refresh token when rotation is on, and refreshes those), `auth.test` and `users.info`
-answer for the token's workspace, and `revoke` makes a workspace's tokens refused as Slack does
-after an uninstall.
+fail the way Slack does (429 with Retry-After, 500, an `ok: false` error). Slack's side of the
+OAuth install is `oauth` (`fake_oauth.FakeOAuth`): codes, tokens per workspace, revocation.
 
 slack_sdk talks to it over real HTTP (`base_url` points here); nothing of ours is mocked.
 """
@@ -22,13 +17,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-TEAM = "T0SCHOOLS"
-BOT_USER = "U0STAFFBOT"
-DEFAULT_TOKEN = "xoxb-0000-test"
-
-
-def bot_user_of(team: str) -> str:
-    return BOT_USER if team == TEAM else f"U0BOT{team}"
+from tests.adapters.slack.fake_oauth import TEAM, FakeOAuth
 
 
 @dataclass
@@ -57,10 +46,7 @@ class FakeSlack:
     failures: dict[str, deque[Failure]] = field(default_factory=lambda: defaultdict(deque))
     held: dict[str, asyncio.Event] = field(default_factory=dict)
     socket_replies: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
-    teams_by_token: dict[str, str] = field(default_factory=lambda: {DEFAULT_TOKEN: TEAM})
-    codes: dict[str, tuple[str, int | None]] = field(default_factory=dict)
-    refresh_tokens: dict[str, tuple[str, int]] = field(default_factory=dict)
-    revoked: set[str] = field(default_factory=set)
+    oauth: FakeOAuth = field(default_factory=FakeOAuth)
     port: int = 0
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
@@ -92,29 +78,6 @@ class FakeSlack:
     def responses_to(self, name: str) -> list[dict[str, Any]]:
         """What was posted to the response_url called `name`, in order."""
         return [body for posted_to, body in self.responses if posted_to == name]
-
-    def grant(self, team: str, *, expires_in: int | None = None) -> str:
-        """The code Slack gives an installer's browser for `team` (with rotating tokens when
-        `expires_in` is set)."""
-        code = f"code-{team}-{next(self._numbers)}"
-        self.codes[code] = (team, expires_in)
-        return code
-
-    def tokens_of(self, team: str) -> list[str]:
-        """The bot tokens `oauth.v2.access` handed out for `team`, oldest first."""
-        return [
-            token
-            for token, owner in self.teams_by_token.items()
-            if owner == team and token != DEFAULT_TOKEN
-        ]
-
-    def revoke(self, team: str) -> None:
-        """Refuse every token of `team` from now on, as Slack does once it uninstalls."""
-        self.revoked.update(self.tokens_of(team))
-
-    def revoke_token(self, token: str) -> None:
-        """Refuse one token from now on (Slack voids the old one when a workspace reinstalls)."""
-        self.revoked.add(token)
 
     def add_user(
         self,
@@ -186,7 +149,7 @@ class FakeSlack:
         self.calls.append(call)
         if method in self.held:
             await self.held[method].wait()
-        refusal = self._refusal(method, params)
+        refusal = self.oauth.refusal(method, params)
         if refusal:
             return web.json_response({"ok": False, "error": refusal})
         queued = self.failures.get(method)
@@ -204,51 +167,12 @@ class FakeSlack:
         params["_ok"], params["_answer"] = True, answer
         return web.json_response({"ok": True, **answer})
 
-    def _refusal(self, method: str, params: dict[str, Any]) -> str | None:
-        if params["_token"] in self.revoked:
-            return "token_revoked"
-        if method == "oauth.v2.access":
-            if params.get("grant_type") == "refresh_token":
-                known = params.get("refresh_token") in self.refresh_tokens
-                return None if known else "invalid_refresh_token"
-            return None if params.get("code") in self.codes else "invalid_code"
-        return None
-
-    def _token_for(self, team: str, expires_in: int | None) -> dict[str, Any]:
-        token = f"xoxb-{team}-{next(self._numbers)}"
-        self.teams_by_token[token] = team
-        answer: dict[str, Any] = {"access_token": token, "token_type": "bot"}
-        if expires_in is not None:
-            refresh = f"xoxe-1-{team}-{next(self._numbers)}"
-            self.refresh_tokens[refresh] = (team, expires_in)
-            answer |= {"refresh_token": refresh, "expires_in": expires_in}
-        return answer
-
-    def _oauth(self, params: dict[str, Any]) -> dict[str, Any]:
-        if params.get("grant_type") == "refresh_token":
-            team, expires_in = self.refresh_tokens.pop(params["refresh_token"])
-            return self._token_for(team, expires_in)
-        team, expires_in = self.codes.pop(params["code"])  # a code works once
-        return {
-            **self._token_for(team, expires_in),
-            "scope": "commands,chat:write",
-            "bot_user_id": bot_user_of(team),
-            "app_id": "A0STAFFROOM",
-            "team": {"id": team, "name": f"Workspace {team}"},
-            "enterprise": None,
-            "is_enterprise_install": False,
-            "authed_user": {"id": "U0INSTALLER"},
-        }
-
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         number = next(self._numbers)
         ts = f"1764000000.{number:06d}"
-        if method == "oauth.v2.access":
-            return self._oauth(params)
-        if method == "auth.test":
-            team = self.teams_by_token.get(params["_token"], TEAM)
-            bot_id = "B0STAFFBOT" if team == TEAM else f"B0BOT{team}"
-            return {"team_id": team, "user_id": bot_user_of(team), "bot_id": bot_id, "team": team}
+        installing = self.oauth.answer(method, params)
+        if installing is not None:
+            return installing
         if method == "users.info":
             user = self.users.get(params.get("user", ""))
             return {"user": user or {"id": params.get("user"), "name": "someone", "profile": {}}}

@@ -62,5 +62,5 @@ class Browser:
     async def install(self, team: str, *, expires_in: int | None = None) -> tuple[int, str]:
         """The whole install into `team`: the page, Slack's consent, the redirect."""
         page = await self.open_install_page()
-        code = self.fake.grant(team, expires_in=expires_in)
+        code = self.fake.oauth.grant(team, expires_in=expires_in)
         return await self.come_back(code=code, state=page.state, cookie=page.cookie)

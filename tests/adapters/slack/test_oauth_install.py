@@ -46,7 +46,7 @@ async def test_an_install_keeps_the_workspaces_bot_token_sealed(
     [exchange] = oauth_bot.fake.calls_to("oauth.v2.access")
     credentials = base64.b64decode(exchange["_token"].removeprefix("Basic ")).decode()
     assert credentials == f"{CLIENT_ID}:{CLIENT_SECRET}"
-    [token] = oauth_bot.fake.tokens_of(SECOND)
+    [token] = oauth_bot.fake.oauth.tokens_of(SECOND)
     row = _installed(oauth_bot)[SECOND]
     assert row["bot_user_id"] == "U0BOTT0SECOND" and row["bot_id"] == "B0BOTT0SECOND"
     assert token not in str(row)  # sealed at rest: a copy of the database holds no token
@@ -62,8 +62,8 @@ async def test_an_install_keeps_the_workspaces_bot_token_sealed(
 async def test_a_reinstall_replaces_the_token(oauth_bot: SlackBot, browser: Browser) -> None:
     await browser.install(SECOND)
     await browser.install(SECOND)
-    old, new = oauth_bot.fake.tokens_of(SECOND)
-    oauth_bot.fake.revoke_token(old)
+    old, new = oauth_bot.fake.oauth.tokens_of(SECOND)
+    oauth_bot.fake.oauth.revoke_token(old)
     await oauth_bot.ask("whoami", user="U0SAM", team=SECOND)
     assert [call["_token"] for call in oauth_bot.fake.calls_to("users.info")] == [new]
 
@@ -71,7 +71,9 @@ async def test_a_reinstall_replaces_the_token(oauth_bot: SlackBot, browser: Brow
 async def test_a_forged_state_is_refused(oauth_bot: SlackBot, browser: Browser) -> None:
     forged = "made-up-nonce.0123456789abcdef"
     status, body = await browser.come_back(
-        code=oauth_bot.fake.grant(SECOND), state=forged, cookie=f"slack-app-oauth-state={forged}"
+        code=oauth_bot.fake.oauth.grant(SECOND),
+        state=forged,
+        cookie=f"slack-app-oauth-state={forged}",
     )
     assert status == 401 and "invalid_state" in body
     assert oauth_bot.fake.calls_to("oauth.v2.access") == []  # the code was never exchanged
@@ -84,7 +86,9 @@ async def test_a_state_with_its_signature_altered_is_refused(
     page = await browser.open_install_page()
     altered = page.state[:-1] + ("0" if page.state[-1] != "0" else "1")
     status, _ = await browser.come_back(
-        code=oauth_bot.fake.grant(SECOND), state=altered, cookie=f"slack-app-oauth-state={altered}"
+        code=oauth_bot.fake.oauth.grant(SECOND),
+        state=altered,
+        cookie=f"slack-app-oauth-state={altered}",
     )
     assert status == 401 and _installed(oauth_bot) == {}
 
@@ -92,11 +96,11 @@ async def test_a_state_with_its_signature_altered_is_refused(
 async def test_a_replayed_state_is_refused(oauth_bot: SlackBot, browser: Browser) -> None:
     page = await browser.open_install_page()
     first, _ = await browser.come_back(
-        code=oauth_bot.fake.grant(SECOND), state=page.state, cookie=page.cookie
+        code=oauth_bot.fake.oauth.grant(SECOND), state=page.state, cookie=page.cookie
     )
     assert first == 200
     again, body = await browser.come_back(
-        code=oauth_bot.fake.grant(TEAM), state=page.state, cookie=page.cookie
+        code=oauth_bot.fake.oauth.grant(TEAM), state=page.state, cookie=page.cookie
     )
     assert again == 401 and "invalid_state" in body
     assert len(oauth_bot.fake.calls_to("oauth.v2.access")) == 1
@@ -108,7 +112,7 @@ async def test_a_state_from_another_browser_is_refused(
 ) -> None:
     page = await browser.open_install_page()  # someone else's install page and state
     status, _ = await browser.come_back(
-        code=oauth_bot.fake.grant(SECOND), state=page.state, cookie=""
+        code=oauth_bot.fake.oauth.grant(SECOND), state=page.state, cookie=""
     )
     assert status == 400
     assert oauth_bot.fake.calls_to("oauth.v2.access") == []

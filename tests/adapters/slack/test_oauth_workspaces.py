@@ -64,7 +64,7 @@ async def test_each_workspace_gets_its_own_posts_with_its_own_token(
     oauth_bot: SlackBot, browser: Browser
 ) -> None:
     await _partnership(oauth_bot, browser)
-    [ours], [theirs] = oauth_bot.fake.tokens_of(TEAM), oauth_bot.fake.tokens_of(SECOND)
+    [ours], [theirs] = oauth_bot.fake.oauth.tokens_of(TEAM), oauth_bot.fake.oauth.tokens_of(SECOND)
     await _open_round(oauth_bot, "How are the mocks going?")
     assert sorted(_check_in_posts(oauth_bot)) == [("C0CHEM", ours), ("C0SECCHEM", theirs)]
     # Sam's welcome as a leader went to his direct conversation, in his workspace.
@@ -83,16 +83,16 @@ async def test_an_uninstalled_workspace_stops_receiving_and_a_reinstall_resumes(
     await _partnership(oauth_bot, browser)
     status, _ = await oauth_bot.slack.event(payload("app_uninstalled"))
     assert status == 200
-    oauth_bot.fake.revoke(SECOND)
+    oauth_bot.fake.oauth.revoke(SECOND)
     await oauth_bot.settle()
-    [ours] = oauth_bot.fake.tokens_of(TEAM)
+    [ours] = oauth_bot.fake.oauth.tokens_of(TEAM)
     before = len(oauth_bot.fake.calls)
 
     await _open_round(oauth_bot, "How are the mocks going?")
     assert _check_in_posts(oauth_bot) == [("C0CHEM", ours)]
     # Nothing was even tried with the revoked token: the workspace has none any more.
     tried = [call.params["_token"] for call in oauth_bot.fake.calls[before:]]
-    assert not set(tried) & oauth_bot.fake.revoked
+    assert not set(tried) & oauth_bot.fake.oauth.revoked
     with unit_of_work(oauth_bot.app.core.engine) as connection:
         failed = connection.execute(
             select(OUTBOX.c.channel, OUTBOX.c.last_error).where(OUTBOX.c.status == "failed")
@@ -109,7 +109,7 @@ async def test_an_uninstalled_workspace_stops_receiving_and_a_reinstall_resumes(
 
     await oauth_bot.send("checkin close A-level Chemistry")
     await browser.install(SECOND)
-    theirs = oauth_bot.fake.tokens_of(SECOND)[-1]
+    theirs = oauth_bot.fake.oauth.tokens_of(SECOND)[-1]
     me = await oauth_bot.ask("whoami", **SAM)  # the network remembers the workspace and Sam
     assert "Solent Network" in str(me) and "A-level Chemistry" in str(me)
     await _open_round(oauth_bot, "And the practicals?")
@@ -128,7 +128,7 @@ async def test_a_rotating_token_is_refreshed_before_it_expires(
     assert "Welcome to Oakfield Trust" in str(welcome)
     install, refresh = oauth_bot.fake.calls_to("oauth.v2.access")
     assert "code" in install and refresh["grant_type"] == "refresh_token"
-    _, renewed = oauth_bot.fake.tokens_of(SECOND)
+    _, renewed = oauth_bot.fake.oauth.tokens_of(SECOND)
     [looked_up] = oauth_bot.fake.calls_to("users.info")
     assert looked_up["_token"] == renewed
     # Stored for every replica, with the next refresh token.
@@ -146,7 +146,7 @@ async def test_the_app_home_and_file_uploads_use_the_workspaces_token(
 ) -> None:
     await browser.install(TEAM)
     await browser.install(SECOND)
-    [theirs] = oauth_bot.fake.tokens_of(SECOND)
+    [theirs] = oauth_bot.fake.oauth.tokens_of(SECOND)
     trial_feature.register(oauth_bot.app.core.registry)
     oauth_bot.fake.add_user("U0SAM", "Sam Okafor", team=SECOND)
     await oauth_bot.ask("trial export", **SAM)
