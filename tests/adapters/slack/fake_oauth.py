@@ -1,8 +1,8 @@
 """Slack's side of the OAuth install, for the fake Slack (`fake_slack.FakeSlack.oauth`): `grant`
 gives the code Slack would hand the installer's browser, `oauth.v2.access` exchanges it (once)
 for a bot token of that workspace — with a refresh token when rotation is on, and refreshes
-those — `auth.test` answers for the token's workspace, and `revoke` makes a workspace's tokens
-refused as Slack does once it uninstalls."""
+those — `auth.test` answers for the workspace of a token it gave, and `revoke` makes a
+workspace's tokens refused as Slack does once it uninstalls."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from typing import Any
 
 TEAM = "T0SCHOOLS"
 BOT_USER = "U0STAFFBOT"
-DEFAULT_TOKEN = "xoxb-0000-test"
-"""The single-workspace install's `SLACK_BOT_TOKEN` in the tests: the first workspace's."""
 
 
 def bot_user_of(team: str) -> str:
@@ -22,7 +20,7 @@ def bot_user_of(team: str) -> str:
 
 @dataclass
 class FakeOAuth:
-    teams_by_token: dict[str, str] = field(default_factory=lambda: {DEFAULT_TOKEN: TEAM})
+    teams_by_token: dict[str, str] = field(default_factory=dict)
     codes: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     refresh_tokens: dict[str, tuple[str, int]] = field(default_factory=dict)
     revoked: set[str] = field(default_factory=set)
@@ -39,11 +37,7 @@ class FakeOAuth:
 
     def tokens_of(self, team: str) -> list[str]:
         """The bot tokens `oauth.v2.access` handed out for `team`, oldest first."""
-        return [
-            token
-            for token, owner in self.teams_by_token.items()
-            if owner == team and token != DEFAULT_TOKEN
-        ]
+        return [token for token, owner in self.teams_by_token.items() if owner == team]
 
     def revoke(self, team: str) -> None:
         """Refuse every token of `team` from now on, as Slack does once it uninstalls."""
@@ -65,9 +59,9 @@ class FakeOAuth:
         return None
 
     def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
-        """Slack's answer to `oauth.v2.access` or `auth.test` (None for other methods)."""
-        if method == "auth.test":
-            team = self.teams_by_token.get(params["_token"], TEAM)
+        """Slack's answer to `oauth.v2.access`, or `auth.test` with a token it gave; else None."""
+        if method == "auth.test" and params["_token"] in self.teams_by_token:
+            team = self.teams_by_token[params["_token"]]
             bot_id = "B0STAFFBOT" if team == TEAM else f"B0BOT{team}"
             return {"team_id": team, "user_id": bot_user_of(team), "bot_id": bot_id, "team": team}
         if method != "oauth.v2.access":

@@ -1,9 +1,11 @@
 """A local fake of Slack's Web API, `response_url`s, file uploads and the Socket Mode
 websocket: an aiohttp server in the test process that records every call and can be told to
-fail the way Slack does (429 with Retry-After, 500, an `ok: false` error). Slack's side of the
-OAuth install is `oauth` (`fake_oauth.FakeOAuth`): codes, tokens per workspace, revocation.
+fail the way Slack does (429 with Retry-After, 500, an `ok: false` error).
 
 slack_sdk talks to it over real HTTP (`base_url` points here); nothing of ours is mocked.
+
+Slack's side of the OAuth install is `oauth` (`fake_oauth.FakeOAuth`): codes, a token per
+workspace, revocation.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.adapters.slack.fake_oauth import TEAM, FakeOAuth
+from tests.adapters.slack.fake_oauth import BOT_USER, TEAM, FakeOAuth
 
 
 @dataclass
@@ -168,11 +170,13 @@ class FakeSlack:
         return web.json_response({"ok": True, **answer})
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
-        number = next(self._numbers)
-        ts = f"1764000000.{number:06d}"
-        installing = self.oauth.answer(method, params)
+        installing = self.oauth.answer(method, params)  # a token it gave, or an install
         if installing is not None:
             return installing
+        number = next(self._numbers)
+        ts = f"1764000000.{number:06d}"
+        if method == "auth.test":
+            return {"team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0STAFFBOT", "team": "Schools"}
         if method == "users.info":
             user = self.users.get(params.get("user", ""))
             return {"user": user or {"id": params.get("user"), "name": "someone", "profile": {}}}
