@@ -155,11 +155,11 @@ class SlackBot:
 async def slack_bot(
     slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
 ) -> AsyncIterator[SlackBot]:
-    async for bot in _running(slack_settings(), clock, fake_slack):
+    async for bot in running_bot(slack_settings(), clock, fake_slack):
         yield bot
 
 
-async def _running(
+async def running_bot(
     settings: Settings, clock: ManualClock, fake_slack: FakeSlack
 ) -> AsyncIterator[SlackBot]:
     app = build(settings, clock=clock, engine=make_engine(settings.database_url))
@@ -184,7 +184,7 @@ async def oauth_bot(
         slack_client_secret=CLIENT_SECRET,
         slack_state_secret=STATE_SECRET,
     )
-    async for bot in _running(settings, clock, fake_slack):
+    async for bot in running_bot(settings, clock, fake_slack):
         yield bot
 
 

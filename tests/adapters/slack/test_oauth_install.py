@@ -11,9 +11,10 @@ import yaml
 from sqlalchemy import select
 
 from adapters.slack.install import SCOPES
+from bot.delivery.clock import ManualClock
 from storage.tables import table
 from storage.uow import unit_of_work
-from tests.adapters.slack.conftest import SlackBot
+from tests.adapters.slack.conftest import SlackBot, running_bot
 from tests.adapters.slack.fake_slack import TEAM
 from tests.adapters.slack.installing import CLIENT_ID, CLIENT_SECRET, SECOND, Browser
 from tests.adapters.slack.payloads import payload
@@ -149,3 +150,21 @@ async def test_a_command_from_a_workspace_without_a_token_is_still_answered(
     answer = await oauth_bot.ask("whoami", user="U0SAM", team=SECOND)
     assert "isn't part of a Staffroom network yet" in str(answer)
     assert oauth_bot.fake.calls_to("users.info") == []
+
+
+async def test_an_install_can_come_back_to_another_replica(
+    oauth_bot: SlackBot, browser: Browser, clock: ManualClock
+) -> None:
+    """The state lives in the database: a second replica on it finishes the install."""
+    async for replica in running_bot(oauth_bot.app.settings, clock, oauth_bot.fake):
+        page = await browser.open_install_page()  # served by the first replica
+        other = Browser(browser.session, f"http://127.0.0.1:{replica.running.port}", browser.fake)
+        status, _ = await other.come_back(
+            code=oauth_bot.fake.oauth.grant(SECOND), state=page.state, cookie=page.cookie
+        )
+        assert status == 200
+        again, _ = await browser.come_back(
+            code=oauth_bot.fake.oauth.grant(SECOND), state=page.state, cookie=page.cookie
+        )
+        assert again == 401  # and it was used up for both
+    assert set(_installed(oauth_bot)) == {SECOND}
