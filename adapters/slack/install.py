@@ -12,6 +12,7 @@ token is forgotten, so a reinstall takes effect at once in this process.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Sequence
 
@@ -82,7 +83,7 @@ def oauth_flow(
         log.info("Slack: installed in workspace %s", installation.team_id)
         response = await args.default.success(args)  # it also clears the state cookie
         slack = f"slack://app?team={installation.team_id}&id={installation.app_id}"
-        response.body = INSTALLED_PAGE.format(slack=slack)
+        response.body = INSTALLED_PAGE.format(slack=html.escape(slack))
         return response
 
     async def refused(args: AsyncFailureArgs) -> BoltResponse:
