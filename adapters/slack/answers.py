@@ -5,7 +5,8 @@ modal (`views.open`, or `views.push` over a modal); a public answer is posted as
 channel; a private one goes through the interaction's `response_url`, else `chat.postEphemeral`,
 else the person's conversation with the bot; an answer to a press in the App Home opens as a
 modal, and one in a modal replaces that modal's content. Files cannot be ephemeral, so the
-files of a private answer are sent to the person's conversation with the bot.
+files of a private answer are sent to the person's conversation with the bot. Every call goes
+with the token of the workspace the interaction came from.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from adapters.slack import blocks
 from adapters.slack.forms import FormOrigin, form_view
 from adapters.slack.sender import SlackSender, slack_error
 from adapters.slack.translate import Origin
+from adapters.slack.workspaces import WorkspaceClients
 from bot.kernel.replies import Attachment, Context, Image, Reply, Text, Tone
 
 log = logging.getLogger("staffroom.slack.answers")
@@ -52,7 +54,7 @@ class Answers:
 
     def __init__(self, sender: SlackSender) -> None:
         self.sender = sender
-        self.client = sender.client
+        self.clients: WorkspaceClients = sender.clients
 
     async def deliver(self, reply: Reply | None, origin: Origin) -> None:
         if reply is None:
@@ -65,12 +67,14 @@ class Answers:
             )
             log.warning("could not deliver an answer on %s: %s", origin.surface, reason)
 
-    async def publish_home(self, user_id: str, reply: Reply) -> None:
+    async def publish_home(self, workspace: str, user_id: str, reply: Reply) -> None:
         """Show a reply as the person's App Home tab."""
         try:
-            await self.client.views_publish(user_id=user_id, view=blocks.home_view(reply))
-        except SlackApiError as error:
-            log.warning("could not publish the App Home: %s", slack_error(error))
+            client = await self.clients.client(workspace)
+            await client.views_publish(user_id=user_id, view=blocks.home_view(reply))
+        except SlackClientError as error:
+            reason = slack_error(error) if isinstance(error, SlackApiError) else str(error)
+            log.warning("could not publish the App Home: %s", reason)
 
     async def _deliver(self, reply: Reply, origin: Origin) -> None:
         if reply.form is not None:
@@ -90,11 +94,12 @@ class Answers:
         view = form_view(
             reply.form, form_origin(reply.form.form_id, reply.form.context, origin), reply.blocks
         )
+        client = await self.clients.client(origin.workspace)
         try:
             if origin.surface == "modal" and origin.view_id:
-                await self.client.views_push(trigger_id=origin.trigger_id or "", view=view)
+                await client.views_push(trigger_id=origin.trigger_id or "", view=view)
             else:
-                await self.client.views_open(trigger_id=origin.trigger_id or "", view=view)
+                await client.views_open(trigger_id=origin.trigger_id or "", view=view)
         except SlackApiError as error:
             # The trigger lasts three seconds; if it lapsed, say so rather than stay silent.
             log.info("could not open a form: %s", slack_error(error))
@@ -106,7 +111,7 @@ class Answers:
     async def _post_publicly(self, reply: Reply, origin: Origin) -> None:
         assert origin.channel is not None
         try:
-            await self.sender.post(origin.channel, reply, thread=origin.thread)
+            await self.sender.post(origin.workspace, origin.channel, reply, thread=origin.thread)
         except SlackApiError as error:
             if not origin.response_url:
                 raise
@@ -124,31 +129,38 @@ class Answers:
             reply = dataclasses.replace(reply, blocks=kept)
         await self._show_privately(reply, origin)
         if files:
+            workspace = origin.workspace
             direct = origin.channel if origin.is_direct and origin.channel else None
             await self.sender.upload(
-                direct or await self.sender.direct_channel(origin.user_id), files
+                workspace,
+                direct or await self.sender.direct_channel(workspace, origin.user_id),
+                files,
             )
 
     async def _show_privately(self, reply: Reply, origin: Origin) -> None:
+        workspace = origin.workspace
+        if origin.response_url and origin.surface == "channel":
+            await self.respond(origin.response_url, reply)  # needs no token
+            return
+        client = await self.clients.client(workspace)
         if origin.surface == "modal" and origin.view_id:
-            await self.client.views_update(view_id=origin.view_id, view=blocks.result_view(reply))
+            await client.views_update(view_id=origin.view_id, view=blocks.result_view(reply))
         elif origin.surface == "home" and origin.trigger_id:
-            await self.client.views_open(
-                trigger_id=origin.trigger_id, view=blocks.result_view(reply)
-            )
+            await client.views_open(trigger_id=origin.trigger_id, view=blocks.result_view(reply))
         elif origin.response_url:
             await self.respond(origin.response_url, reply)
         elif origin.channel and origin.is_direct:
-            await self.sender.post(origin.channel, reply, thread=origin.thread)
+            await self.sender.post(workspace, origin.channel, reply, thread=origin.thread)
         elif origin.channel:
-            await self.client.chat_postEphemeral(
+            await client.chat_postEphemeral(
                 channel=origin.channel,
                 user=origin.user_id,
                 thread_ts=origin.thread,
                 **blocks.message(reply),
             )
         else:
-            await self.sender.post(await self.sender.direct_channel(origin.user_id), reply)
+            channel = await self.sender.direct_channel(workspace, origin.user_id)
+            await self.sender.post(workspace, channel, reply)
 
     async def respond(self, response_url: str, reply: Reply, *, public: bool = False) -> None:
         """Post to an interaction's response_url (valid 30 minutes, five times)."""
@@ -157,8 +169,9 @@ class Answers:
             "response_type": "in_channel" if public else "ephemeral",
             "replace_original": False,
         }
+        template = self.clients.template
         webhook = AsyncWebhookClient(
-            response_url, session=self.client.session, retry_handlers=self.client.retry_handlers
+            response_url, session=template.session, retry_handlers=template.retry_handlers
         )
         response = await webhook.send_dict(body)
         if response.status_code >= 400:

@@ -29,6 +29,10 @@ afterwards instead — for a form, outside its modal, which Slack has closed by 
 Events API retries are de-duplicated on `event_id` by the core, in the database, in the same
 transaction as the event's work, so a retry is handled once whichever replica it reaches
 (an App Home opened twice is simply shown twice).
+
+Every call to Slack goes with the token of the workspace it is for (`WorkspaceClients`). When a
+workspace uninstalls the app (`app_uninstalled`) or revokes its bot token (`tokens_revoked`),
+its tokens are deleted; its network's data stays, and a reinstall carries on where it was.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ from adapters.slack.listening import listen
 from adapters.slack.pace import CorePace
 from adapters.slack.sender import SlackSender
 from adapters.slack.translate import Origin, Speaker
+from adapters.slack.workspaces import WorkspaceClients
 from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor, Event
 from bot.kernel.replies import Reply, Visibility
@@ -85,7 +90,7 @@ class SlackAdapter:
         self,
         core: Core,
         *,
-        client: AsyncWebClient,
+        clients: WorkspaceClients,
         command_budget: float = COMMAND_BUDGET,
         form_budget: float = FORM_BUDGET,
     ) -> None:
@@ -95,10 +100,10 @@ class SlackAdapter:
         self.on_holds_changed: Callable[[], None] = lambda: None
         """Called whenever `holds()` may have changed (the intake's link sets it, to pass new
         holds on)."""
-        self.client = client
-        self.profiles = ProfileCache(client)
+        self.clients = clients
+        self.profiles = ProfileCache(clients)
         self.pace = CorePace(core)
-        self.answers = Answers(SlackSender(client))
+        self.answers = Answers(SlackSender(clients))
         self.tasks: set[asyncio.Task[None]] = set()
 
     def socket_mode_app(self, bot: AuthorizeResult) -> AsyncApp:
@@ -108,9 +113,10 @@ class SlackAdapter:
         async def authorize() -> AuthorizeResult:
             return bot  # one workspace, checked once at start-up (bolt would call auth.test)
 
+        template = self.clients.template
         bolt = AsyncApp(
             # bolt makes a client per request with the token `authorize` gives it.
-            client=AsyncWebClient(base_url=self.client.base_url, session=self.client.session),
+            client=AsyncWebClient(base_url=template.base_url, session=template.session),
             authorize=authorize,
             signing_secret="",
             request_verification_enabled=False,
@@ -162,6 +168,8 @@ class SlackAdapter:
             await self.on_message(body)
         elif kind == "member_joined":
             await self.on_member_joined(body)
+        elif kind == "uninstalled":
+            await self.on_uninstalled(body)
         else:
             await self.on_home_opened(body)
 
@@ -303,6 +311,18 @@ class SlackAdapter:
             command, origin = translated
             await self.answers.deliver(await self.core.handle(command), origin)
 
+    async def on_uninstalled(self, body: dict[str, Any]) -> None:
+        """`app_uninstalled`, or `tokens_revoked` naming the bot's tokens: delete them."""
+        event, workspace = body["event"], str(body.get("team_id") or "")
+        if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
+            return  # only user tokens, and Staffroom keeps none
+        tokens = self.clients.tokens
+        if tokens is None:
+            log.warning("Slack: workspace %s removed the app; SLACK_BOT_TOKEN is void", workspace)
+            return
+        await tokens.uninstalled(workspace, body.get("enterprise_id"))
+        log.info("Slack: workspace %s removed the app: its tokens are deleted", workspace)
+
     async def on_home_opened(self, body: dict[str, Any]) -> None:
         if translate.wants_home(body):
             self.spawn(self._home_of(translate.event_speaker(body)))
@@ -312,4 +332,6 @@ class SlackAdapter:
 
     async def _publish_home(self, actor: Actor) -> None:
         reply = await self.core.handle(translate.home(actor))
-        await self.answers.publish_home(actor.user_id, reply or HOME_WITHOUT_NETWORK)
+        await self.answers.publish_home(
+            actor.workspace, actor.user_id, reply or HOME_WITHOUT_NETWORK
+        )

@@ -3,7 +3,8 @@
 A profile is kept for an hour (names and time zones change rarely; an hour-old name is fine),
 at most `size` of them, oldest dropped first. Concurrent look-ups of one person share one
 call. If Slack cannot answer, the name in the payload is used for a minute and no admin rights
-are assumed, so a rate-limited or failing `users.info` never blocks an interaction.
+are assumed, so a rate-limited or failing `users.info` never blocks an interaction. Each
+look-up goes with the token of the person's workspace.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.recent import Recent
 from adapters.slack.translate import PLATFORM, Speaker
+from adapters.slack.workspaces import WorkspaceClients
 from bot.kernel.events import Actor
 
 log = logging.getLogger("staffroom.slack.identity")
@@ -83,12 +84,12 @@ class ProfileCache:
 
     def __init__(
         self,
-        client: AsyncWebClient,
+        clients: WorkspaceClients,
         *,
         size: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._client = client
+        self._clients = clients
         self._clock = clock
         self._profiles: Recent[tuple[str, str], tuple[float, Profile]] = Recent(size)
         self._pending: dict[tuple[str, str], asyncio.Future[Profile]] = {}
@@ -122,7 +123,8 @@ class ProfileCache:
 
     async def _look_up(self, speaker: Speaker) -> tuple[Profile, float]:
         try:
-            response = await self._client.users_info(user=speaker.user_id)
+            client = await self._clients.client(speaker.workspace)
+            response = await client.users_info(user=speaker.user_id)
         except (TimeoutError, SlackApiError, SlackClientError, OSError) as error:
             log.info("users.info failed, using the payload's name: %s", type(error).__name__)
             return Profile(speaker.name or speaker.user_id, None, False), FALLBACK_SECONDS

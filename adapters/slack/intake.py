@@ -11,6 +11,10 @@ An acknowledgement that reaches the intake after it has already acknowledged (a 
 the deadline) is not lost: the intake says `TooLate`, and the bot's process delivers the answer
 another way.
 
+For an OAuth install (a token per workspace) it also serves the install pages, relaying each
+browser request to the bot's process, which holds the OAuth flow, its stores and the client
+secret; the intake itself never sees a token.
+
     python -m adapters.slack.intake FD    (started by the bot's process; FD: its end of the link)
 
 It exits when the link closes, so it never outlives the bot's process.
@@ -45,6 +49,8 @@ from adapters.slack.link import (
     IntakeConfig,
     Kind,
     Listening,
+    Page,
+    PageRequest,
     Sync,
     Synced,
     TooLate,
@@ -66,6 +72,8 @@ FIRST_GUESS = 0.002
 PROBE_AFTER = 1.0
 """Seconds without a timing after which one command is held anyway, so that an estimate made
 during a burst cannot stop commands from ever being held again."""
+PAGE_TIMEOUT = 15.0
+"""Seconds an install page may take (it calls Slack's `oauth.v2.access` and the database)."""
 
 
 class AnswerPace:
@@ -110,6 +118,7 @@ class Intake:
         self.writer = writer
         self.ids = itertools.count(1)
         self.waiting: dict[int, Held] = {}
+        self.pages: dict[int, asyncio.Future[Page]] = {}
         self.pace = AnswerPace()
         bot = AuthorizeResult(
             enterprise_id=None,
@@ -118,8 +127,13 @@ class Intake:
             bot_id=config.bot_id,
         )
 
-        async def authorize() -> AuthorizeResult:
-            return bot  # bolt uses it to ignore the bot's own messages; no token needed here
+        async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+            # Bolt uses it to ignore the bot's own messages; no token is needed here. With a
+            # token per workspace the bot's ids differ by workspace, and the bot's process
+            # ignores bot messages anyway.
+            if config.team_id is not None:
+                return bot
+            return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id)
 
         self.bolt = AsyncApp(
             signing_secret=config.signing_secret,
@@ -166,6 +180,23 @@ class Intake:
             self.pace.timed(now - held.since, held.place, now)
             held.answer.set_result({})
 
+    async def page(self, request: web.Request) -> web.Response:
+        """An install page, as the bot's process answers it."""
+        request_id = next(self.ids)
+        answer = self.pages[request_id] = asyncio.get_running_loop().create_future()
+        cookie = request.headers.get("Cookie", "")
+        self.writer.write(
+            frame(PageRequest(request_id, request.path, request.query_string, cookie))
+        )
+        try:
+            page = await asyncio.wait_for(answer, PAGE_TIMEOUT)
+        except TimeoutError:
+            return web.Response(status=503, text="Staffroom is busy: please try again shortly.")
+        finally:
+            self.pages.pop(request_id, None)
+        headers = [(name, value) for name, values in page.headers.items() for value in values]
+        return web.Response(status=page.status, body=page.body.encode(), headers=headers)
+
     def acknowledge(self, message: Acknowledge) -> None:
         held = self.waiting.pop(message.request_id, None)
         if held is not None:
@@ -190,6 +221,10 @@ class Intake:
                 self.acknowledge(message)
             elif isinstance(message, Holds):
                 self.holds = message
+            elif isinstance(message, Page):
+                waiting = self.pages.get(message.request_id)
+                if waiting is not None and not waiting.done():
+                    waiting.set_result(message)
             elif isinstance(message, Sync):
                 self.writer.write(frame(Synced(message.token)))
 
@@ -201,7 +236,10 @@ async def run(fd: int) -> int:
     assert isinstance(config, IntakeConfig)
     configure_logging(config.log_level, config.log_format)
     intake = Intake(config, writer)
-    server = web.AppRunner(intake.bolt.web_app(path=config.path, port=config.port), access_log=None)
+    web_app = intake.bolt.web_app(path=config.path, port=config.port)
+    for page in config.pages:
+        web_app.router.add_get(page, intake.page)
+    server = web.AppRunner(web_app, access_log=None)
     await server.setup()
     try:
         await web.TCPSite(server, config.host, config.port).start()

@@ -6,6 +6,9 @@ An acknowledgement with content waits for the intake's verdict: `Carried`, or `T
 intake had already acknowledged; the listener then delivers the answer another way. So does an
 acknowledgement for a request forwarded by an intake that has since stopped (each start is a
 new generation, and request ids start again with it).
+
+For an OAuth install the intake also relays the install pages' requests, answered here by
+`pages` (the OAuth flow).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from adapters.slack.app import SlackAdapter
@@ -29,6 +33,8 @@ from adapters.slack.link import (
     Forwarded,
     IntakeConfig,
     Listening,
+    Page,
+    PageRequest,
     Sync,
     Synced,
     TooLate,
@@ -101,9 +107,15 @@ class RemoteAck:
 class IntakeProcess:
     """The running intake process and the link to it."""
 
-    def __init__(self, adapter: SlackAdapter, config: IntakeConfig) -> None:
+    def __init__(
+        self,
+        adapter: SlackAdapter,
+        config: IntakeConfig,
+        pages: Callable[[PageRequest], Awaitable[Page]] | None = None,
+    ) -> None:
         self.adapter = adapter
         self.config = config
+        self.pages = pages
         self.port: int | None = None
         self.pid: int | None = None
         self._process: asyncio.subprocess.Process | None = None
@@ -186,6 +198,8 @@ class IntakeProcess:
             ack = RemoteAck(self, self.generation, message.request_id, message.deadline)
             self.adapter.receive(message.kind, ack, message.body, message.deadline)
             self.refresh_holds()
+        elif isinstance(message, PageRequest) and self.pages is not None:
+            self.adapter.spawn(self._answer_page(self.pages, message))
         elif isinstance(message, Carried | TooLate):
             verdict = self._verdicts.pop(message.request_id, None)
             if verdict is not None and not verdict.done():
@@ -196,6 +210,11 @@ class IntakeProcess:
                 synced.set_result(None)
         else:
             log.warning("unexpected message from the Slack intake: %s", type(message).__name__)
+
+    async def _answer_page(
+        self, pages: Callable[[PageRequest], Awaitable[Page]], request: PageRequest
+    ) -> None:
+        self.send(await pages(request))
 
     async def _restart(self) -> None:
         for attempt in itertools.count():

@@ -18,7 +18,9 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["command", "action", "submission", "message", "member_joined", "home_opened"]
+Kind = Literal[
+    "command", "action", "submission", "message", "member_joined", "home_opened", "uninstalled"
+]
 
 _LENGTH = struct.Struct("!I")
 SLACK_ACK_LIMIT = 2.5
@@ -42,6 +44,8 @@ class IntakeConfig:
     log_level: str
     log_format: str
     holds: Holds
+    pages: tuple[str, ...] = ()
+    """Paths of the install pages the intake relays to the bot's process (OAuth installs)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,27 @@ class TooLate:
 
 
 @dataclass(frozen=True, slots=True)
+class PageRequest:
+    """A browser asked for an install page: the bot's process, which holds the OAuth flow and
+    its stores, answers it with `Page`."""
+
+    request_id: int
+    path: str
+    query: str
+    cookie: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The answer to `PageRequest(request_id)`: headers by name, each with its values."""
+
+    request_id: int
+    status: int
+    headers: dict[str, list[str]]
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
 class Sync:
     """Asks the intake to answer `Synced(token)` once everything before it has been read:
     every request forwarded before then has reached the bot's process."""
@@ -137,6 +162,8 @@ _TYPES: dict[str, type[Any]] = {
         Acknowledge,
         Carried,
         TooLate,
+        PageRequest,
+        Page,
         Sync,
         Synced,
     )

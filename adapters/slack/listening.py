@@ -1,5 +1,6 @@
 """What Staffroom listens to in a bolt app, by kind: slash commands, button presses, form
-submissions, channel and direct messages, channel joins and App Home openings. The intake
+submissions, channel and direct messages, channel joins, App Home openings, and the app's
+removal from a workspace (or its bot token's revocation). The intake
 (HTTP mode) and the bot's own bolt app (Socket Mode) register the same kinds."""
 
 from __future__ import annotations
@@ -24,3 +25,5 @@ def listen(bolt: AsyncApp, listener_for: Callable[[Kind], Callable[..., Any]]) -
     bolt.event("message")(listener_for("message"))
     bolt.event("member_joined_channel")(listener_for("member_joined"))
     bolt.event("app_home_opened")(listener_for("home_opened"))
+    bolt.event("app_uninstalled")(listener_for("uninstalled"))
+    bolt.event("tokens_revoked")(listener_for("uninstalled"))

@@ -29,6 +29,9 @@ class Recent(Generic[K, V]):
         while len(self._entries) > self._size:
             self._entries.popitem(last=False)
 
+    def drop(self, key: K) -> None:
+        self._entries.pop(key, None)
+
     def first_time(self, key: K, value: V) -> bool:
         """Remember `key`; True unless it was already remembered (de-duplication)."""
         if key in self._entries:

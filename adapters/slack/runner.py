@@ -3,6 +3,11 @@ public URL needed), otherwise HTTP mode, served on `SLACK_HTTP_PORT` at `SLACK_H
 the intake process (`adapters.slack.intake`); either way the outbox's Slack sender is
 registered with the delivery worker.
 
+With `SLACK_CLIENT_ID` (an OAuth install, HTTP mode) there is no one bot token: the intake
+also serves the install pages, and each workspace's token comes from the installation store,
+built here on the bot's database (`bot.runtime.installations`: the adapter never touches
+storage itself).
+
 Two Web API clients share one connection pool: the outbox's does not wait out rate limits
 (the delivery worker reschedules on `RateLimited`, so a 429 never blocks other channels),
 the interactive one does (an answer someone is waiting for is worth a short wait).
@@ -11,6 +16,7 @@ the interactive one does (an answer someone is waiting for is worth a short wait
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -21,14 +27,19 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackAdapter
+from adapters.slack.install import InstallPages, oauth_flow
+from adapters.slack.installations import InstallationStore, StateStore
 from adapters.slack.intake_process import IntakeProcess
-from adapters.slack.link import IntakeConfig
+from adapters.slack.link import IntakeConfig, Page, PageRequest
 from adapters.slack.sender import SlackSender, slack_error
+from adapters.slack.workspaces import WorkspaceClients, WorkspaceTokens
 from bot.app import Staffroom, StartupError
 from bot.runtime.config import Settings
+from bot.runtime.installations import Installations
 
 log = logging.getLogger("staffroom.slack")
 
@@ -46,8 +57,10 @@ def socket_connected(socket: AsyncSocketModeHandler) -> bool:
 def web_client(
     settings: Settings, session: aiohttp.ClientSession, *, patient: bool
 ) -> AsyncWebClient:
-    """A Web API client on `SLACK_API_URL`; a patient one retries 429s and 5xx (twice each)."""
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    """A Web API client on `SLACK_API_URL`; a patient one retries 429s and 5xx (twice each).
+    It carries `SLACK_BOT_TOKEN`, except for an OAuth install (a token per workspace)."""
+    bot_token = None if settings.slack_oauth() else settings.slack_bot_token
+    token = bot_token.get_secret_value() if bot_token else None
     client = AsyncWebClient(
         token=token, base_url=settings.slack_api_url, session=session, timeout=WEB_API_TIMEOUT
     )
@@ -108,6 +121,8 @@ class RunningSlack:
 async def start(app: Staffroom) -> RunningSlack:
     """Start Slack in the mode the settings choose and register its outbound sender."""
     settings = app.settings
+    if settings.slack_oauth():
+        return await _start_oauth(app)
     if settings.slack_bot_token is None:
         raise StartupError("SLACK_BOT_TOKEN is not set.")
     app_token, secret = settings.slack_app_token, settings.slack_signing_secret
@@ -120,9 +135,10 @@ async def start(app: Staffroom) -> RunningSlack:
     except StartupError:
         await session.close()
         raise
-    app.worker.add_sender(SlackSender(web_client(settings, session, patient=False)))
+    outbound = WorkspaceClients(web_client(settings, session, patient=False))
+    app.worker.add_sender(SlackSender(outbound))
+    adapter = SlackAdapter(app.core, clients=WorkspaceClients(interactive))
     if app_token is not None:
-        adapter = SlackAdapter(app.core, client=interactive)
         socket = AsyncSocketModeHandler(
             adapter.socket_mode_app(bot), app_token.get_secret_value(), web_client=interactive
         )
@@ -130,28 +146,87 @@ async def start(app: Staffroom) -> RunningSlack:
         app.readiness.add(READINESS, lambda: socket_connected(socket))
         log.info("Slack: connected in Socket Mode")
         return RunningSlack(adapter, session, socket=socket)
-    assert secret is not None
-    adapter = SlackAdapter(app.core, client=interactive)
-    intake = IntakeProcess(
-        adapter,
-        IntakeConfig(
-            signing_secret=secret.get_secret_value(),
-            host=settings.slack_http_host,
-            port=settings.slack_http_port,
-            path=settings.slack_http_path,
-            team_id=bot.team_id,
-            bot_user_id=bot.bot_user_id,
-            bot_id=bot.bot_id,
-            log_level=settings.log_level,
-            log_format=settings.log_format,
-            holds=adapter.holds(),
-        ),
+    config = _intake_config(settings, adapter, bot)
+    return await _serve_http(app, adapter, session, config)
+
+
+async def _start_oauth(app: Staffroom) -> RunningSlack:
+    """HTTP mode for any number of workspaces, each installed with Slack's OAuth flow."""
+    settings = app.settings
+    assert settings.slack_client_id and settings.slack_client_secret
+    assert settings.slack_state_secret is not None
+    if settings.slack_bot_token is not None:
+        log.warning(
+            "Slack: SLACK_BOT_TOKEN is ignored: with SLACK_CLIENT_ID every workspace "
+            "uses the token its install gave"
+        )
+    client_secret = settings.slack_client_secret.get_secret_value()
+    session = aiohttp.ClientSession()
+    interactive = web_client(settings, session, patient=True)
+    installations = Installations(
+        engine=app.core.engine, run_in_db=app.core.run_in_db, secret=app.core.config.secret
     )
+    rotator = AsyncTokenRotator(
+        client_id=settings.slack_client_id, client_secret=client_secret, client=interactive
+    )
+    tokens = WorkspaceTokens(InstallationStore(installations), rotator)
+    outbound = WorkspaceClients(web_client(settings, session, patient=False), tokens)
+    app.worker.add_sender(SlackSender(outbound))
+    adapter = SlackAdapter(app.core, clients=WorkspaceClients(interactive, tokens))
+    pages = InstallPages(
+        oauth_flow(
+            client=interactive,
+            tokens=tokens,
+            state_store=StateStore(installations, settings.slack_state_secret.get_secret_value()),
+            client_id=settings.slack_client_id,
+            client_secret=client_secret,
+            install_path=settings.slack_install_path,
+            redirect_path=settings.slack_redirect_path,
+            redirect_uri=settings.slack_redirect_uri,
+        )
+    )
+    config = _intake_config(settings, adapter, None, pages=pages.paths)
+    running = await _serve_http(app, adapter, session, config, pages)
+    log.info("Slack: installs at %s", settings.slack_install_path)
+    return running
+
+
+def _intake_config(
+    settings: Settings,
+    adapter: SlackAdapter,
+    bot: AuthorizeResult | None,
+    *,
+    pages: tuple[str, ...] = (),
+) -> IntakeConfig:
+    assert settings.slack_signing_secret is not None
+    return IntakeConfig(
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        host=settings.slack_http_host,
+        port=settings.slack_http_port,
+        path=settings.slack_http_path,
+        team_id=bot.team_id if bot else None,
+        bot_user_id=bot.bot_user_id if bot else None,
+        bot_id=bot.bot_id if bot else None,
+        log_level=settings.log_level,
+        log_format=settings.log_format,
+        holds=adapter.holds(),
+        pages=pages,
+    )
+
+
+async def _serve_http(
+    app: Staffroom,
+    adapter: SlackAdapter,
+    session: aiohttp.ClientSession,
+    config: IntakeConfig,
+    pages: Callable[[PageRequest], Awaitable[Page]] | None = None,
+) -> RunningSlack:
+    intake = IntakeProcess(adapter, config, pages)
     try:
         port = await intake.start()
     except StartupError:
         await session.close()
         raise
     app.readiness.add(READINESS, intake.serving)
-    log.info("Slack: HTTP mode, listening on port %s at %s", port, settings.slack_http_path)
+    log.info("Slack: HTTP mode, listening on port %s at %s", port, config.path)
     return RunningSlack(adapter, session, intake=intake)

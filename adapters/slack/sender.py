@@ -6,6 +6,12 @@ Slack's refusals are mapped onto the delivery worker's vocabulary: HTTP 429 beco
 removed, account deactivated, bad blocks) become `PermanentFailure`, anything else is raised
 as it is and retried with backoff. A bot that is not in a public channel joins it and tries
 once more. Files go with `files_upload_v2` after the message, in the same place.
+
+Every call uses the client of the workspace it is for (`WorkspaceClients`): the one bot token
+of a single-workspace install, or that workspace's own token. A workspace where Staffroom is
+no longer installed fails for good (`NOT_INSTALLED`), so its facilitators hear of it. With a
+token per workspace, a message reference names its workspace too (`T…/C…:ts`), so an edit
+goes through the right token.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from adapters.slack import blocks
 from adapters.slack.mrkdwn import escape
 from adapters.slack.recent import Recent
 from adapters.slack.translate import PLATFORM
+from adapters.slack.workspaces import NotInstalled, WorkspaceClients
 from bot.delivery.ports import Destination, PermanentFailure, RateLimited
 from bot.kernel.replies import Attachment, Image, Reply
 
@@ -56,6 +63,10 @@ PERMANENT_ERRORS = frozenset(
         "invalid_arguments",
     }
 )
+NOT_INSTALLED = (
+    "Staffroom was removed from that Slack workspace (not_installed); an admin there can add it "
+    "again from the install page"
+)
 UPLOAD_PATIENCE = 3
 """Rate-limited file uploads wait and retry this often: the message is already posted, so
 retrying the whole send would post it twice."""
@@ -82,6 +93,8 @@ def delivery_errors() -> Iterator[None]:
     """Slack's errors as `RateLimited` / `PermanentFailure`; others pass through."""
     try:
         yield
+    except NotInstalled as error:
+        raise PermanentFailure(NOT_INSTALLED) from error
     except SlackApiError as error:
         wait = retry_after(error)
         if wait is not None:
@@ -93,87 +106,108 @@ def delivery_errors() -> Iterator[None]:
 
 
 def split_ref(message_ref: str) -> tuple[str, str]:
-    channel, _, ts = message_ref.partition(":")
+    """(channel, ts) of a message reference, with or without its workspace."""
+    channel, _, ts = message_ref.rpartition("/")[2].partition(":")
     return channel, ts
 
 
+def ref_workspace(message_ref: str) -> str:
+    """The workspace a message reference names ("" for one made with a single token)."""
+    workspace, _, _ = message_ref.rpartition("/")
+    return workspace
+
+
 class SlackSender:
-    """Implements `bot.delivery.ports.ChatSender` for Slack (one workspace, one bot token)."""
+    """Implements `bot.delivery.ports.ChatSender` for Slack, each workspace with its token."""
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient) -> None:
-        self.client = client
-        self._direct_channels: Recent[str, str] = Recent(10_000)
+    def __init__(self, clients: WorkspaceClients) -> None:
+        self.clients = clients
+        self._direct_channels: Recent[tuple[str, str], str] = Recent(10_000)
 
     # --- the port ----------------------------------------------------------------------
 
     async def send(self, destination: Destination, reply: Reply) -> str:
         with delivery_errors():
+            workspace = destination.workspace
             if destination.user_id is not None:
-                channel = await self.direct_channel(destination.user_id)
+                channel = await self.direct_channel(workspace, destination.user_id)
             elif destination.channel is not None:
                 channel = destination.channel
             else:
                 raise PermanentFailure("no channel or person to send to")
             thread = split_ref(destination.thread_ref)[1] if destination.thread_ref else None
-            return await self.post(channel, reply, thread=thread)
+            return await self.post(workspace, channel, reply, thread=thread)
 
     async def edit(self, message_ref: str, reply: Reply) -> None:
         channel, ts = split_ref(message_ref)
         with delivery_errors():
-            await self.client.chat_update(channel=channel, ts=ts, **blocks.message(reply))
+            client = await self.clients.client(ref_workspace(message_ref))
+            await client.chat_update(channel=channel, ts=ts, **blocks.message(reply))
 
     # --- shared with interactive answers -----------------------------------------------
 
-    async def direct_channel(self, user_id: str) -> str:
+    async def direct_channel(self, workspace: str, user_id: str) -> str:
         """The bot's conversation with a person (opened once, then remembered)."""
-        channel = self._direct_channels.get(user_id)
+        channel = self._direct_channels.get((workspace, user_id))
         if channel is None:
-            response = await self.client.conversations_open(users=user_id)
+            client = await self.clients.client(workspace)
+            response = await client.conversations_open(users=user_id)
             channel = str(response["channel"]["id"])
-            self._direct_channels.put(user_id, channel)
+            self._direct_channels.put((workspace, user_id), channel)
         return channel
 
-    async def post(self, channel: str, reply: Reply, *, thread: str | None = None) -> str:
-        """Post a reply as the bot, then its files; returns "channel:ts"."""
+    async def post(
+        self, workspace: str, channel: str, reply: Reply, *, thread: str | None = None
+    ) -> str:
+        """Post a reply as the bot, then its files; returns "channel:ts" (with a token per
+        workspace, "workspace/channel:ts")."""
+        client = await self.clients.client(workspace)
         payload = blocks.message(reply)
         files = blocks.files_of(reply)
         if not payload["blocks"] and files:
             payload["text"] = "📎 " + ", ".join(escape(blocks.file_title(f)) for f in files)
         try:
-            response = await self.client.chat_postMessage(
-                channel=channel, thread_ts=thread, **payload
-            )
+            response = await client.chat_postMessage(channel=channel, thread_ts=thread, **payload)
         except SlackApiError as error:
-            if slack_error(error) != "not_in_channel" or not await self._join(channel):
+            if slack_error(error) != "not_in_channel" or not await self._join(client, channel):
                 raise
-            response = await self.client.chat_postMessage(
-                channel=channel, thread_ts=thread, **payload
-            )
+            response = await client.chat_postMessage(channel=channel, thread_ts=thread, **payload)
         posted_channel = str(response.get("channel") or channel)
         ts = str(response["ts"])
         if files:
-            await self.upload(posted_channel, files, thread=thread)
-        return f"{posted_channel}:{ts}"
+            await self.upload(workspace, posted_channel, files, thread=thread)
+        return self.ref(workspace, posted_channel, ts)
 
-    async def _join(self, channel: str) -> bool:
+    def ref(self, workspace: str, channel: str, ts: str) -> str:
+        """The reference of a posted message: "channel:ts", naming the workspace first
+        ("workspace/channel:ts") when each has its own token, so an edit can use it."""
+        return f"{workspace}/{channel}:{ts}" if self.clients.per_workspace else f"{channel}:{ts}"
+
+    async def _join(self, client: AsyncWebClient, channel: str) -> bool:
         """Join a public channel we were not in (private ones need an invitation)."""
         try:
-            await self.client.conversations_join(channel=channel)
+            await client.conversations_join(channel=channel)
         except SlackApiError as error:
             log.info("could not join channel %s: %s", channel, slack_error(error))
             return False
         return True
 
     async def upload(
-        self, channel: str, files: list[Image | Attachment], *, thread: str | None = None
+        self,
+        workspace: str,
+        channel: str,
+        files: list[Image | Attachment],
+        *,
+        thread: str | None = None,
     ) -> None:
         """Upload files to a channel; a failure is logged, not raised (the message is out)."""
+        client = await self.clients.client(workspace)
         for file in files:
             for attempt in range(1, UPLOAD_PATIENCE + 1):
                 try:
-                    await self.client.files_upload_v2(
+                    await client.files_upload_v2(
                         channel=channel,
                         thread_ts=thread,
                         content=file.data,

@@ -88,6 +88,32 @@ class Settings(BaseSettings):
         validation_alias="SLACK_HTTP_PATH",
         description="Where Slack sends events, commands and interactions in HTTP mode.",
     )
+    slack_client_id: str | None = Field(
+        default=None,
+        validation_alias="SLACK_CLIENT_ID",
+        description="With SLACK_CLIENT_SECRET and SLACK_STATE_SECRET: install into any number "
+        "of workspaces with Slack's OAuth flow (HTTP mode).",
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_CLIENT_SECRET"
+    )
+    slack_state_secret: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        validation_alias="SLACK_STATE_SECRET",
+        description="Signs the one-time `state` of each OAuth install (at least 16 characters).",
+    )
+    slack_install_path: str = Field(
+        default="/slack/install", pattern=r"^/", validation_alias="SLACK_INSTALL_PATH"
+    )
+    slack_redirect_path: str = Field(
+        default="/slack/oauth_redirect", pattern=r"^/", validation_alias="SLACK_REDIRECT_PATH"
+    )
+    slack_redirect_uri: str | None = Field(
+        default=None,
+        validation_alias="SLACK_REDIRECT_URI",
+        description="The full redirect URL, needed only if the app lists more than one.",
+    )
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_api_url: str = Field(
         default="https://discord.com/api/v10",
@@ -142,6 +168,30 @@ class Settings(BaseSettings):
                 raise ValueError(f"DISCORD_SHARD_IDS must be shard numbers from 0 to {count - 1}")
         return self
 
+    @model_validator(mode="after")
+    def _slack_oauth_complete(self) -> Settings:
+        oauth = {
+            "SLACK_CLIENT_ID": self.slack_client_id,
+            "SLACK_CLIENT_SECRET": self.slack_client_secret,
+            "SLACK_STATE_SECRET": self.slack_state_secret,
+            "SLACK_SIGNING_SECRET": self.slack_signing_secret,
+        }
+        if self.slack_client_id is None and self.slack_client_secret is None:
+            return self
+        missing = [name for name, value in oauth.items() if value is None]
+        if missing:
+            raise ValueError(f"installing with Slack's OAuth flow also needs {', '.join(missing)}")
+        if self.slack_app_token is not None:
+            raise ValueError(
+                "SLACK_APP_TOKEN (Socket Mode) serves one workspace; an OAuth install "
+                "(SLACK_CLIENT_ID) runs in HTTP mode: unset one of them"
+            )
+        return self
+
+    def slack_oauth(self) -> bool:
+        """Whether Slack is installed with the OAuth flow (a token per workspace)."""
+        return self.slack_client_id is not None
+
     def discord_syncs_globally(self) -> bool:
         """Global registration: asked for, or the only way when no server is named."""
         return self.discord_global_sync or not self.discord_guild_ids
@@ -162,8 +212,9 @@ class Settings(BaseSettings):
         return names
 
     def slack_configured(self) -> bool:
-        return self.slack_bot_token is not None and (
-            self.slack_app_token is not None or self.slack_signing_secret is not None
+        return self.slack_oauth() or (
+            self.slack_bot_token is not None
+            and (self.slack_app_token is not None or self.slack_signing_secret is not None)
         )
 
     def discord_configured(self) -> bool:

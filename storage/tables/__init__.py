@@ -34,6 +34,7 @@ from storage.tables.questions import (
     QuestionReply,
     QuestionSettings,
 )
+from storage.tables.slack_installations import SlackInstallation, SlackOAuthState
 from storage.tables.timers import Timer
 
 __all__ = [
@@ -65,6 +66,8 @@ __all__ = [
     "QuestionReply",
     "QuestionSettings",
     "School",
+    "SlackInstallation",
+    "SlackOAuthState",
     "SubjectGroup",
     "Timer",
     "Workspace",

@@ -24,6 +24,7 @@ from bot.delivery.clock import ManualClock
 from bot.runtime.config import Settings
 from storage.engine import make_engine
 from tests.adapters.slack.fake_slack import TEAM, FakeSlack
+from tests.adapters.slack.installing import CLIENT_ID, CLIENT_SECRET, STATE_SECRET, Browser
 from tests.adapters.slack.payloads import payload
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -124,22 +125,25 @@ class SlackBot:
         await self.running.settle()
 
     async def send(
-        self, text: str, user: str = "U0FRAN", channel: str = "C0CHEM"
+        self, text: str, user: str = "U0FRAN", channel: str = "C0CHEM", team: str = TEAM
     ) -> tuple[Any, list[dict[str, Any]]]:
         """A slash command, once it is fully handled: its acknowledgement, and what was posted
         to its own response_url afterwards."""
         name = f"command-{next(self._names)}"
-        form = command_form(text, user, channel, response_url=self.fake.response_url(name))
+        url = self.fake.response_url(name)
+        form = command_form(text, user, channel, team=team, response_url=url)
         status, ack = await self.slack.command(form)
         assert status == 200
         await self.settle()
         return ack, self.fake.responses_to(name)
 
-    async def ask(self, text: str, user: str = "U0FRAN", channel: str = "C0CHEM") -> Any:
+    async def ask(
+        self, text: str, user: str = "U0FRAN", channel: str = "C0CHEM", team: str = TEAM
+    ) -> Any:
         """A slash command's private answer as the person sees it: carried in the
         acknowledgement or, if the core was not ready in time, posted to the response_url —
         exactly one of the two."""
-        ack, later = await self.send(text, user, channel)
+        ack, later = await self.send(text, user, channel, team)
         if ack:
             assert later == [], "answered twice"
             return ack
@@ -151,7 +155,13 @@ class SlackBot:
 async def slack_bot(
     slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
 ) -> AsyncIterator[SlackBot]:
-    settings = slack_settings()
+    async for bot in running_bot(slack_settings(), clock, fake_slack):
+        yield bot
+
+
+async def running_bot(
+    settings: Settings, clock: ManualClock, fake_slack: FakeSlack
+) -> AsyncIterator[SlackBot]:
     app = build(settings, clock=clock, engine=make_engine(settings.database_url))
     running = await runner.start(app)
     async with aiohttp.ClientSession() as session:
@@ -162,8 +172,30 @@ async def slack_bot(
     app.core.engine.dispose()
 
 
+@pytest.fixture
+async def oauth_bot(
+    slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
+) -> AsyncIterator[SlackBot]:
+    """The bot in HTTP mode installed with Slack's OAuth flow: no SLACK_BOT_TOKEN, a token
+    per workspace (none installed yet)."""
+    settings = slack_settings(
+        slack_bot_token=None,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+        slack_state_secret=STATE_SECRET,
+    )
+    async for bot in running_bot(settings, clock, fake_slack):
+        yield bot
+
+
+@pytest.fixture
+def browser(oauth_bot: SlackBot) -> Browser:
+    root = f"http://127.0.0.1:{oauth_bot.running.port}"
+    return Browser(oauth_bot.slack.session, root, oauth_bot.fake)
+
+
 def command_form(
-    text: str, user: str = "U0FRAN", channel: str = "C0CHEM", **extra: str
+    text: str, user: str = "U0FRAN", channel: str = "C0CHEM", *, team: str = TEAM, **extra: str
 ) -> dict[str, str]:
     """A slash command's form fields, in the documented shape."""
     return payload(
@@ -172,7 +204,7 @@ def command_form(
         user_id=user,
         user_name=user.lower(),
         channel_id=channel,
-        team_id=TEAM,
+        team_id=team,
         **extra,
     )
 

@@ -3,6 +3,9 @@ websocket: an aiohttp server in the test process that records every call and can
 fail the way Slack does (429 with Retry-After, 500, an `ok: false` error).
 
 slack_sdk talks to it over real HTTP (`base_url` points here); nothing of ours is mocked.
+
+Slack's side of the OAuth install is `oauth` (`fake_oauth.FakeOAuth`): codes, a token per
+workspace, revocation.
 """
 
 from __future__ import annotations
@@ -16,8 +19,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-TEAM = "T0SCHOOLS"
-BOT_USER = "U0STAFFBOT"
+from tests.adapters.slack.fake_oauth import BOT_USER, TEAM, FakeOAuth
 
 
 @dataclass
@@ -46,6 +48,7 @@ class FakeSlack:
     failures: dict[str, deque[Failure]] = field(default_factory=lambda: defaultdict(deque))
     held: dict[str, asyncio.Event] = field(default_factory=dict)
     socket_replies: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    oauth: FakeOAuth = field(default_factory=FakeOAuth)
     port: int = 0
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
@@ -79,11 +82,17 @@ class FakeSlack:
         return [body for posted_to, body in self.responses if posted_to == name]
 
     def add_user(
-        self, user_id: str, name: str, *, tz: str = "Europe/London", admin: bool = False
+        self,
+        user_id: str,
+        name: str,
+        *,
+        tz: str = "Europe/London",
+        admin: bool = False,
+        team: str = TEAM,
     ) -> None:
         self.users[user_id] = {
             "id": user_id,
-            "team_id": TEAM,
+            "team_id": team,
             "name": name.lower().replace(" ", "."),
             "real_name": name,
             "tz": tz,
@@ -142,6 +151,9 @@ class FakeSlack:
         self.calls.append(call)
         if method in self.held:
             await self.held[method].wait()
+        refusal = self.oauth.refusal(method, params)
+        if refusal:
+            return web.json_response({"ok": False, "error": refusal})
         queued = self.failures.get(method)
         if queued:
             failure = queued.popleft()
@@ -158,6 +170,9 @@ class FakeSlack:
         return web.json_response({"ok": True, **answer})
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        installing = self.oauth.answer(method, params)  # a token it gave, or an install
+        if installing is not None:
+            return installing
         number = next(self._numbers)
         ts = f"1764000000.{number:06d}"
         if method == "auth.test":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from pydantic import ValidationError
 
 from adapters.slack import runner
 from bot.app import StartupError, build
@@ -33,6 +34,23 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert (settings.slack_http_port, settings.slack_http_path) == (8443, "/hooks/slack")
     monkeypatch.delenv("SLACK_API_URL")
     assert Settings(_env_file=None).slack_api_url == "https://slack.com/api/"
+
+
+def test_an_oauth_install_needs_all_its_settings_and_http_mode() -> None:
+    oauth = {
+        "SLACK_CLIENT_ID": "1234.5678",
+        "SLACK_CLIENT_SECRET": "client-secret",
+        "SLACK_STATE_SECRET": "state-secret-0123456789",
+        "SLACK_SIGNING_SECRET": "signing-secret",
+    }
+    settings = Settings(_env_file=None, **oauth)  # type: ignore[call-arg]
+    assert settings.slack_configured() and settings.slack_oauth()
+    assert settings.slack_bot_token is None  # no single token: one per workspace
+    partial = {**oauth, "SLACK_STATE_SECRET": None, "SLACK_SIGNING_SECRET": None}
+    with pytest.raises(ValidationError, match="also needs SLACK_STATE_SECRET, SLACK_SIGNING"):
+        Settings(_env_file=None, **partial)  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match=r"SLACK_APP_TOKEN \(Socket Mode\) serves one"):
+        Settings(_env_file=None, SLACK_APP_TOKEN="xapp-1", **oauth)  # type: ignore[call-arg]
 
 
 async def test_http_mode_serves_the_configured_path_only(
@@ -206,6 +224,8 @@ def test_the_manifest_subscribes_to_what_the_adapter_handles() -> None:
         "message.groups",
         "message.im",
         "member_joined_channel",
+        "app_uninstalled",
+        "tokens_revoked",
     }
     scopes = _manifest_list(lines, "bot")
     assert {"commands", "chat:write", "users:read", "im:write", "files:write"} <= scopes

@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.identity import FALLBACK_SECONDS, PROFILE_SECONDS, ProfileCache, profile_of
 from adapters.slack.translate import Speaker
+from adapters.slack.workspaces import WorkspaceClients
 from tests.adapters.slack.fake_slack import TEAM, Failure, FakeSlack
 
 TOM = Speaker(TEAM, "U0TOM", "tom.patel")
@@ -24,7 +25,8 @@ class Ticks:
 
 
 def _cache(fake: FakeSlack, ticks: Ticks) -> ProfileCache:
-    return ProfileCache(AsyncWebClient(token="xoxb-test", base_url=fake.base_url), clock=ticks)
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    return ProfileCache(WorkspaceClients(client), clock=ticks)
 
 
 def test_the_profile_prefers_the_display_name_and_checks_the_zone() -> None:

@@ -82,3 +82,15 @@ async def test_an_event_over_the_socket_is_acknowledged(
     await socket_bot.adapter.drain()
     [published] = fake_slack.calls_to("views.publish")
     assert published["user_id"] == "U0TOM"
+
+
+async def test_an_uninstall_over_the_socket_tells_the_operator_the_token_is_void(
+    socket_bot: RunningSlack, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    removed = payload("app_uninstalled", team_id="T0SCHOOLS")
+    ack = await fake_slack.push(
+        {"envelope_id": "e-removed", "type": "events_api", "payload": removed}
+    )
+    assert ack["envelope_id"] == "e-removed"
+    await socket_bot.adapter.drain()
+    assert "workspace T0SCHOOLS removed the app; SLACK_BOT_TOKEN is void" in caplog.text
