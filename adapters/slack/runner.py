@@ -38,7 +38,8 @@ WEB_API_TIMEOUT = 10
 def web_client(
     settings: Settings, session: aiohttp.ClientSession, *, patient: bool
 ) -> AsyncWebClient:
-    """A Web API client on `SLACK_API_URL`; a patient one retries 429s and 5xx (twice each)."""
+    """A Web API client on `SLACK_API_URL`; a patient one retries 429s and 5xx (twice each),
+    an impatient one (the outbox's) nothing: after a lost answer it looks before it resends."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     client = AsyncWebClient(
         token=token, base_url=settings.slack_api_url, session=session, timeout=WEB_API_TIMEOUT
@@ -50,6 +51,8 @@ def web_client(
                 AsyncServerErrorRetryHandler(max_retry_count=2),
             ]
         )
+    else:
+        client.retry_handlers.clear()  # slack_sdk would resend a post whose connection closed
     return client
 
 

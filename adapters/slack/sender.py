@@ -1,17 +1,23 @@
 """Posting to Slack with slack_sdk's `AsyncWebClient`: the outbox's `ChatSender`, and the
 calls interactive answers share with it (post, direct message, file upload).
 
-Slack's refusals are mapped onto the delivery worker's vocabulary: HTTP 429 becomes
-`RateLimited(Retry-After)`, errors that will never succeed (channel gone, archived, bot
-removed, account deactivated, bad blocks) become `PermanentFailure`, anything else is raised
-as it is and retried with backoff. A bot that is not in a public channel joins it and tries
-once more. Files go with `files_upload_v2` after the message, in the same place.
+Slack's refusals are mapped onto the delivery worker's vocabulary: HTTP 429, and an
+`ok: false` answer whose error is `ratelimited`, become `RateLimited(Retry-After)`; errors that
+will never succeed (channel gone, archived, bot removed, account deactivated, bad blocks)
+become `PermanentFailure`; anything else is raised as it is and retried with backoff. A bot
+that is not in a public channel joins it and tries once more. Files go with `files_upload_v2`
+after the message, in the same place.
+
+An outbox message carries its token in the message's metadata (`staffroom_outbox`), so that
+after a lost answer `find_posted` can look for it with `conversations.history` (or
+`conversations.replies` in a thread) and finish it (its files) instead of posting it again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -56,6 +62,12 @@ PERMANENT_ERRORS = frozenset(
         "invalid_arguments",
     }
 )
+RATE_LIMITED = frozenset({"ratelimited", "rate_limited"})
+OUTBOX_EVENT = "staffroom_outbox"
+LOOKBACK = 200
+"""How many of the newest messages (in the last day) `find_posted` looks through."""
+LOOKBACK_SECONDS = 86_400
+UNREADABLE_HISTORY = frozenset({"missing_scope", "not_in_channel"})
 UPLOAD_PATIENCE = 3
 """Rate-limited file uploads wait and retry this often: the message is already posted, so
 retrying the whole send would post it twice."""
@@ -66,8 +78,9 @@ def slack_error(error: SlackApiError) -> str:
 
 
 def retry_after(error: SlackApiError) -> float | None:
-    """Seconds Slack asked us to wait, if this was HTTP 429."""
-    if error.response.status_code != 429:
+    """Seconds Slack asked us to wait, if this was HTTP 429 or a `ratelimited` answer (Retry-After,
+    else 1 s)."""
+    if error.response.status_code != 429 and slack_error(error) not in RATE_LIMITED:
         return None
     headers = {key.lower(): value for key, value in (error.response.headers or {}).items()}
     value = headers.get("retry-after", "1")
@@ -110,14 +123,61 @@ class SlackSender:
 
     async def send(self, destination: Destination, reply: Reply) -> str:
         with delivery_errors():
-            if destination.user_id is not None:
-                channel = await self.direct_channel(destination.user_id)
-            elif destination.channel is not None:
-                channel = destination.channel
-            else:
-                raise PermanentFailure("no channel or person to send to")
+            channel = await self._conversation(destination)
             thread = split_ref(destination.thread_ref)[1] if destination.thread_ref else None
-            return await self.post(channel, reply, thread=thread)
+            return await self.post(channel, reply, thread=thread, token=destination.token)
+
+    async def find_posted(self, destination: Destination, reply: Reply) -> str | None:
+        """The message posted earlier with `destination.token`, its files uploaded now (they
+        go after the message, so they were not); None if Slack does not show it."""
+        with delivery_errors():
+            channel = await self._conversation(destination)
+            thread = split_ref(destination.thread_ref)[1] if destination.thread_ref else None
+            ts = await self._posted_with(channel, destination.token, thread)
+            if ts is None:
+                return None
+            files = blocks.files_of(reply)
+            if files:
+                await self.upload(channel, files, thread=thread)
+            return f"{channel}:{ts}"
+
+    async def _conversation(self, destination: Destination) -> str:
+        if destination.user_id is not None:
+            return await self.direct_channel(destination.user_id)
+        if destination.channel is None:
+            raise PermanentFailure("no channel or person to send to")
+        return destination.channel
+
+    async def _posted_with(self, channel: str, token: str, thread: str | None) -> str | None:
+        """The ts of the bot's recent message carrying `token` in its metadata, if any."""
+        if not token:
+            return None
+        since = f"{time.time() - LOOKBACK_SECONDS:.6f}"
+        try:
+            if thread is None:
+                response = await self.client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=LOOKBACK, oldest=since
+                )
+            else:
+                response = await self.client.conversations_replies(
+                    channel=channel,
+                    ts=thread,
+                    include_all_metadata=True,
+                    limit=LOOKBACK,
+                    oldest=since,
+                )
+        except SlackApiError as error:
+            if slack_error(error) not in UNREADABLE_HISTORY:
+                raise
+            # Sending again may repeat the message, but a message is never lost for it.
+            log.warning("cannot look for a message whose answer was lost: %s", slack_error(error))
+            return None
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == OUTBOX_EVENT and payload.get("token") == token:
+                return str(message["ts"])
+        return None
 
     async def edit(self, message_ref: str, reply: Reply) -> None:
         channel, ts = split_ref(message_ref)
@@ -135,9 +195,14 @@ class SlackSender:
             self._direct_channels.put(user_id, channel)
         return channel
 
-    async def post(self, channel: str, reply: Reply, *, thread: str | None = None) -> str:
-        """Post a reply as the bot, then its files; returns "channel:ts"."""
+    async def post(
+        self, channel: str, reply: Reply, *, thread: str | None = None, token: str = ""
+    ) -> str:
+        """Post a reply as the bot (an outbox message with its `token`), then its files;
+        returns "channel:ts"."""
         payload = blocks.message(reply)
+        if token:
+            payload["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"token": token}}
         files = blocks.files_of(reply)
         if not payload["blocks"] and files:
             payload["text"] = "📎 " + ", ".join(escape(blocks.file_title(f)) for f in files)
