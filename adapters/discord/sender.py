@@ -6,7 +6,10 @@ the message's), created on first use and named after the message it hangs from. 
 mapped for the delivery worker: a refusal (403: missing access, DMs closed) or something gone
 (404: unknown channel, user or message) or a malformed message (400) will never succeed and is
 a `PermanentFailure`; a rate limit longer than discord.py waits out itself is `RateLimited`;
-anything else (5xx, network) is retried by the worker.
+anything else (5xx, network) is retried by the worker. An outbox message goes with its token
+as the nonce, which discord.py sends with `enforce_nonce`: when an answer was lost, the retry
+gets the message already posted back instead of posting another (Discord remembers a nonce
+for a few minutes, which the worker's first retries fall within).
 """
 
 from __future__ import annotations
@@ -41,13 +44,16 @@ class DiscordSender:
         dm_guild = destination.workspace if destination.user_id is not None else None
         async with _mapped_failures():
             channel = await self._channel(destination)
+            nonce = destination.token or None  # None: discord.py picks one
             try:
-                message = await channel.send(**render(reply, dm_guild=dm_guild).send_kwargs())
+                message = await channel.send(
+                    **render(reply, dm_guild=dm_guild).send_kwargs(), nonce=nonce
+                )
             except discord.NotFound as error:
                 if destination.thread_ref is None or error.code != UNKNOWN_CHANNEL:
                     raise
                 thread = await self._start_thread(destination.thread_ref)
-                message = await thread.send(**render(reply).send_kwargs())
+                message = await thread.send(**render(reply).send_kwargs(), nonce=nonce)
         return message_ref(destination.workspace, message.channel.id, message.id)
 
     async def edit(self, message_ref: str, reply: Reply) -> None:
