@@ -25,8 +25,8 @@ from storage import migrate
 from storage.engine import make_engine, normalise_url
 from tests.conftest import START
 from tests.scaleout.fake_platform import FakePlatform
+from tests.scaleout.harness import Replicas, queue
 from tests.scaleout.shared_clock import SharedClock
-from tests.scaleout.test_replicas import Replicas, _queue
 
 
 async def run(database_url: str, replicas: int, messages: int, folder: Path) -> float:
@@ -34,7 +34,7 @@ async def run(database_url: str, replicas: int, messages: int, folder: Path) -> 
     await platform.start()
     clock = SharedClock(folder / f"clock-{replicas}")
     clock.set(START)
-    _queue(database_url, START, [f"bench:{n}" for n in range(messages)])
+    queue(database_url, START, [f"bench:{n}" for n in range(messages)])
     started = Replicas(database_url, platform, folder / f"clock-{replicas}")
     for n in range(replicas):
         await started.start(f"R{n}", lease=600)
