@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from bot.delivery.worker import MAX_ATTEMPTS
+
 LOST = ("disconnect", "cut short", "slow")
 SLOW = 3.0  # seconds: longer than the sender waits for an answer
 
@@ -33,6 +35,14 @@ def fails(text: str, attempt: int, rate: float, lost_rate: float = 0.0) -> int |
     if draw < rate + lost_rate:
         return LOST[int(draw * 1000) % len(LOST)]
     return None
+
+
+def none_give_up(texts: list[str], rate: float, lost_rate: float = 0.0) -> bool:
+    """Whether every message is taken within the worker's attempts, failures and all."""
+    return all(
+        sum(1 for n in range(MAX_ATTEMPTS) if fails(text, n, rate, lost_rate)) < MAX_ATTEMPTS
+        for text in texts
+    )
 
 
 @dataclass

@@ -8,7 +8,7 @@ import asyncio
 import signal
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -23,6 +23,7 @@ from storage.uow import unit_of_work
 from tests.scaleout.fake_platform import FakePlatform
 from tests.scaleout.http_sender import PLATFORM
 from tests.scaleout.replica import TIMER_KIND
+from tests.scaleout.shared_clock import SharedClock
 
 OUTBOX = table("outbox")
 TIMER = table("timer")
@@ -103,3 +104,24 @@ async def until(condition: Callable[[], bool], what: Callable[[], str]) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"gave up waiting: {what()}")
+
+
+async def deliver_all(
+    database_url: str, platform: FakePlatform, clock: SharedClock, expected: int
+) -> None:
+    """Run the shared clock a second per 20 ms (backoff and Retry-After waits pass quickly)
+    until the platform took `expected` posts and nothing is left to do."""
+
+    async def tick() -> None:
+        while True:
+            await asyncio.sleep(0.02)
+            clock.set(clock.now() + timedelta(seconds=1))
+
+    ticking = asyncio.create_task(tick())
+    try:
+        await until(
+            lambda: len(platform.accepted) >= expected and pending(database_url) == 0,
+            lambda: f"{len(platform.accepted)} accepted, {pending(database_url)} pending",
+        )
+    finally:
+        ticking.cancel()

@@ -14,10 +14,9 @@ import signal
 from collections import Counter
 from datetime import timedelta
 
-from bot.delivery.worker import MAX_ATTEMPTS
 from tests.conftest import START
-from tests.scaleout.fake_platform import LOST, FakePlatform, fails
-from tests.scaleout.harness import Replicas, outcomes, pending, queue, until
+from tests.scaleout.fake_platform import LOST, FakePlatform, none_give_up
+from tests.scaleout.harness import Replicas, deliver_all, outcomes, pending, queue, until
 from tests.scaleout.shared_clock import SharedClock
 
 FAILURES, LOST_RATE = 0.1, 0.35
@@ -30,28 +29,11 @@ async def test_two_replicas_post_nothing_twice_when_answers_are_lost_after_the_p
     keys = [f"lost:{n}" for n in range(240)]
     expected = keys + [f"timer-post:{ref}" for ref in range(60)]
     # The failures are fixed in advance; none makes a message give up.
-    assert all(
-        sum(1 for n in range(MAX_ATTEMPTS) if fails(text, n, FAILURES, LOST_RATE)) < MAX_ATTEMPTS
-        for text in expected
-    )
+    assert none_give_up(expected, FAILURES, LOST_RATE)
     queue(scaleout_url, START, keys, range(60))
     await replicas.start("A", lease=3600)
     await replicas.start("B", lease=3600)
-
-    async def tick() -> None:  # backoff and Retry-After waits pass quickly
-        while True:
-            await asyncio.sleep(0.02)
-            clock.set(clock.now() + timedelta(seconds=1))
-
-    ticking = asyncio.create_task(tick())
-    try:
-        await until(
-            lambda: len(platform.accepted) >= len(expected) and pending(scaleout_url) == 0,
-            lambda: f"{len(platform.accepted)} accepted, {pending(scaleout_url)} pending",
-        )
-    finally:
-        ticking.cancel()
-
+    await deliver_all(scaleout_url, platform, clock, len(expected))
     delivered = Counter(text for text, _ in platform.accepted)
     assert sorted(delivered) == sorted(expected)
     assert max(delivered.values()) == 1, delivered.most_common(3)  # no duplicates

@@ -9,7 +9,6 @@ bounded, and every wait fails with a description of what was seen.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 from collections import Counter
@@ -18,12 +17,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.delivery.worker import MAX_ATTEMPTS
 from storage.engine import make_engine
 from storage.uow import unit_of_work
 from tests.conftest import START
-from tests.scaleout.fake_platform import FakePlatform, fails
-from tests.scaleout.harness import OUTBOX, Replicas, pending, queue, until
+from tests.scaleout.fake_platform import FakePlatform, none_give_up
+from tests.scaleout.harness import OUTBOX, Replicas, deliver_all, queue, until
 from tests.scaleout.shared_clock import SharedClock
 
 pytestmark = pytest.mark.postgres
@@ -41,28 +39,11 @@ async def test_two_replicas_deliver_a_burst_exactly_once_despite_failures(
     keys = [f"burst:{n}" for n in range(800)]
     expected = keys + [f"timer-post:{ref}" for ref in range(200)]
     # The failures are fixed in advance; none makes a message give up.
-    assert all(
-        sum(1 for attempt in range(MAX_ATTEMPTS) if fails(text, attempt, 0.2)) < MAX_ATTEMPTS
-        for text in expected
-    )
+    assert none_give_up(expected, 0.2)
     queue(postgres_url, START, keys, range(200))
     await replicas.start("A", lease=3600)
     await replicas.start("B", lease=3600)
-
-    async def tick() -> None:  # backoff and Retry-After waits pass quickly
-        while True:
-            await asyncio.sleep(0.02)
-            clock.set(clock.now() + timedelta(seconds=1))
-
-    ticking = asyncio.create_task(tick())
-    try:
-        await until(
-            lambda: len(platform.accepted) >= len(expected) and pending(postgres_url) == 0,
-            lambda: f"{len(platform.accepted)} accepted, {pending(postgres_url)} pending",
-        )
-    finally:
-        ticking.cancel()
-
+    await deliver_all(postgres_url, platform, clock, len(expected))
     delivered = Counter(text for text, _ in platform.accepted)
     assert sorted(delivered) == sorted(expected)
     assert max(delivered.values()) == 1

@@ -36,8 +36,8 @@ LOST = (
 def wired(
     app_factory: Callable[[str], Staffroom], database_url: str
 ) -> tuple[Staffroom, FakeChat, DeliveryWorker]:
-    app = app_factory(database_url)
-    chat = FakeChat()
+    """The bot on either database, a fake platform, and a worker sending to it."""
+    app, chat = app_factory(database_url), FakeChat()
     return app, chat, _worker(app, chat)
 
 
