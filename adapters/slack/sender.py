@@ -23,6 +23,7 @@ from contextlib import contextmanager
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import blocks
 from adapters.slack.mrkdwn import escape
@@ -67,6 +68,7 @@ OUTBOX_EVENT = "staffroom_outbox"
 LOOKBACK = 200
 """How many of the newest messages (in the last day) `find_posted` looks through."""
 LOOKBACK_SECONDS = 86_400
+UNREADABLE = "unreadable_answer"
 UNREADABLE_HISTORY = frozenset({"missing_scope", "not_in_channel"})
 UPLOAD_PATIENCE = 3
 """Rate-limited file uploads wait and retry this often: the message is already posted, so
@@ -74,20 +76,30 @@ retrying the whole send would post it twice."""
 
 
 def slack_error(error: SlackApiError) -> str:
-    return str(error.response.get("error") or f"http_{error.response.status_code}")
+    response = error.response
+    if not isinstance(response, AsyncSlackResponse):  # a body slack_sdk could not read
+        return UNREADABLE
+    return str(response.get("error") or f"http_{response.status_code}")
 
 
 def retry_after(error: SlackApiError) -> float | None:
-    """Seconds Slack asked us to wait, if this was HTTP 429 or a `ratelimited` answer (Retry-After,
-    else 1 s)."""
-    if error.response.status_code != 429 and slack_error(error) not in RATE_LIMITED:
+    """Seconds Slack asked us to wait, if this was HTTP 429 or a `ratelimited` answer
+    (Retry-After, else 1 s)."""
+    response = error.response
+    if not isinstance(response, AsyncSlackResponse):
         return None
-    headers = {key.lower(): value for key, value in (error.response.headers or {}).items()}
+    if response.status_code != 429 and slack_error(error) not in RATE_LIMITED:
+        return None
+    headers = {key.lower(): value for key, value in (response.headers or {}).items()}
     value = headers.get("retry-after", "1")
     try:
         return float(value[0] if isinstance(value, list) else value)
     except ValueError:
         return 1.0
+
+
+class UnreadableAnswer(Exception):
+    """Slack's answer could not be read: it may have posted the message."""
 
 
 @contextmanager
@@ -102,6 +114,9 @@ def delivery_errors() -> Iterator[None]:
         reason = slack_error(error)
         if reason in PERMANENT_ERRORS:
             raise PermanentFailure(reason) from error
+        if reason == UNREADABLE:
+            # slack_sdk's message quotes the body, which may hold the message's words.
+            raise UnreadableAnswer("Slack's answer could not be read") from error
         raise
 
 

@@ -179,7 +179,7 @@ class FakeSlack:
             request.transport.close()
             return web.Response(text="never arrives")
         body = json.dumps({"ok": True, **answer})
-        return web.Response(text=body[: len(body) // 2], content_type="application/json")
+        return web.Response(text=body[:-2], content_type="application/json")
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         number = next(self._numbers)
@@ -199,7 +199,8 @@ class FakeSlack:
                     "metadata": params.get("metadata"),
                 }
             )
-            return {"channel": params.get("channel"), "ts": ts}
+            message = {"text": params.get("text", ""), "type": "message", "ts": ts}
+            return {"channel": params.get("channel"), "ts": ts, "message": message}
         if method == "chat.update":
             return {"channel": params.get("channel"), "ts": params.get("ts")}
         if method in ("conversations.history", "conversations.replies"):

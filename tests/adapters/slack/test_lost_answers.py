@@ -3,7 +3,7 @@ took before the connection closed (or whose body was cut short) is found with
 `conversations.history` by the token in its metadata and recorded, not posted again, and its
 files are uploaded then; one in a thread is found with `conversations.replies`; a post that
 never arrived is posted once; an HTTP 200 `ratelimited` answer waits its Retry-After without
-costing an attempt."""
+costing an attempt; and the words an unreadable answer quotes are kept out of logs."""
 
 from __future__ import annotations
 
@@ -111,3 +111,18 @@ async def test_a_ratelimited_answer_waits_as_asked_without_costing_an_attempt(
     await _deliver(slack_bot)
     assert _posted_texts(slack_bot) == ["reminder"]
     assert slack_bot.fake.calls_to("conversations.history") == []  # nothing was in doubt
+
+
+async def test_an_answer_cut_short_keeps_the_words_it_quoted_out_of_logs_and_the_outbox(
+    slack_bot: SlackBot, clock: ManualClock, production_logs: pytest.LogCaptureFixture
+) -> None:
+    network = await _network(slack_bot)
+    _queue(slack_bot, network, "Zebedee is struggling")
+    slack_bot.fake.fail("chat.postMessage", Failure(lost="cut short"))
+    await _deliver(slack_bot)
+    with unit_of_work(slack_bot.app.core.engine) as connection:
+        last_error = connection.execute(
+            select(OUTBOX.c.last_error).where(OUTBOX.c.key == "Zebedee is struggling")
+        ).scalar_one()
+    assert "could not be read" in last_error and "Zebedee" not in last_error
+    assert "Zebedee" not in production_logs.text
