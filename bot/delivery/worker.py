@@ -204,7 +204,7 @@ class DeliveryWorker:
                 await self._run_in_db(self._outcomes.finish, message, store.MISSED, TOO_LATE)
             else:
                 reason = f"gave up after {MAX_ATTEMPTS} attempts ({message.last_error})"
-                await self._run_in_db(self._outcomes.fail_and_tell, message, reason, RELINK_HINT)
+                await self._give_up(message, reason, RELINK_HINT)
             return
         self.stats.sent += 1
         # Later messages of this pass may thread under or edit this one.
@@ -219,16 +219,17 @@ class DeliveryWorker:
         self.stats.failures["transient"] += 1
         detail = "" if sealed else f": {error}"
         reason = f"{type(error).__name__}{detail}"[:300]
+        if message.attempts >= MAX_ATTEMPTS:
+            await self._give_up(
+                message, f"gave up after {MAX_ATTEMPTS} attempts ({reason})", RELINK_HINT
+            )
+            return
         log.info(
             "delivery will be retried: id=%s purpose=%s reason=%s",
             message.id,
             message.purpose,
             reason,
         )
-        if message.attempts >= MAX_ATTEMPTS:
-            reason = f"gave up after {MAX_ATTEMPTS} attempts ({reason})"
-            await self._run_in_db(self._outcomes.fail_and_tell, message, reason, RELINK_HINT)
-            return
         until = self._clock.now() + backoff(message.attempts + 1)
         await self._run_in_db(self._outcomes.postpone, message, until, reason, True)
 
