@@ -150,11 +150,6 @@ async def test_a_message_a_dead_replica_posted_is_found_by_the_one_that_takes_it
     assert _rows(app)["reminder"] == (outbox.SENT, chat.sent[0].ref)
 
 
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
-
-
 async def test_a_reminder_that_fails_for_good_reaches_the_facilitators(
     app_factory: Callable[[str], Staffroom], database_url: str, clock: ManualClock
 ) -> None:
