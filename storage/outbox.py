@@ -2,9 +2,11 @@
 what became of each delivery.
 
 Claiming takes rows whose lease is free; on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
-replicas never claim the same row, and on SQLite inside the writer's `BEGIN IMMEDIATE`. Only the
-lease holder records an outcome (sent, postponed, finished): a replica whose lease ran out
-cannot undo the work of the one that claimed the row after it. Once a message is delivered or
+replicas never claim the same row, and on SQLite inside the writer's `BEGIN IMMEDIATE`. A lease
+that ran out without an outcome counts as an attempt: the replica holding it died or hung,
+perhaps after the platform took the message. Only the lease holder records an outcome (sent,
+postponed, finished): a replica whose lease ran out cannot undo the work of the one that
+claimed the row after it. Once a message is delivered or
 given up on, its payload is blanked: edits and threads need only its status and message
 reference, and the words (a member's name and note, say) should not outlive their delivery.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, RowMapping, and_, bindparam, func, or_, select, update
 
 from storage.tables import table
 from storage.upsert import insert_ignore, insert_or_update
@@ -61,8 +63,10 @@ class ClaimedMessage:
     edit_of: str | None
     payload: str
     attempts: int
+    """Earlier attempts whose outcome is unknown (an error, or a lease that ran out)."""
     due_at: datetime
     expires_at: datetime | None
+    last_error: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +145,7 @@ _CLAIM_COLUMNS = (
     OUTBOX.c.attempts,
     OUTBOX.c.due_at,
     OUTBOX.c.expires_at,
+    OUTBOX.c.last_error,
 )
 
 
@@ -155,10 +160,12 @@ def claim_due(
 ) -> list[ClaimedMessage]:
     """Lease up to `limit` due messages for `platforms` to `owner`, oldest first.
 
-    Messages for platforms this process cannot reach stay queued for a process that can.
+    Messages for platforms this process cannot reach stay queued for a process that can. A
+    message whose last lease ran out (it still names an owner) is returned with that attempt
+    counted.
     """
     query = (
-        select(*_CLAIM_COLUMNS)
+        select(*_CLAIM_COLUMNS, OUTBOX.c.lease_owner)
         .where(_due, OUTBOX.c.platform.in_(platforms))
         .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
         .limit(limit)
@@ -168,12 +175,30 @@ def claim_due(
     rows = connection.execute(query, {"now": now}).all()
     if not rows:
         return []
+    abandoned = [row.id for row in rows if row.lease_owner is not None]
     connection.execute(
         update(OUTBOX)
         .where(OUTBOX.c.id.in_([row.id for row in rows]))
         .values(lease_owner=owner, lease_until=now + lease)
     )
-    return [ClaimedMessage(**row._mapping) for row in rows]
+    if abandoned:
+        connection.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(abandoned))
+            .values(attempts=OUTBOX.c.attempts + 1, last_error=_ABANDONED)
+        )
+    return [_claimed(row._mapping) for row in rows]
+
+
+_ABANDONED = "a lease ran out before the outcome was recorded"
+
+
+def _claimed(row: RowMapping) -> ClaimedMessage:
+    values = dict(row)
+    if values.pop("lease_owner") is not None:
+        values["attempts"] += 1
+        values["last_error"] = _ABANDONED
+    return ClaimedMessage(**values)
 
 
 @dataclass(frozen=True, slots=True)

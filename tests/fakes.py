@@ -1,5 +1,6 @@
-"""Fakes of the ports, for tests: a chat platform that records what it was sent and can be
-told to fail in the ways real platforms do, and a recorder of what a real sender was given."""
+"""Fakes of the ports, for tests: a chat platform that records what it was sent, can be told
+to fail in the ways real platforms do (lost answers included) and finds a message by its
+token as Slack does, and a recorder of what a real sender was given."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ class Sent:
 
 @dataclass
 class FakeChat:
-    """A `ChatSender` that records sends and edits. Queue failures with `fail_next`.
+    """A `ChatSender` that records sends and edits. Queue failures with `fail_next`; queue
+    with `lose_answer_next` errors raised after a message was accepted (a connection closed
+    after sending); `find_posted` finds an accepted message by its token.
 
     Its message references look like Slack's, "<conversation id>:<timestamp>": a direct
     message's conversation id is the same for every message to one person (as Slack's "D…"
@@ -32,13 +35,18 @@ class FakeChat:
     sent: list[Sent] = field(default_factory=list)
     edits: list[tuple[str, Reply]] = field(default_factory=list)
     failures: deque[Exception] = field(default_factory=deque)
+    lost_answers: deque[Exception] = field(default_factory=deque)
     calls: int = 0
+    lookups: int = 0
 
     def __post_init__(self) -> None:
         self._refs = itertools.count(1)
 
     def fail_next(self, *errors: Exception) -> None:
         self.failures.extend(errors)
+
+    def lose_answer_next(self, *errors: Exception) -> None:
+        self.lost_answers.extend(errors)
 
     def _maybe_fail(self) -> None:
         self.calls += 1
@@ -49,7 +57,16 @@ class FakeChat:
         self._maybe_fail()
         ref = f"{conversation_of(destination)}:1700000000.{next(self._refs):06d}"
         self.sent.append(Sent(destination, reply, ref))
+        if self.lost_answers:
+            raise self.lost_answers.popleft()
         return ref
+
+    async def find_posted(self, destination: Destination, reply: Reply) -> str | None:
+        self.lookups += 1
+        for sent in self.sent:
+            if destination.token and sent.destination.token == destination.token:
+                return sent.ref
+        return None
 
     async def edit(self, message_ref: str, reply: Reply) -> None:
         self._maybe_fail()

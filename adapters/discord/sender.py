@@ -6,20 +6,23 @@ the message's), created on first use and named after the message it hangs from. 
 mapped for the delivery worker: a refusal (403: missing access, DMs closed) or something gone
 (404: unknown channel, user or message) or a malformed message (400) will never succeed and is
 a `PermanentFailure`; a rate limit longer than discord.py waits out itself is `RateLimited`;
-anything else (5xx, network) is retried by the worker.
+anything else (5xx, network) is retried by the worker. An outbox message goes with its token
+as the nonce, which discord.py sends with `enforce_nonce`: when an answer was lost, the retry
+gets the message already posted back instead of posting another (Discord remembers a nonce
+for a few minutes, which the worker's first retries fall within).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Literal
+from typing import Any, Literal
 
 import discord
 
 from adapters.discord.inbound import PLATFORM, message_ref, parse_message_ref
 from adapters.discord.markup import shorten
-from adapters.discord.render import render
+from adapters.discord.render import Rendered, render
 from bot.delivery.ports import Destination, PermanentFailure, RateLimited
 from bot.kernel.replies import Reply
 
@@ -42,12 +45,14 @@ class DiscordSender:
         async with _mapped_failures():
             channel = await self._channel(destination)
             try:
-                message = await channel.send(**render(reply, dm_guild=dm_guild).send_kwargs())
+                message = await channel.send(
+                    **_with_nonce(render(reply, dm_guild=dm_guild), destination)
+                )
             except discord.NotFound as error:
                 if destination.thread_ref is None or error.code != UNKNOWN_CHANNEL:
                     raise
                 thread = await self._start_thread(destination.thread_ref)
-                message = await thread.send(**render(reply).send_kwargs())
+                message = await thread.send(**_with_nonce(render(reply), destination))
         return message_ref(destination.workspace, message.channel.id, message.id)
 
     async def edit(self, message_ref: str, reply: Reply) -> None:
@@ -78,6 +83,15 @@ class DiscordSender:
             channel_id, message_id, name=_thread_name(parent), auto_archive_duration=THREAD_ARCHIVE
         )
         return self._client.get_partial_messageable(message_id)
+
+
+def _with_nonce(rendered: Rendered, destination: Destination) -> dict[str, Any]:
+    """The message's arguments, with the outbox token as its nonce (without one, discord.py
+    picks a nonce of its own)."""
+    kwargs = rendered.send_kwargs()
+    if destination.token:
+        kwargs["nonce"] = destination.token
+    return kwargs
 
 
 def _thread_name(parent: discord.Message) -> str:

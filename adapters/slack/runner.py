@@ -57,7 +57,8 @@ def socket_connected(socket: AsyncSocketModeHandler) -> bool:
 def web_client(
     settings: Settings, session: aiohttp.ClientSession, *, patient: bool
 ) -> AsyncWebClient:
-    """A Web API client on `SLACK_API_URL`; a patient one retries 429s and 5xx (twice each).
+    """A Web API client on `SLACK_API_URL`; a patient one retries 429s and 5xx (twice each),
+    an impatient one (the outbox's) nothing: after a lost answer it looks before it resends.
     It carries `SLACK_BOT_TOKEN`, except for an OAuth install (a token per workspace)."""
     bot_token = None if settings.slack_oauth() else settings.slack_bot_token
     token = bot_token.get_secret_value() if bot_token else None
@@ -71,6 +72,8 @@ def web_client(
                 AsyncServerErrorRetryHandler(max_retry_count=2),
             ]
         )
+    else:
+        client.retry_handlers.clear()  # slack_sdk would resend a post whose connection closed
     return client
 
 

@@ -2,9 +2,11 @@
 
 Features say *whom* to tell — a group (every channel it is linked to, on every platform), a
 channel, or a member (by direct message) — with an idempotency key; this module turns that
-into outbox rows. The delivery worker sends them later, exactly once per key. A direct message
-to someone who must stay anonymous (an asker told of replies) is queued sealed: its address and
-content encrypted together, so the row names nobody.
+into outbox rows, each filed under its network (the event's, else that of the workspace it goes
+to), so that a failure reaches the network's facilitators. The delivery worker sends them
+later, exactly once per key. A direct message to someone who must stay anonymous (an asker
+told of replies) is queued sealed: its address and content encrypted together, so the row
+names nobody.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy import Connection
 from bot.kernel.replies import Reply
 from bot.kernel.reply_codec import encode_reply
 from bot.privacy.anonymity import SEALED
-from storage import directory, groups
+from storage import directory, groups, networks
 from storage import outbox as store
 from storage.groups import ChannelRecord
 
@@ -35,6 +37,16 @@ class Outbox:
         self._network_id = network_id
         self.queued = 0
 
+    def _network_of(self, platform: str, workspace: str) -> int | None:
+        """The network a message is filed under: the context's or, for work done outside any
+        (a timer of no network, the event that set the network up), the workspace's."""
+        if self._network_id is not None or workspace == SEALED:
+            return self._network_id
+        network = networks.network_for_workspace(
+            self._connection, platform=platform, external_id=workspace
+        )
+        return network.id if network is not None else None
+
     def _queue(
         self,
         *,
@@ -51,7 +63,7 @@ class Outbox:
     ) -> bool:
         message = store.OutboundMessage(
             key=key,
-            network_id=self._network_id,
+            network_id=self._network_of(platform, workspace),
             purpose=purpose,
             platform=platform,
             workspace=workspace,
@@ -178,7 +190,7 @@ class Outbox:
             return
         message = store.OutboundMessage(
             key=f"{key}~edit",
-            network_id=self._network_id,
+            network_id=self._network_of(original.platform, original.workspace),
             purpose=purpose,
             platform=original.platform,
             workspace=original.workspace,

@@ -60,9 +60,13 @@ def run_next_timer(core: Core, now: datetime) -> bool | None:
         if timer is None:
             return None
         spec = core.registry.timers.get(timer.kind)
-        ctx = core.context(connection, now, None)
-        if timer.network_id is not None:
-            ctx.network = networks.get_network(connection, network_id=timer.network_id)
+        # The network comes first: the context's outbox files what the handler queues under it.
+        network = (
+            networks.get_network(connection, network_id=timer.network_id)
+            if timer.network_id is not None
+            else None
+        )
+        ctx = core.context(connection, now, network)
         if spec is None:
             timers.record_failure(
                 connection, timer_id=timer.id, error=f"no handler for {timer.kind}", retry_at=None

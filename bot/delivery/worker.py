@@ -1,38 +1,49 @@
 """The delivery worker: claims due outbox messages under a lease, sends them through each
 platform's `ChatSender`, and records the outcome.
 
-Rate limits wait as long as the platform asks and cost no attempt; other errors retry with
-exponential backoff; permanent failures (channel gone, bot removed, a payload this version
-cannot read) are recorded and the network's facilitators are told. Every wait — a rate limit,
-a backoff, a pacing slot more than a moment away (`bot.delivery.pacing`) — hands the message back to
-the outbox rather than holding its lease. Sealed direct messages (`Outbox.to_sealed`) are
-opened with the server secret only here, just before sending, and leave no platform reference
-behind: it would name the conversation they went to.
+Rate limits wait as long as the platform asks and cost no attempt; permanent failures (channel
+gone, bot removed, a payload this version cannot read) are recorded and the network's
+facilitators are told (`bot.delivery.outcomes`). Any other error leaves it unknown whether the
+platform posted the message, so it is retried with exponential backoff, and each retry first
+asks the platform whether the message is there (the same after a lease ran out): a message
+found is recorded as sent, not posted again, and an expired one found is not marked missed.
+Every wait — a rate limit, a backoff, a pacing slot more than a moment away
+(`bot.delivery.pacing`) — hands the message back to the outbox rather than holding its lease.
+Sealed direct messages (`Outbox.to_sealed`) are opened with the server secret only here, just
+before sending, and leave no platform reference behind: it would name the conversation they
+went to.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import os
 import socket
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 
 from bot.delivery.clock import Clock
-from bot.delivery.outbox import Outbox
+from bot.delivery.outcomes import RELINK_HINT, VERSION_HINT, Outcomes, unreadable
 from bot.delivery.pacing import Pacer
-from bot.delivery.ports import ChatSender, Destination, PermanentFailure, RateLimited
-from bot.kernel.replies import Reply, Tone
+from bot.delivery.ports import (
+    ChatSender,
+    Destination,
+    FindsPosted,
+    PermanentFailure,
+    RateLimited,
+)
+from bot.kernel.replies import Reply
 from bot.kernel.reply_codec import decode_reply
-from bot.privacy.anonymity import SEALED, InvalidToken, open_message
-from storage import directory
+from bot.privacy.anonymity import SEALED, open_message
 from storage import outbox as store
 from storage.outbox import ClaimedMessage, RelatedState
 from storage.uow import unit_of_work
@@ -40,15 +51,7 @@ from storage.uow import unit_of_work
 log = logging.getLogger("staffroom.delivery")
 
 MAX_ATTEMPTS = 8
-FAILURE_NOTICE = "delivery.failure"
-RELINK_HINT = (
-    "If the channel was archived or I was removed from it, re-link the group to a live channel "
-    "with `/staffroom group link <group>`."
-)
-VERSION_HINT = (
-    "It was probably queued by another version of Staffroom: check that every replica runs "
-    "the same version."
-)
+TOO_LATE = "fell due while the bot was away; too late to send"
 RunInDb = Callable[..., Awaitable[Any]]
 
 
@@ -89,6 +92,7 @@ class DeliveryWorker:
         self._pacer = Pacer(channel_interval)
         self._secret = secret  # opens sealed direct messages (`Outbox.to_sealed`)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._outcomes = Outcomes(engine, clock, self.owner)
         self.stats = DeliveryStats()
 
     def add_sender(self, sender: ChatSender) -> None:
@@ -143,7 +147,7 @@ class DeliveryWorker:
             if slot is None:
                 rest = queue[index:]
                 slots = self._pacer.later_slots(key, now=now, count=len(rest))
-                await self._run_in_db(self._hand_back, list(zip(rest, slots, strict=True)))
+                await self._run_in_db(self._outcomes.hand_back, list(zip(rest, slots, strict=True)))
                 return
             if slot > now:
                 await asyncio.sleep((slot - now).total_seconds())
@@ -151,35 +155,39 @@ class DeliveryWorker:
 
     async def _deliver(self, message: ClaimedMessage, related: dict[str, RelatedState]) -> None:
         now = self._clock.now()
-        if message.expires_at is not None and now > message.expires_at:
-            await self._run_in_db(
-                self._finish,
-                message,
-                store.MISSED,
-                "fell due while the bot was away; too late to send",
-            )
+        in_doubt = message.attempts > 0 and message.edit_of is None  # an edit may repeat
+        expired = message.expires_at is not None and now > message.expires_at
+        if expired and not in_doubt:
+            await self._run_in_db(self._outcomes.finish, message, store.MISSED, TOO_LATE)
             return
         parent_key = message.edit_of or message.thread_of
         parent = related.get(parent_key) if parent_key else None
         if parent is not None and parent.status == store.PENDING:
-            await self._run_in_db(self._postpone, message, now + timedelta(seconds=2), None, False)
+            await self._run_in_db(
+                self._outcomes.postpone, message, now + timedelta(seconds=2), None, False
+            )
             return
         if message.edit_of and (parent is None or parent.message_ref is None):
             await self._run_in_db(
-                self._finish, message, store.SUPERSEDED, "the original was never delivered"
+                self._outcomes.finish, message, store.SUPERSEDED, "the original was never delivered"
             )
             return
         try:
             sealed_to, reply = self._open(message)
         except Exception as error:  # a payload this version cannot read must not block the queue
-            await self._give_up(message, _unreadable(message, error), VERSION_HINT)
+            await self._give_up(message, unreadable(message, error), VERSION_HINT)
             return
+        destination = self._destination(message, parent, sealed_to)
+        gave_up = message.attempts >= MAX_ATTEMPTS
         try:
-            ref = await self._send(message, parent, sealed_to, reply)
+            # After an attempt whose outcome is unknown, the message may be there already.
+            ref = await self._find(destination, reply) if in_doubt else None
+            if ref is None and not expired and not gave_up:
+                ref = await self._send(message, parent, destination, reply)
         except RateLimited as limited:
             self.stats.failures["rate_limited"] += 1
             until = self._clock.now() + timedelta(seconds=max(limited.retry_after, 0.1))
-            await self._run_in_db(self._postpone, message, until, str(limited), False)
+            await self._run_in_db(self._outcomes.postpone, message, until, str(limited), False)
             return
         except PermanentFailure as failure:
             self.stats.failures["permanent"] += 1
@@ -188,31 +196,42 @@ class DeliveryWorker:
                 message, "withheld (sealed message)" if sealed_to else failure.reason, RELINK_HINT
             )
             return
-        except Exception as error:  # network errors, 5xx: retry with backoff
-            self.stats.failures["transient"] += 1
-            detail = "" if sealed_to else f": {error}"
-            reason = f"{type(error).__name__}{detail}"[:300]
-            log.info(
-                "delivery will be retried: id=%s purpose=%s reason=%s",
-                message.id,
-                message.purpose,
-                reason,
-            )
-            if message.attempts + 1 >= MAX_ATTEMPTS:
-                await self._run_in_db(
-                    self._fail_and_tell,
-                    message,
-                    f"gave up after {MAX_ATTEMPTS} attempts ({reason})",
-                    RELINK_HINT,
-                )
+        except Exception as error:  # network errors, 5xx, lost answers: look, then retry
+            await self._retry_later(message, error, sealed=sealed_to is not None)
+            return
+        if ref is None:
+            if expired:
+                await self._run_in_db(self._outcomes.finish, message, store.MISSED, TOO_LATE)
             else:
-                until = self._clock.now() + backoff(message.attempts + 1)
-                await self._run_in_db(self._postpone, message, until, reason, True)
+                reason = f"gave up after {MAX_ATTEMPTS} attempts ({message.last_error})"
+                await self._give_up(message, reason, RELINK_HINT)
             return
         self.stats.sent += 1
         # Later messages of this pass may thread under or edit this one.
         related[message.key] = RelatedState(store.SENT, ref)
-        await self._run_in_db(self._record_sent, message, None if sealed_to else ref)
+        await self._run_in_db(self._outcomes.sent, message, None if sealed_to else ref)
+
+    async def _retry_later(
+        self, message: ClaimedMessage, error: Exception, *, sealed: bool
+    ) -> None:
+        """Count an attempt whose outcome is unknown and try again after a backoff (looking
+        first whether it landed); once the attempts are spent, that look was the last."""
+        self.stats.failures["transient"] += 1
+        detail = "" if sealed else f": {error}"
+        reason = f"{type(error).__name__}{detail}"[:300]
+        if message.attempts >= MAX_ATTEMPTS:
+            await self._give_up(
+                message, f"gave up after {MAX_ATTEMPTS} attempts ({reason})", RELINK_HINT
+            )
+            return
+        log.info(
+            "delivery will be retried: id=%s purpose=%s reason=%s",
+            message.id,
+            message.purpose,
+            reason,
+        )
+        until = self._clock.now() + backoff(message.attempts + 1)
+        await self._run_in_db(self._outcomes.postpone, message, until, reason, True)
 
     def _open(self, message: ClaimedMessage) -> tuple[Destination | None, Reply]:
         """The reply to send, and for a sealed message the destination sealed with it."""
@@ -220,22 +239,33 @@ class DeliveryWorker:
             return open_message(self._secret, message.payload)
         return None, decode_reply(message.payload)
 
+    def _destination(
+        self, message: ClaimedMessage, parent: RelatedState | None, sealed_to: Destination | None
+    ) -> Destination:
+        # A thread whose first message failed is posted plainly rather than lost.
+        thread_ref = parent.message_ref if parent is not None else None
+        destination = sealed_to or Destination(
+            message.platform, message.workspace, message.channel, message.user_id, thread_ref
+        )
+        return replace(destination, token=delivery_token(self._secret, message.key))
+
+    async def _find(self, destination: Destination, reply: Reply) -> str | None:
+        sender = self._senders[destination.platform]
+        if not isinstance(sender, FindsPosted):  # it recognises a repeat itself, or never loses one
+            return None
+        return await sender.find_posted(destination, reply)
+
     async def _send(
         self,
         message: ClaimedMessage,
         parent: RelatedState | None,
-        sealed_to: Destination | None,
+        destination: Destination,
         reply: Reply,
     ) -> str:
         sender = self._senders[message.platform]
         if message.edit_of and parent is not None and parent.message_ref is not None:
             await sender.edit(parent.message_ref, reply)
             return parent.message_ref
-        # A thread whose first message failed is posted plainly rather than lost.
-        thread_ref = parent.message_ref if parent is not None else None
-        destination = sealed_to or Destination(
-            message.platform, message.workspace, message.channel, message.user_id, thread_ref
-        )
         return await sender.send(destination, reply)
 
     async def _give_up(self, message: ClaimedMessage, reason: str, hint: str) -> None:
@@ -245,75 +275,13 @@ class DeliveryWorker:
             message.purpose,
             reason,
         )
-        await self._run_in_db(self._fail_and_tell, message, reason, hint)
+        await self._run_in_db(self._outcomes.fail_and_tell, message, reason, hint)
 
-    # --- recording outcomes (database thread) -------------------------------------------
 
-    def _record_sent(self, message: ClaimedMessage, ref: str | None) -> None:
-        with unit_of_work(self._engine) as connection:
-            store.mark_sent(
-                connection,
-                message_id=message.id,
-                owner=self.owner,
-                message_ref=ref,
-                now=self._clock.now(),
-            )
-
-    def _postpone(
-        self, message: ClaimedMessage, until: datetime, error: str | None, count: bool
-    ) -> None:
-        with unit_of_work(self._engine) as connection:
-            store.postpone(
-                connection,
-                message_id=message.id,
-                owner=self.owner,
-                until=until,
-                error=error,
-                count_attempt=count,
-            )
-
-    def _hand_back(self, slots: list[tuple[ClaimedMessage, datetime]]) -> None:
-        """Release messages whose pacing slot is too far off, each due at its slot."""
-        with unit_of_work(self._engine) as connection:
-            for message, slot in slots:
-                store.postpone(connection, message_id=message.id, owner=self.owner, until=slot)
-
-    def _finish(self, message: ClaimedMessage, status: str, reason: str) -> None:
-        with unit_of_work(self._engine) as connection:
-            store.finish(
-                connection, message_id=message.id, owner=self.owner, status=status, error=reason
-            )
-
-    def _fail_and_tell(self, message: ClaimedMessage, reason: str, hint: str) -> None:
-        """Record a permanent failure and, unless it was itself a notice, tell the facilitators."""
-        now = self._clock.now()
-        with unit_of_work(self._engine) as connection:
-            if not store.finish(
-                connection,
-                message_id=message.id,
-                owner=self.owner,
-                status=store.FAILED,
-                error=reason,
-            ):
-                return  # another replica holds it now (or a newer edit replaced it)
-            if message.purpose == FAILURE_NOTICE or message.network_id is None:
-                return
-            if message.user_id == SEALED:  # nobody may learn whom it was for
-                return
-            where = f"channel {message.channel}" if message.channel else "a direct message"
-            notice = Reply.say(
-                f"I couldn't deliver a message ({message.purpose}) to {where} on "
-                f"{message.platform.title()}: {reason}. {hint}",
-                tone=Tone.WARNING,
-            )
-            outbox = Outbox(connection, now, message.network_id)
-            for facilitator in directory.facilitators(connection, network_id=message.network_id):
-                outbox.to_member(
-                    facilitator.id,
-                    key=f"{FAILURE_NOTICE}:{message.id}:{facilitator.id}",
-                    reply=notice,
-                    purpose=FAILURE_NOTICE,
-                )
+def delivery_token(secret: bytes, key: str) -> str:
+    """The token a message carries on the platform: keyed with the server secret, so that
+    nobody without it can tie a platform's message to its outbox row."""
+    return hmac.new(secret, f"outbox:{key}".encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def _destination_key(message: ClaimedMessage) -> tuple[str, str, str]:
@@ -323,12 +291,3 @@ def _destination_key(message: ClaimedMessage) -> tuple[str, str, str]:
     if message.user_id == SEALED:
         return (message.platform, SEALED, f"#{message.id}")
     return (message.platform, message.workspace, message.channel or f"@{message.user_id}")
-
-
-def _unreadable(message: ClaimedMessage, error: Exception) -> str:
-    """Why a payload could not be opened, naming nothing it contains."""
-    if message.user_id != SEALED:
-        return f"its content could not be read ({type(error).__name__})"
-    if isinstance(error, InvalidToken):
-        return "sealed under another server secret"
-    return "withheld (sealed message could not be opened)"

@@ -1,9 +1,8 @@
 """A `ChatSender` for the scale-out tests: posts each message to the fake platform over HTTP
-and maps its answers onto the port's errors, as a real adapter does."""
+with its token, waits a bounded time for the answer, maps the answers onto the port's errors
+as a real adapter does, and finds a message whose answer was lost by its token."""
 
 from __future__ import annotations
-
-import itertools
 
 import aiohttp
 
@@ -11,6 +10,7 @@ from bot.delivery.ports import Destination, RateLimited
 from bot.kernel.replies import Reply
 
 PLATFORM = "fake"
+PATIENCE = aiohttp.ClientTimeout(total=1.5)
 
 
 class HttpChatSender:
@@ -20,22 +20,32 @@ class HttpChatSender:
         self._base_url = base_url
         self._replica = replica
         self._session: aiohttp.ClientSession | None = None
-        self._edits = itertools.count()
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                headers={"X-Replica": self._replica}, timeout=PATIENCE
+            )
+        return self._session
 
     async def send(self, destination: Destination, reply: Reply) -> str:
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-        async with self._session.post(
-            f"{self._base_url}/send",
-            json={"text": reply.fallback_text(), "channel": destination.channel},
-            headers={"X-Replica": self._replica},
-        ) as response:
+        body = {
+            "text": reply.fallback_text(),
+            "channel": destination.channel,
+            "token": destination.token,
+        }
+        async with self._open().post(f"{self._base_url}/send", json=body) as response:
             if response.status == 429:
                 raise RateLimited(float(response.headers.get("Retry-After", "1")))
             if response.status >= 400:
                 raise ConnectionError(f"fake platform answered {response.status}")
-            body = await response.json()
-            return str(body["ref"])
+            return str((await response.json())["ref"])
+
+    async def find_posted(self, destination: Destination, reply: Reply) -> str | None:
+        params = {"token": destination.token}
+        async with self._open().get(f"{self._base_url}/find", params=params) as response:
+            ref = (await response.json())["ref"]
+        return None if ref is None else str(ref)
 
     async def close(self) -> None:
         if self._session is not None:

@@ -4,8 +4,11 @@ discord.py's real HTTP client talks to it (its base URL is pointed here). It rec
 request — JSON bodies and multipart files alike — answers the routes the adapter uses the way
 Discord documents them (messages, DMs, threads, interaction callbacks and follow-ups, command
 registration), answers unknown channels with 404 / code 10003, and can be told to answer a
-route with 429 (with `retry_after`), 403 or 404. `GET /gateway/bot` names `gateway_url` (a
-`FakeGateway`'s, when a test connects one).
+route with 429 (with `retry_after`), 403 or 404, or to do what was asked and lose the answer
+(the connection closed, the body cut short). A message posted with a `nonce` and
+`enforce_nonce` whose nonce the bot used before is not created again: the first is returned,
+as Discord documents (Discord remembers for a few minutes; the fake for its whole life).
+`GET /gateway/bot` names `gateway_url` (a `FakeGateway`'s, when a test connects one).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ class _Failure:
     body: dict[str, Any]
     headers: dict[str, str]
     times: int
+    lost: str = ""
 
 
 class FakeDiscord:
@@ -59,6 +63,7 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.channels: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, dict[str, Any]] = {}
+        self._nonces: dict[str, str] = {}
         self._failures: list[_Failure] = []
         self._ids = itertools.count(1500000000000000001)
         self._runner: web.AppRunner | None = None
@@ -121,6 +126,11 @@ class FakeDiscord:
         }
         self._failures.append(_Failure(method, re.compile(path), 429, body, headers, times))
 
+    def lose_answer(self, method: str, path: str, how: str = "disconnect") -> None:
+        """Do the next matching request, then close the connection ("disconnect") or cut the
+        answer short ("cut short")."""
+        self._failures.append(_Failure(method, re.compile(path), 200, {}, {}, 1, how))
+
     # --- reading --------------------------------------------------------------------------
 
     def find(self, method: str, path: str) -> list[Recorded]:
@@ -163,9 +173,19 @@ class FakeDiscord:
         async with self._arrived:
             self._arrived.notify_all()
         failure = self._failure_for(recorded)
-        if failure is not None:
+        if failure is None:
+            return self._answer(recorded)
+        if not failure.lost:
             return _json(failure.body, failure.status, failure.headers)
-        return self._answer(recorded)
+        answer = self._answer(recorded)
+        if failure.lost == "disconnect":
+            assert request.transport is not None
+            request.transport.close()
+            return answer
+        assert isinstance(answer, web.Response) and answer.body is not None
+        return web.Response(
+            body=bytes(answer.body)[:20], headers={"Content-Type": "application/json"}
+        )
 
     def _failure_for(self, recorded: Recorded) -> _Failure | None:
         for failure in self._failures:
@@ -236,7 +256,13 @@ class FakeDiscord:
     def _post(self, match: re.Match[str], body: Any, recorded: Recorded) -> Any:
         if match[1] not in self.channels:
             return _error(404, 10003, "Unknown Channel")
+        nonce = str(body.get("nonce") or "")
+        if nonce and body.get("enforce_nonce") and nonce in self._nonces:
+            return self.messages[self._nonces[nonce]]
         message = self._message(match[1], body, recorded.files)
+        if nonce:
+            message["nonce"] = nonce
+            self._nonces[nonce] = message["id"]
         self.messages[message["id"]] = message
         return message
 

@@ -1,15 +1,22 @@
 """Outbound delivery on Discord: posts, edits, files, threads and DMs through discord.py's HTTP
-client, and Discord's refusals mapped so the outbox retries, waits or gives up correctly."""
+client, Discord's refusals mapped so the outbox retries, waits or gives up correctly, and a
+post whose answer was lost retried with its nonce, so Discord returns it instead of a copy."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from adapters.discord.sender import DiscordSender
+from bot.delivery.clock import ManualClock
 from bot.delivery.ports import Destination, PermanentFailure, RateLimited
 from bot.kernel.replies import Attachment, Button, Buttons, Heading, Image, Reply, Text
+from storage.groups import ChannelRecord
+from storage.outbox import OUTBOX
+from storage.uow import unit_of_work
 from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import FACILITATOR, TEACHER, DiscordBot, shown_text
 
@@ -134,3 +141,24 @@ async def test_a_post_the_bot_may_not_make_is_recorded_and_the_facilitator_told(
     assert "I couldn't deliver a message (sample.whisper)" in shown_text(notice.json)
     assert "Missing Access" in shown_text(notice.json)
     assert await discord_bot.deliver() == 0
+
+
+@pytest.mark.parametrize("how", ["disconnect", "cut short"])
+async def test_a_post_whose_answer_was_lost_is_retried_with_its_nonce_and_not_repeated(
+    discord_bot: DiscordBot, clock: ManualClock, how: str
+) -> None:
+    here = ChannelRecord("discord", payloads.GUILD, payloads.CHANNEL, "a-level-chemistry")
+    with discord_bot.app.core.transaction() as ctx:
+        ctx.outbox.to_channel(here, key="reminder", reply=Reply.say("Reminder"), purpose="test")
+    discord_bot.fake.lose_answer("POST", POSTS, how)
+    assert await discord_bot.deliver() == 1
+    clock.advance(timedelta(seconds=5))
+    assert await discord_bot.deliver() == 1
+    first, again = discord_bot.fake.posts()
+    assert first.json["nonce"] == again.json["nonce"] and again.json["enforce_nonce"] is True
+    [message] = discord_bot.fake.messages.values()  # Discord gave the first one back
+    with unit_of_work(discord_bot.app.core.engine) as connection:
+        status, ref = connection.execute(
+            select(OUTBOX.c.status, OUTBOX.c.message_ref).where(OUTBOX.c.key == "reminder")
+        ).one()
+    assert (status, ref) == ("sent", f"{payloads.GUILD}/{payloads.CHANNEL}/{message['id']}")

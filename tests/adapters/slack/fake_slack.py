@@ -1,6 +1,12 @@
 """A local fake of Slack's Web API, `response_url`s, file uploads and the Socket Mode
 websocket: an aiohttp server in the test process that records every call and can be told to
-fail the way Slack does (429 with Retry-After, 500, an `ok: false` error).
+fail the way Slack does (429 with Retry-After, 500, an `ok: false` error), or to take a call
+and lose its answer (the connection closed, the body cut short).
+
+Posted messages are kept per conversation with their metadata, which `conversations.history`
+(top-level messages, newest first) and `conversations.replies` (a thread, oldest first) return
+only when asked with `include_all_metadata`, as Slack documents; both honour `oldest` and
+`limit`.
 
 slack_sdk talks to it over real HTTP (`base_url` points here); nothing of ours is mocked.
 
@@ -13,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,11 +37,13 @@ class Call:
 
 @dataclass(frozen=True)
 class Failure:
-    """One scripted failure: an HTTP status (429 with `retry_after`) or a Slack error code."""
+    """One scripted failure: an HTTP status (429 with `retry_after`) or a Slack error code; or,
+    with `lost` ("disconnect" or "cut short"), the call is done and its answer lost."""
 
     status: int = 200
     error: str = ""
     retry_after: int | None = None
+    lost: str = ""
 
 
 @dataclass
@@ -44,6 +53,7 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, deque[Failure]] = field(default_factory=lambda: defaultdict(deque))
     held: dict[str, asyncio.Event] = field(default_factory=dict)
@@ -155,6 +165,8 @@ class FakeSlack:
         if refusal:
             return web.json_response({"ok": False, "error": refusal})
         queued = self.failures.get(method)
+        if queued and queued[0].lost:
+            return self._lose_answer(request, method, params, queued.popleft().lost)
         if queued:
             failure = queued.popleft()
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
@@ -164,24 +176,50 @@ class FakeSlack:
                 )
             if failure.status >= 500:
                 return web.Response(status=failure.status, text="upstream failure")
-            return web.json_response({"ok": False, "error": failure.error})
+            return web.json_response({"ok": False, "error": failure.error}, headers=headers)
         answer = self._answer(method, params)
         params["_ok"], params["_answer"] = True, answer
         return web.json_response({"ok": True, **answer})
+
+    def _lose_answer(
+        self, request: web.Request, method: str, params: dict[str, Any], how: str
+    ) -> web.Response:
+        answer = self._answer(method, params)
+        params["_ok"], params["_answer"] = True, answer
+        if how == "disconnect":
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(text="never arrives")
+        body = json.dumps({"ok": True, **answer})
+        return web.Response(text=body[:-2], content_type="application/json")
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         installing = self.oauth.answer(method, params)  # a token it gave, or an install
         if installing is not None:
             return installing
         number = next(self._numbers)
-        ts = f"1764000000.{number:06d}"
+        ts = f"{int(time.time())}.{number:06d}"
         if method == "auth.test":
             return {"team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0STAFFBOT", "team": "Schools"}
         if method == "users.info":
             user = self.users.get(params.get("user", ""))
             return {"user": user or {"id": params.get("user"), "name": "someone", "profile": {}}}
-        if method in ("chat.postMessage", "chat.update"):
-            return {"channel": params.get("channel"), "ts": params.get("ts") or ts}
+        if method == "chat.postMessage":
+            self.messages.append(
+                {
+                    "channel": params.get("channel"),
+                    "ts": ts,
+                    "thread_ts": params.get("thread_ts"),
+                    "text": params.get("text", ""),
+                    "metadata": params.get("metadata"),
+                }
+            )
+            message = {"text": params.get("text", ""), "type": "message", "ts": ts}
+            return {"channel": params.get("channel"), "ts": ts, "message": message}
+        if method == "chat.update":
+            return {"channel": params.get("channel"), "ts": params.get("ts")}
+        if method in ("conversations.history", "conversations.replies"):
+            return {"messages": self._history(method, params), "has_more": False}
         if method == "chat.postEphemeral":
             return {"message_ts": ts}
         if method == "conversations.open":
@@ -199,6 +237,33 @@ class FakeSlack:
         if method == "apps.connections.open":
             return {"url": f"ws://127.0.0.1:{self.port}/socket"}
         return {}
+
+    def _history(self, method: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        thread = params.get("ts") if method == "conversations.replies" else None
+        oldest = float(params.get("oldest") or 0)
+        found = [
+            m
+            for m in self.messages
+            if m["channel"] == params.get("channel")
+            and float(m["ts"]) > oldest
+            and (m["thread_ts"] == thread or (thread is not None and m["ts"] == thread))
+        ]
+        if thread is None:
+            found.reverse()  # newest first
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        shown = [
+            {
+                "type": "message",
+                "user": BOT_USER,
+                "bot_id": "B0STAFFBOT",
+                "text": m["text"],
+                "ts": m["ts"],
+                **({"thread_ts": m["thread_ts"]} if m["thread_ts"] else {}),
+                **({"metadata": m["metadata"]} if with_metadata and m["metadata"] else {}),
+            }
+            for m in found
+        ]
+        return shown[: int(params.get("limit") or 100)]
 
     async def _respond(self, request: web.Request) -> web.Response:
         self.responses.append((request.match_info["name"], await request.json()))
