@@ -25,7 +25,7 @@ from bot.kernel.replies import Block, Buttons, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
 from bot.parsing.suggest import closest
 from bot.parsing.times import show_time
-from storage import checkins
+from storage import checkin_answers, checkins
 from storage.checkins import AnswerRecord, RoundRecord
 from storage.directory import MemberRecord
 from storage.groups import GroupRecord
@@ -53,7 +53,7 @@ def record_answer(
     if not round.is_open:
         raise Refusal(closed_message(ctx, round, group))
     member = require_membership(ctx, group, doing="answer its check-ins")
-    before = checkins.get_answer(ctx.connection, round_id=round.id, member_id=member.id)
+    before = checkin_answers.get_answer(ctx.connection, round_id=round.id, member_id=member.id)
     if note is None and keep_note and before is not None:
         note = before.note
     if anonymous is None:
@@ -70,7 +70,7 @@ def record_answer(
             "it until the round closes.",
             tone=render.TONE[colour],
         )
-    checkins.save_answer(
+    checkin_answers.save_answer(
         ctx.connection,
         round_id=round.id,
         member_id=member.id,
@@ -211,7 +211,7 @@ def press_note(press: ButtonPress, ctx: Context) -> Reply:
     if not round.is_open:
         raise Refusal(closed_message(ctx, round, group))
     member = require_membership(ctx, group, doing="answer its check-ins")
-    answer = checkins.get_answer(ctx.connection, round_id=round.id, member_id=member.id)
+    answer = checkin_answers.get_answer(ctx.connection, round_id=round.id, member_id=member.id)
     return Reply.open_form(render.note_form(round.id, answer))
 
 

@@ -20,7 +20,7 @@ from bot.parsing.names import name_key
 from bot.parsing.numbers import id_in
 from bot.parsing.suggest import did_you_mean
 from bot.parsing.times import show_time
-from storage import checkins, directory, groups, timers
+from storage import checkin_answers, checkins, directory, groups, timers
 from storage.checkins import RoundRecord
 from storage.directory import MemberRecord
 from storage.groups import GroupRecord
@@ -95,7 +95,7 @@ def group_and_rest(ctx: Context, text: str, *, example: str) -> tuple[GroupRecor
 def round_post(ctx: Context, round: RoundRecord, group: GroupRecord) -> Reply:
     """The round message as it should read now (open with live counts, or closed)."""
     counts = render.suppressed(
-        checkins.counts(ctx.connection, round_id=round.id), ctx.require_network().k_threshold
+        checkin_answers.counts(ctx.connection, round_id=round.id), ctx.require_network().k_threshold
     )
     opener = (
         directory.get_member(ctx.connection, member_id=round.opened_by) if round.opened_by else None
@@ -251,7 +251,7 @@ def _reminded_lately(ctx: Context, round: RoundRecord) -> bool:
 
 def _post_reminder(ctx: Context, round: RoundRecord, group: GroupRecord, *, stamp: str) -> int:
     counts = render.suppressed(
-        checkins.counts(ctx.connection, round_id=round.id), ctx.require_network().k_threshold
+        checkin_answers.counts(ctx.connection, round_id=round.id), ctx.require_network().k_threshold
     )
     reply = render.reminder_message(round, group.name, counts, network_zone(ctx))
     channels = ctx.outbox.to_group(

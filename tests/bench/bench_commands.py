@@ -2,8 +2,13 @@
 database — each a real SQL transaction — printing commands/s, p50/p99 latency and peak memory.
 
     uv run python -m tests.bench.bench_commands [--commands 20000] [--all-cores]
+    uv run python -m tests.bench.bench_commands --workload checkin --commands 3000 \
+        --group-sizes 20,200,2000,20000
 
-Goal (issue 2): at least 3,000 commands/s with p99 under 5 ms on one core.
+Goals: the mix at least 3,000 commands/s with p99 under 5 ms on one core (issue 2); a
+check-in answer at least twice errbot's throughput with a lower p99, and a red answer in a
+group of 20,000 within 1.3× of one in a group of 20 (issue 14). The check-in run measures, in
+the same run, the framework floor: one upsert and a commit through SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -16,16 +21,26 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy import event as sql_event
 
 from bot.app import build
 from bot.delivery.clock import ManualClock
 from bot.demo.demo_network import GROUPS, SCHOOLS, channel_name, ensure_demo
+from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor, ChannelActivity, Command, Event, Place
 from bot.runtime.config import Settings
+from bot.runtime.db_threads import DatabaseThreads
+from tests.bench.checkin_workload import Floor, seed_group
+from tests.bench.checkin_workload import answers as checkin_answers
 
 WORKSPACE = "console"
+START = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
 def workload(count: int, people: int, rng: random.Random) -> list[Event]:
@@ -51,17 +66,69 @@ def workload(count: int, people: int, rng: random.Random) -> list[Event]:
     return events
 
 
-async def run(count: int, people: int, concurrency: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "bench.db"
-        settings = Settings(
-            database_url=f"sqlite:///{database}",
-            secret="benchmark-secret-0123456789",
-            secret_file=Path(folder) / "s",
+@dataclass
+class Measured:
+    commands: int
+    seconds: float
+    latencies: list[float]
+    statements: int
+
+    def report(self, label: str) -> None:
+        self.latencies.sort()
+        p50 = statistics.median(self.latencies) * 1000
+        p99 = self.latencies[int(len(self.latencies) * 0.99)] * 1000
+        print(
+            f"{label}: {self.commands / self.seconds:,.0f} commands/s, p50 {p50:.2f} ms, "
+            f"p99 {p99:.2f} ms, {self.statements / self.commands:.1f} SQL statements/command"
         )
-        app = build(settings, clock=ManualClock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
-        core = app.core
-        ensure_demo(core)
+
+
+def count_statements(engine: Engine) -> list[int]:
+    counter = [0]
+
+    def one_more(*_: object) -> None:
+        counter[0] += 1
+
+    sql_event.listen(engine, "before_cursor_execute", one_more)
+    return counter
+
+
+async def measure(
+    handle: Callable[[Event], Awaitable[object]],
+    events: list[Event],
+    concurrency: int,
+    statements: list[int],
+) -> Measured:
+    latencies: list[float] = []
+    queue = iter(events)
+
+    async def person_at_keyboard() -> None:
+        for event in queue:
+            t0 = time.perf_counter()
+            await handle(event)
+            latencies.append(time.perf_counter() - t0)
+
+    before = statements[0]
+    started = time.perf_counter()
+    await asyncio.gather(*(person_at_keyboard() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    return Measured(len(events), elapsed, latencies, statements[0] - before)
+
+
+def build_bot(folder: str) -> Core:
+    settings = Settings(
+        database_url=f"sqlite:///{Path(folder) / 'bench.db'}",
+        secret="benchmark-secret-0123456789",
+        secret_file=Path(folder) / "s",
+    )
+    core = build(settings, clock=ManualClock(START)).core
+    ensure_demo(core)
+    return core
+
+
+async def run_mix(count: int, people: int, concurrency: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        core = build_bot(folder)
         rng = random.Random(7)
         setup = [
             Command(
@@ -76,30 +143,55 @@ async def run(count: int, people: int, concurrency: int) -> None:
         events = workload(count, people, rng)
         for event in events[:500]:  # warm-up: caches, statement compilation
             await core.handle(event)
-        latencies: list[float] = []
-        queue = iter(events)
-
-        async def person_at_keyboard() -> None:
-            for event in queue:
-                t0 = time.perf_counter()
-                await core.handle(event)
-                latencies.append(time.perf_counter() - t0)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(person_at_keyboard() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+        statements = count_statements(core.engine)
+        measured = await measure(core.handle, events, concurrency, statements)
         core.close()
-    latencies.sort()
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[int(len(latencies) * 0.99)] * 1000
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"commands: {count} ({people} people, 12 groups, {concurrency} in flight, "
         "file-backed SQLite, one transaction each)"
     )
-    print(f"throughput: {count / elapsed:,.0f} commands/s")
-    print(f"latency: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
-    print(f"peak memory (RSS): {peak_mb:.0f} MB")
+    measured.report("mix")
+
+
+async def run_checkins(count: int, sizes: list[int], concurrency: int, floor: bool) -> None:
+    """Answers to an open round in groups of each size, interleaved with the framework floor
+    on the same disk, each in its own database."""
+    print(
+        f"check-in answers: {count} per group size, half button presses and half "
+        f"`checkin <colour> <note>`, {concurrency} in flight, file-backed SQLite"
+    )
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            core = build_bot(folder)
+            round_id = seed_group(core, size, START)
+            rng = random.Random(size)
+            warm_up = checkin_answers(min(200, count), size, round_id, rng)
+            for event in warm_up:
+                await core.handle(event)
+            statements = count_statements(core.engine)
+            events = checkin_answers(count, size, round_id, rng)
+            measured = await measure(core.handle, events, concurrency, statements)
+            core.close()
+        measured.report(f"group of {size:>6,}")
+        if floor:
+            await run_floor(events)
+
+
+async def run_floor(events: list[Event]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        threads = DatabaseThreads(1)
+        floor = Floor(str(Path(folder) / "floor.db"))
+        statements = count_statements(floor.engine)
+
+        async def handle(event: Event) -> None:
+            await threads.run(floor.answer, event)
+
+        for event in events[:200]:
+            await handle(event)
+        statements[0] = 0
+        measured = await measure(handle, events, 1, statements)
+        threads.close()
+    measured.report("  floor (one upsert + commit, same thread hand-off)")
 
 
 def main() -> None:
@@ -109,6 +201,18 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=20_000)
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=1, help="commands in flight at once")
+    parser.add_argument(
+        "--workload",
+        choices=("mix", "checkin"),
+        default="mix",
+        help="mix: joins, leaves, school changes, activity; checkin: answers to an open round",
+    )
+    parser.add_argument(
+        "--group-sizes",
+        default="200",
+        help="checkin: comma-separated group sizes to sweep, e.g. 20,200,2000,20000",
+    )
+    parser.add_argument("--no-floor", action="store_true", help="checkin: skip the framework floor")
     parser.add_argument(
         "--all-cores",
         action="store_true",
@@ -121,7 +225,15 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     cores = len(os.sched_getaffinity(0))
     print(f"cpus used: {cores}")
-    asyncio.run(run(arguments.commands, arguments.people, arguments.concurrency))
+    if arguments.workload == "mix":
+        asyncio.run(run_mix(arguments.commands, arguments.people, arguments.concurrency))
+    else:
+        sizes = [int(size) for size in arguments.group_sizes.split(",")]
+        asyncio.run(
+            run_checkins(arguments.commands, sizes, arguments.concurrency, not arguments.no_floor)
+        )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS): {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":

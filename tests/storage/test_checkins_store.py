@@ -12,7 +12,15 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.delivery.clock import ManualClock
-from storage import checkin_pairings, checkin_personal, checkins, directory, groups, networks
+from storage import (
+    checkin_answers,
+    checkin_pairings,
+    checkin_personal,
+    checkins,
+    directory,
+    groups,
+    networks,
+)
 from storage.checkins import ANSWER
 from storage.uow import unit_of_work
 
@@ -72,7 +80,7 @@ def _answer(
     clock: ManualClock,
     anonymous: bool = False,
 ) -> None:
-    checkins.save_answer(
+    checkin_answers.save_answer(
         connection,
         round_id=round_id,
         member_id=member_id,
@@ -107,13 +115,15 @@ def test_the_latest_answer_counts_and_anonymous_ones_are_detached_at_close(
         for member, colour in ((ann, "green"), (ann, "red"), (bob, "amber")):
             _answer(connection, round.id, member, colour, note="n", clock=clock)
         _answer(connection, round.id, cat, "red", note="secret", anonymous=True, clock=clock)
-        assert checkins.counts(connection, round_id=round.id) == {"red": 2, "amber": 1}
-        assert checkins.anonymous_counts(connection, round_id=round.id) == {"red": 1}
+        assert checkin_answers.counts(connection, round_id=round.id) == {"red": 2, "amber": 1}
+        assert checkin_answers.anonymous_counts(connection, round_id=round.id) == {"red": 1}
         mine = checkins.open_rounds_of_member(connection, member_id=cat)
         assert [(m.group_name, m.answer.colour if m.answer else None) for m in mine] == [
             ("Chem", "red")
         ]
-        assert [a.display_name for a in checkins.named_answers(connection, round_id=round.id)] == [
+        assert [
+            a.display_name for a in checkin_answers.named_answers(connection, round_id=round.id)
+        ] == [
             "Ann",
             "Bob",
         ]
@@ -123,7 +133,7 @@ def test_the_latest_answer_counts_and_anonymous_ones_are_detached_at_close(
             select(ANSWER.c.member_id, ANSWER.c.note).where(ANSWER.c.anonymous.is_(True))
         ).all()
         assert [tuple(r) for r in rows] == [(None, None)]
-        assert checkins.counts(connection, round_id=round.id) == {"red": 2, "amber": 1}
+        assert checkin_answers.counts(connection, round_id=round.id) == {"red": 2, "amber": 1}
         assert checkins.answers_of_member(connection, member_id=cat, limit=10) == []
         assert len(checkins.answers_of_member(connection, member_id=ann, limit=10)) == 1
 
@@ -160,8 +170,8 @@ def test_pairings_preferences_and_erasure(engine: Engine, world: World, clock: M
             "rounds_opened": [],
             "weekly_check_ins_set_up": [],
         }
-        assert checkins.counts(connection, round_id=closed.id) == {"green": 2}  # published
-        assert checkins.counts(connection, round_id=current.id) == {}  # not yet published
+        assert checkin_answers.counts(connection, round_id=closed.id) == {"green": 2}  # published
+        assert checkin_answers.counts(connection, round_id=current.id) == {}  # not yet published
         assert checkin_pairings.pairings_of_round(connection, round_id=closed.id) == [
             [(bob, "Bob", None)]
         ]

@@ -1,0 +1,148 @@
+"""Queries for check-in answers: a member's answer to a round (the latest counts), saving it,
+the counts per colour (live, at close and for digests) and the answers given by name that
+pairing works from. Rounds themselves are in `storage.checkins`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, bindparam, func, select
+
+from storage.checkins import ANSWER, ANSWER_COLUMNS, ROUND, AnswerRecord, answer_record
+from storage.directory import MEMBER, SCHOOL
+from storage.groups import MEMBERSHIP
+from storage.upsert import insert_or_update
+
+
+@dataclass(frozen=True, slots=True)
+class NamedAnswer:
+    """An answer given by name, with who gave it (for the leader and for pairing)."""
+
+    member_id: int
+    display_name: str
+    school_id: int | None
+    school_name: str | None
+    colour: str
+    note: str | None
+
+
+_get_answer = select(*ANSWER_COLUMNS).where(
+    ANSWER.c.round_id == bindparam("round_id"), ANSWER.c.member_id == bindparam("member_id")
+)
+_counts = (
+    select(ANSWER.c.colour, func.count())
+    .where(ANSWER.c.round_id == bindparam("round_id"))
+    .group_by(ANSWER.c.colour)
+)
+_anonymous_counts = _counts.where(ANSWER.c.anonymous.is_(True))
+
+
+def get_answer(connection: Connection, *, round_id: int, member_id: int) -> AnswerRecord | None:
+    row = connection.execute(_get_answer, {"round_id": round_id, "member_id": member_id}).first()
+    return answer_record(row) if row else None
+
+
+def save_answer(
+    connection: Connection,
+    *,
+    round_id: int,
+    member_id: int,
+    colour: str,
+    note: str | None,
+    anonymous: bool,
+    now: datetime,
+) -> None:
+    """Record the member's answer; a later answer replaces the earlier one."""
+    insert_or_update(
+        connection,
+        ANSWER,
+        {
+            "round_id": round_id,
+            "member_id": member_id,
+            "colour": colour,
+            "note": note,
+            "anonymous": anonymous,
+            "answered_at": now,
+            "changed_at": now,
+        },
+        conflict=("round_id", "member_id"),
+        update={"colour": colour, "note": note, "anonymous": anonymous, "changed_at": now},
+    )
+
+
+def counts(connection: Connection, *, round_id: int) -> Counter[str]:
+    """How many answered each colour (anonymous answers included)."""
+    return Counter(dict(connection.execute(_counts, {"round_id": round_id}).all()))
+
+
+def anonymous_counts(connection: Connection, *, round_id: int) -> Counter[str]:
+    """How many answered each colour anonymously."""
+    return Counter(dict(connection.execute(_anonymous_counts, {"round_id": round_id}).all()))
+
+
+def counts_of_rounds(connection: Connection, *, round_ids: list[int]) -> dict[int, Counter[str]]:
+    found: dict[int, Counter[str]] = {round_id: Counter() for round_id in round_ids}
+    if not round_ids:
+        return found
+    rows = connection.execute(
+        select(ANSWER.c.round_id, ANSWER.c.colour, func.count())
+        .where(ANSWER.c.round_id.in_(round_ids))
+        .group_by(ANSWER.c.round_id, ANSWER.c.colour)
+    )
+    for round_id, colour, count in rows:
+        found[round_id][colour] = count
+    return found
+
+
+def named_answers(connection: Connection, *, round_id: int) -> list[NamedAnswer]:
+    """Answers given by name by people still in the round's group, by name."""
+    rows = connection.execute(
+        select(
+            MEMBER.c.id,
+            MEMBER.c.display_name,
+            MEMBER.c.school_id,
+            SCHOOL.c.name.label("school_name"),
+            ANSWER.c.colour,
+            ANSWER.c.note,
+        )
+        .select_from(
+            ANSWER.join(ROUND, ROUND.c.id == ANSWER.c.round_id)
+            .join(MEMBER, MEMBER.c.id == ANSWER.c.member_id)
+            .join(
+                MEMBERSHIP,
+                (MEMBERSHIP.c.member_id == MEMBER.c.id)
+                & (MEMBERSHIP.c.group_id == ROUND.c.group_id),
+            )
+            .outerjoin(SCHOOL, SCHOOL.c.id == MEMBER.c.school_id)
+        )
+        .where(ANSWER.c.round_id == round_id, ANSWER.c.anonymous.is_(False))
+        .order_by(MEMBER.c.display_name, MEMBER.c.id)
+    )
+    return [NamedAnswer(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTally:
+    """A round opened in a period, with how many answered each colour (for digests)."""
+
+    round_id: int
+    group_id: int
+    opened_at: datetime
+    counts: Counter[str]
+
+
+def tallies_opened_between(
+    connection: Connection, *, network_id: int, since: datetime, until: datetime
+) -> list[RoundTally]:
+    """Rounds of the network opened in [since, until), oldest first, with their colour counts."""
+    rows = connection.execute(
+        select(ROUND.c.id, ROUND.c.group_id, ROUND.c.opened_at)
+        .where(
+            ROUND.c.network_id == network_id, ROUND.c.opened_at >= since, ROUND.c.opened_at < until
+        )
+        .order_by(ROUND.c.opened_at, ROUND.c.id)
+    ).all()
+    counted = counts_of_rounds(connection, round_ids=[row.id for row in rows])
+    return [RoundTally(row.id, row.group_id, row.opened_at, counted[row.id]) for row in rows]
