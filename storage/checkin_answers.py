@@ -8,12 +8,20 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import BindParameter, Connection, bindparam, func, insert, select, update
 
-from storage.checkins import ANSWER, ANSWER_COLUMNS, ROUND, AnswerRecord, answer_record
+from storage.checkins import (
+    ANSWER,
+    ANSWER_COLUMNS,
+    ROUND,
+    ROUND_COLUMNS,
+    AnswerRecord,
+    RoundRecord,
+    answer_record,
+    round_record,
+)
 from storage.directory import MEMBER, SCHOOL
 from storage.groups import MEMBERSHIP
-from storage.upsert import insert_or_update
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +52,22 @@ def get_answer(connection: Connection, *, round_id: int, member_id: int) -> Answ
     return answer_record(row) if row else None
 
 
+_insert_answer = insert(ANSWER)
+_replace_answer = (
+    update(ANSWER)
+    .where(
+        ANSWER.c.round_id == bindparam("answer_round"),
+        ANSWER.c.member_id == bindparam("answer_member"),
+    )
+    .values(
+        colour=bindparam("new_colour"),
+        note=bindparam("new_note"),
+        anonymous=bindparam("new_anonymous"),
+        changed_at=bindparam("now"),
+    )
+)
+
+
 def save_answer(
     connection: Connection,
     *,
@@ -53,11 +77,17 @@ def save_answer(
     note: str | None,
     anonymous: bool,
     now: datetime,
+    replacing: bool = False,
 ) -> None:
-    """Record the member's answer; a later answer replaces the earlier one."""
-    insert_or_update(
-        connection,
-        ANSWER,
+    """Record the member's answer; `replacing` their earlier one (which the caller read with
+    the round locked, so it cannot have appeared or gone meanwhile)."""
+    if replacing:
+        changes = {"new_colour": colour, "new_note": note, "new_anonymous": anonymous}
+        key = {"answer_round": round_id, "answer_member": member_id}
+        connection.execute(_replace_answer, {**key, **changes, "now": now})
+        return
+    connection.execute(
+        _insert_answer,
         {
             "round_id": round_id,
             "member_id": member_id,
@@ -67,9 +97,41 @@ def save_answer(
             "answered_at": now,
             "changed_at": now,
         },
-        conflict=("round_id", "member_id"),
-        update={"colour": colour, "note": note, "anonymous": anonymous, "changed_at": now},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Answering:
+    """What answering a round needs, read in one statement with the round locked: the round,
+    the member's role in its group (None: not a member) and their answer so far."""
+
+    round: RoundRecord
+    role: str | None
+    answer: AnswerRecord | None
+
+
+_member: BindParameter[int] = bindparam("member_id")
+_answering = (
+    select(*ROUND_COLUMNS, MEMBERSHIP.c.role, *ANSWER_COLUMNS)
+    .select_from(
+        ROUND.outerjoin(
+            MEMBERSHIP,
+            (MEMBERSHIP.c.group_id == ROUND.c.group_id) & (MEMBERSHIP.c.member_id == _member),
+        ).outerjoin(ANSWER, (ANSWER.c.round_id == ROUND.c.id) & (ANSWER.c.member_id == _member))
+    )
+    .where(ROUND.c.id == bindparam("round_id"))
+    .with_for_update(of=ROUND)
+)
+
+
+def answering(connection: Connection, *, round_id: int, member_id: int) -> Answering | None:
+    """Lock the round (as `checkins.lock_round`) and read what answering it needs; None if
+    there is no such round."""
+    row = connection.execute(_answering, {"round_id": round_id, "member_id": member_id}).first()
+    if row is None:
+        return None
+    answer = answer_record(row) if row.colour is not None else None
+    return Answering(round_record(row), row.role, answer)
 
 
 def counts(connection: Connection, *, round_id: int) -> Counter[str]:

@@ -8,12 +8,13 @@ cadences in `storage.checkin_cadences`, a member's export and erasure in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 
-from storage.groups import GROUP, MEMBERSHIP
+from storage.directory import MEMBER, SCHOOL, MemberRecord
+from storage.groups import GROUP, LEADER, MEMBERSHIP
 from storage.tables import table
 from storage.upsert import insert_returning_id
 
@@ -62,7 +63,7 @@ class MyAnswer:
     answer: AnswerRecord
 
 
-_ROUND_COLUMNS = (
+ROUND_COLUMNS = (
     ROUND.c.id,
     ROUND.c.network_id,
     ROUND.c.group_id,
@@ -78,17 +79,17 @@ _ROUND_COLUMNS = (
 ANSWER_COLUMNS = (ANSWER.c.colour, ANSWER.c.note, ANSWER.c.anonymous, ANSWER.c.answered_at)
 
 
-def _round(row: Any) -> RoundRecord:
-    return RoundRecord(*(row._mapping[c.name] for c in _ROUND_COLUMNS))
+def round_record(row: Any) -> RoundRecord:
+    return RoundRecord(*(row._mapping[c.name] for c in ROUND_COLUMNS))
 
 
 def answer_record(row: Any) -> AnswerRecord:
     return AnswerRecord(row.colour, row.note, bool(row.anonymous), row.answered_at)
 
 
-_get_round = select(*_ROUND_COLUMNS).where(ROUND.c.id == bindparam("round_id"))
+_get_round = select(*ROUND_COLUMNS).where(ROUND.c.id == bindparam("round_id"))
 _lock_round = _get_round.with_for_update(of=ROUND)
-_open_round_of_group = select(*_ROUND_COLUMNS).where(ROUND.c.open_group_id == bindparam("group_id"))
+_open_round_of_group = select(*ROUND_COLUMNS).where(ROUND.c.open_group_id == bindparam("group_id"))
 
 
 def open_round(
@@ -122,7 +123,7 @@ def open_round(
 
 def get_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
     row = connection.execute(_get_round, {"round_id": round_id}).first()
-    return _round(row) if row else None
+    return round_record(row) if row else None
 
 
 def lock_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
@@ -131,29 +132,94 @@ def lock_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
     take it first, so an answer cannot slip past a close and counts are read after every
     concurrent answer has committed."""
     row = connection.execute(_lock_round, {"round_id": round_id}).first()
-    return _round(row) if row else None
+    return round_record(row) if row else None
 
 
 def open_round_of_group(connection: Connection, *, group_id: int) -> RoundRecord | None:
     row = connection.execute(_open_round_of_group, {"group_id": group_id}).first()
-    return _round(row) if row else None
+    return round_record(row) if row else None
 
 
 def close_round(connection: Connection, *, round_id: int, now: datetime) -> bool:
-    """Close an open round and detach its anonymous answers; False if it was already closed."""
-    closed = connection.execute(
+    """Close an open round and detach its anonymous answers; False if it was already closed.
+
+    A detached answer keeps its colour and only the round's date: a time to the second could
+    still be matched to the moment someone was seen answering.
+    """
+    opened_at = connection.execute(
         update(ROUND)
         .where(ROUND.c.id == round_id, ROUND.c.closed_at.is_(None))
-        .values(closed_at=now, open_group_id=None)
-    ).rowcount
-    if not closed:
+        .values(closed_at=now, open_group_id=None, counts_changed_at=None)
+        .returning(ROUND.c.opened_at)
+    ).scalar()
+    if opened_at is None:
         return False
+    day = datetime.combine(opened_at.date(), time(), tzinfo=UTC)
     connection.execute(
         update(ANSWER)
         .where(ANSWER.c.round_id == round_id, ANSWER.c.anonymous.is_(True))
-        .values(member_id=None, note=None)
+        .values(member_id=None, note=None, answered_at=day, changed_at=day)
     )
     return True
+
+
+_mark_counts_changed = (
+    update(ROUND)
+    .where(
+        ROUND.c.id == bindparam("round_id"),
+        or_(
+            ROUND.c.counts_changed_at.is_(None),
+            ROUND.c.counts_changed_at < bindparam("stale_before"),
+        ),
+    )
+    .values(counts_changed_at=bindparam("now"))
+)
+_clear_counts_changed = (
+    update(ROUND)
+    .where(ROUND.c.id == bindparam("round_id"), ROUND.c.counts_changed_at.is_not(None))
+    .values(counts_changed_at=None)
+)
+
+
+def mark_counts_changed(
+    connection: Connection, *, round_id: int, now: datetime, stale_before: datetime
+) -> bool:
+    """Note that the round's counts changed; True when this is the first change since they
+    were last shown (or the mark is older than `stale_before`, so a lost edit is retried)."""
+    values = {"round_id": round_id, "now": now, "stale_before": stale_before}
+    return bool(connection.execute(_mark_counts_changed, values).rowcount)
+
+
+def clear_counts_changed(connection: Connection, *, round_id: int) -> bool:
+    """Take the round's "counts changed" mark; True if it was set."""
+    return bool(connection.execute(_clear_counts_changed, {"round_id": round_id}).rowcount)
+
+
+_leaders_of_group = (
+    select(
+        MEMBER.c.id,
+        MEMBER.c.network_id,
+        MEMBER.c.display_name,
+        MEMBER.c.school_id,
+        SCHOOL.c.name,
+        MEMBER.c.timezone,
+        MEMBER.c.is_facilitator,
+    )
+    .select_from(
+        MEMBERSHIP.join(MEMBER, MEMBER.c.id == MEMBERSHIP.c.member_id).outerjoin(
+            SCHOOL, SCHOOL.c.id == MEMBER.c.school_id
+        )
+    )
+    .where(MEMBERSHIP.c.group_id == bindparam("group_id"), MEMBERSHIP.c.role == LEADER)
+    .order_by(MEMBER.c.display_name, MEMBER.c.id)
+)
+
+
+def leaders_of_group(connection: Connection, *, group_id: int) -> list[MemberRecord]:
+    """The group's leaders, by name — read through the (group, role) index, so the cost does
+    not grow with the group."""
+    rows = connection.execute(_leaders_of_group, {"group_id": group_id})
+    return [MemberRecord(*row[:6], is_facilitator=bool(row[6])) for row in rows]
 
 
 def mark_reminded(connection: Connection, *, round_id: int, now: datetime) -> None:
@@ -175,7 +241,7 @@ def mark_introduced(connection: Connection, *, round_id: int, now: datetime) -> 
 def previous_closed_round(connection: Connection, *, round: RoundRecord) -> RoundRecord | None:
     """The group's last round closed before this one opened."""
     row = connection.execute(
-        select(*_ROUND_COLUMNS)
+        select(*ROUND_COLUMNS)
         .where(
             ROUND.c.group_id == round.group_id,
             ROUND.c.id != round.id,
@@ -185,7 +251,7 @@ def previous_closed_round(connection: Connection, *, round: RoundRecord) -> Roun
         .order_by(ROUND.c.opened_at.desc(), ROUND.c.id.desc())
         .limit(1)
     ).first()
-    return _round(row) if row else None
+    return round_record(row) if row else None
 
 
 def closed_rounds_of_group(
@@ -193,12 +259,12 @@ def closed_rounds_of_group(
 ) -> list[RoundRecord]:
     """The group's most recent closed rounds, newest first."""
     rows = connection.execute(
-        select(*_ROUND_COLUMNS)
+        select(*ROUND_COLUMNS)
         .where(ROUND.c.group_id == group_id, ROUND.c.closed_at.is_not(None))
         .order_by(ROUND.c.opened_at.desc(), ROUND.c.id.desc())
         .limit(limit)
     )
-    return [_round(row) for row in rows]
+    return [round_record(row) for row in rows]
 
 
 def open_rounds_of_member(connection: Connection, *, member_id: int) -> list[OpenRoundOfMember]:
@@ -206,7 +272,7 @@ def open_rounds_of_member(connection: Connection, *, member_id: int) -> list[Ope
     mine = ANSWER.alias("mine")
     rows = connection.execute(
         select(
-            *_ROUND_COLUMNS,
+            *ROUND_COLUMNS,
             GROUP.c.name.label("group_name"),
             mine.c.colour,
             mine.c.note,
@@ -226,7 +292,9 @@ def open_rounds_of_member(connection: Connection, *, member_id: int) -> list[Ope
         .order_by(ROUND.c.opened_at, ROUND.c.id)
     )
     return [
-        OpenRoundOfMember(_round(row), row.group_name, answer_record(row) if row.colour else None)
+        OpenRoundOfMember(
+            round_record(row), row.group_name, answer_record(row) if row.colour else None
+        )
         for row in rows
     ]
 
@@ -234,7 +302,7 @@ def open_rounds_of_member(connection: Connection, *, member_id: int) -> list[Ope
 def answers_of_member(connection: Connection, *, member_id: int, limit: int) -> list[MyAnswer]:
     """The member's own answers still linked to them, newest first."""
     rows = connection.execute(
-        select(*_ROUND_COLUMNS, GROUP.c.name.label("group_name"), *ANSWER_COLUMNS)
+        select(*ROUND_COLUMNS, GROUP.c.name.label("group_name"), *ANSWER_COLUMNS)
         .select_from(
             ANSWER.join(ROUND, ROUND.c.id == ANSWER.c.round_id).join(
                 GROUP, GROUP.c.id == ROUND.c.group_id
@@ -244,4 +312,4 @@ def answers_of_member(connection: Connection, *, member_id: int, limit: int) -> 
         .order_by(ROUND.c.opened_at.desc(), ROUND.c.id.desc())
         .limit(limit)
     )
-    return [MyAnswer(_round(row), row.group_name, answer_record(row)) for row in rows]
+    return [MyAnswer(round_record(row), row.group_name, answer_record(row)) for row in rows]
