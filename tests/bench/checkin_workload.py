@@ -1,6 +1,7 @@
-"""The check-in workload for `bench_commands`: a group of any size with an open round, and
-answers to it — button presses and `checkin green|amber|red <note>` typed in the group's
-channel — by random members; plus the framework floor the answers are compared with.
+"""The check-in workload for `bench_commands`: a group of any size, rounds opened one after
+another, and each member's answer to each round — a button press or `checkin green|amber|red
+<note>` typed in the group's channel; plus the framework floor the answers are compared with.
+Every answer is a member's first to its round, so groups of every size do the same work.
 
 The group is seeded straight through `storage` in one transaction (20,000 members through
 commands would take minutes and measure joining, not answering).
@@ -11,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, select
 from sqlalchemy.dialects.sqlite import insert
 
 from bot.kernel.dispatcher import Core
@@ -19,7 +20,7 @@ from bot.kernel.events import Actor, ButtonPress, Command, Event, Place
 from bot.parsing.names import name_key
 from storage import checkins, directory, groups
 from storage.engine import make_engine
-from storage.groups import ChannelRecord
+from storage.groups import GROUP, ChannelRecord
 from storage.uow import unit_of_work
 
 WORKSPACE = "console"
@@ -35,8 +36,8 @@ LEADERS = 3
 
 
 def seed_group(core: Core, size: int, now: datetime) -> int:
-    """A group of `size` members (the first `LEADERS` lead it) linked to #bench-checkins, with a
-    round open; returns the round's id."""
+    """A group of `size` members (the first `LEADERS` lead it) linked to #bench-checkins;
+    returns its id."""
     with core.transaction() as ctx:
         network = core.network_for(ctx.connection, "console", WORKSPACE)
         assert network is not None, "seed the demo network first"
@@ -78,10 +79,22 @@ def seed_group(core: Core, size: int, now: datetime) -> int:
                 role=groups.LEADER if person < LEADERS else groups.MEMBER_ROLE,
                 now=now,
             )
+    return group.id
+
+
+def next_round(core: Core, group_id: int, now: datetime) -> int:
+    """Close the group's open round (if any) and open the next; returns its id."""
+    with core.transaction() as ctx:
+        current = checkins.open_round_of_group(ctx.connection, group_id=group_id)
+        if current is not None:
+            checkins.close_round(ctx.connection, round_id=current.id, now=now)
+        network = ctx.connection.execute(
+            select(GROUP.c.network_id).where(GROUP.c.id == group_id)
+        ).scalar_one()
         round = checkins.open_round(
             ctx.connection,
-            network_id=network.id,
-            group_id=group.id,
+            network_id=network,
+            group_id=group_id,
             prompt="How confident do you feel teaching required practical 4?",
             opened_by=None,
             now=now,
@@ -90,12 +103,14 @@ def seed_group(core: Core, size: int, now: datetime) -> int:
     return round.id
 
 
-def answers(count: int, size: int, round_id: int, rng: random.Random) -> list[Event]:
-    """Half button presses, half typed answers with a note, by random non-leading members."""
+def answers(size: int, round_id: int, rng: random.Random, *, limit: int) -> list[Event]:
+    """One round's answers: each member who does not lead the group answers once, in a random
+    order (at most `limit` of them) — half by button, half typed with a note."""
     place = Place("console", WORKSPACE, channel=CHANNEL, channel_name=CHANNEL)
+    people = list(range(LEADERS, size))
+    rng.shuffle(people)
     events: list[Event] = []
-    for _ in range(count):
-        person = rng.randrange(LEADERS, size)
+    for person in people[:limit]:
         actor = Actor("console", WORKSPACE, f"checkin-{person}", f"Checkin Teacher {person}")
         colour = rng.choice(COLOURS)
         if rng.random() < 0.5:
