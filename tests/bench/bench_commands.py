@@ -1,9 +1,10 @@
-"""Benchmark: a representative mix of write commands through the core on a file-backed SQLite
-database — each a real SQL transaction — printing commands/s, p50/p99 latency and peak memory.
+"""Benchmark: write commands through the core on a file-backed SQLite database (or a fresh
+PostgreSQL database), each a real SQL transaction, printing commands/s, p50/p99 latency, CPU
+and SQL statements per command, and peak memory.
 
     uv run python -m tests.bench.bench_commands [--commands 20000] [--all-cores]
     uv run python -m tests.bench.bench_commands --workload checkin --commands 3000 \
-        --group-sizes 20,200,2000,20000
+        --group-sizes 20,200,2000,20000 [--postgres postgresql://postgres@127.0.0.1/test]
 
 Goals: the mix at least 3,000 commands/s with p99 under 5 ms on one core (issue 2); a
 check-in answer at least twice errbot's throughput with a lower p99, and a red answer in a
@@ -21,7 +22,8 @@ import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,8 +38,11 @@ from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor, ChannelActivity, Command, Event, Place
 from bot.runtime.config import Settings
 from bot.runtime.db_threads import DatabaseThreads
+from storage import migrate
+from storage.engine import make_engine
 from tests.bench.checkin_workload import Floor, next_round, seed_group
 from tests.bench.checkin_workload import answers as checkin_answers
+from tests.bench.databases import fresh_postgres
 
 WORKSPACE = "console"
 START = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -126,20 +131,35 @@ async def measure(
     return Measured(len(events), elapsed, latencies, statements[0] - before, cpu)
 
 
-def build_bot(folder: str) -> Core:
+@contextmanager
+def database(name: str, postgres: str | None) -> Iterator[tuple[str, Path]]:
+    """A new database (a SQLite file, or a fresh database on the PostgreSQL server) and a
+    folder for the files that go with it."""
+    with tempfile.TemporaryDirectory() as folder:
+        if postgres is None:
+            yield f"sqlite:///{Path(folder) / name}", Path(folder)
+        else:
+            with fresh_postgres(postgres) as url:
+                engine = make_engine(url)
+                migrate.upgrade(engine)  # the bot migrates only SQLite files itself
+                engine.dispose()
+                yield url, Path(folder)
+
+
+def build_bot(url: str, folder: Path) -> Core:
     settings = Settings(
-        database_url=f"sqlite:///{Path(folder) / 'bench.db'}",
+        database_url=url,
         secret="benchmark-secret-0123456789",
-        secret_file=Path(folder) / "s",
+        secret_file=folder / "s",
     )
     core = build(settings, clock=ManualClock(START)).core
     ensure_demo(core)
     return core
 
 
-async def run_mix(count: int, people: int, concurrency: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        core = build_bot(folder)
+async def run_mix(count: int, people: int, concurrency: int, postgres: str | None) -> None:
+    with database("bench.db", postgres) as (url, folder):
+        core = build_bot(url, folder)
         rng = random.Random(7)
         setup = [
             Command(
@@ -159,22 +179,24 @@ async def run_mix(count: int, people: int, concurrency: int) -> None:
         core.close()
     print(
         f"commands: {count} ({people} people, 12 groups, {concurrency} in flight, "
-        "file-backed SQLite, one transaction each)"
+        f"{'PostgreSQL' if postgres else 'file-backed SQLite'}, one transaction each)"
     )
     measured.report("mix")
 
 
-async def run_checkins(count: int, sizes: list[int], concurrency: int, floor: bool) -> None:
+async def run_checkins(
+    count: int, sizes: list[int], concurrency: int, floor: bool, postgres: str | None
+) -> None:
     """Answers in groups of each size, each followed by the framework floor answering the same
     events on the same disk, each in its own database."""
     print(
         f"check-in answers: {count} per group size, every member answering each round once, "
         f"half by button and half `checkin <colour> <note>`, {concurrency} in flight, "
-        "file-backed SQLite"
+        f"{'PostgreSQL' if postgres else 'file-backed SQLite'}"
     )
     for size in sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            core = build_bot(folder)
+        with database("bench.db", postgres) as (url, folder):
+            core = build_bot(url, folder)
             group_id = seed_group(core, size, START)
             rng = random.Random(size)
             round_id = next_round(core, group_id, START)
@@ -191,13 +213,13 @@ async def run_checkins(count: int, sizes: list[int], concurrency: int, floor: bo
             core.close()
         measured.report(f"group of {size:>6,}")
         if floor:
-            await run_floor(events)
+            await run_floor(events, postgres)
 
 
-async def run_floor(events: list[Event]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
+async def run_floor(events: list[Event], postgres: str | None) -> None:
+    with database("floor.db", postgres) as (url, _):
         threads = DatabaseThreads(1)
-        floor = Floor(str(Path(folder) / "floor.db"))
+        floor = Floor(url)
         statements = count_statements(floor.engine)
 
         async def handle(event: Event) -> None:
@@ -229,6 +251,11 @@ def main() -> None:
         default="200",
         help="checkin: comma-separated group sizes to sweep, e.g. 20,200,2000,20000",
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on a fresh database on this PostgreSQL server instead of a SQLite file",
+    )
     parser.add_argument("--no-floor", action="store_true", help="checkin: skip the framework floor")
     parser.add_argument(
         "--all-cores",
@@ -243,11 +270,19 @@ def main() -> None:
     cores = len(os.sched_getaffinity(0))
     print(f"cpus used: {cores}")
     if arguments.workload == "mix":
-        asyncio.run(run_mix(arguments.commands, arguments.people, arguments.concurrency))
+        asyncio.run(
+            run_mix(arguments.commands, arguments.people, arguments.concurrency, arguments.postgres)
+        )
     else:
         sizes = [int(size) for size in arguments.group_sizes.split(",")]
         asyncio.run(
-            run_checkins(arguments.commands, sizes, arguments.concurrency, not arguments.no_floor)
+            run_checkins(
+                arguments.commands,
+                sizes,
+                arguments.concurrency,
+                not arguments.no_floor,
+                arguments.postgres,
+            )
         )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS): {peak_mb:.0f} MB")

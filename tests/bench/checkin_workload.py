@@ -13,6 +13,7 @@ import random
 from datetime import datetime
 
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert
 
 from bot.kernel.dispatcher import Core
@@ -122,10 +123,10 @@ def answers(size: int, round_id: int, rng: random.Random, *, limit: int) -> list
 
 class Floor:
     """The least a framework can do to persist one answer: one upsert and a commit through
-    SQLAlchemy Core, on a file SQLite database with our engine's settings."""
+    SQLAlchemy Core, on the same kind of database with our engine's settings."""
 
-    def __init__(self, path: str) -> None:
-        self.engine: Engine = make_engine(f"sqlite:///{path}")
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = make_engine(url)
         self.table = Table(
             "answer",
             MetaData(),
@@ -135,7 +136,8 @@ class Floor:
             Column("note", String),
         )
         self.table.metadata.create_all(self.engine)
-        upsert = insert(self.table)
+        postgres = self.engine.dialect.name == "postgresql"
+        upsert = (pg_insert if postgres else insert)(self.table)
         self.statement = upsert.on_conflict_do_update(
             index_elements=["round_id", "user_id"],
             set_={"colour": upsert.excluded.colour, "note": upsert.excluded.note},
