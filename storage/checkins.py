@@ -1,22 +1,22 @@
-"""Queries for check-in rounds and their answers: opening (one open round per group), the
-latest answer per member, counts, closing (which detaches anonymous answers), and the rounds a
-member or a group can see. Pairings and preferences are in `storage.checkin_pairings`, weekly
+"""Queries for check-in rounds: opening (one open round per group), locking, closing (which
+detaches anonymous answers), and the rounds a member or a group can see, with the records of a
+round and of an answer every check-in query shares. Answers and counts are in
+`storage.checkin_answers`, pairings and preferences in `storage.checkin_pairings`, weekly
 cadences in `storage.checkin_cadences`, a member's export and erasure in
 `storage.checkin_personal`."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 
-from storage.directory import MEMBER, SCHOOL
-from storage.groups import GROUP, MEMBERSHIP
+from storage.directory import MEMBER, SCHOOL, MemberRecord
+from storage.groups import GROUP, LEADER, MEMBERSHIP
 from storage.tables import table
-from storage.upsert import insert_or_update, insert_returning_id
+from storage.upsert import insert_returning_id
 
 ROUND = table("checkin_round")
 ANSWER = table("checkin_answer")
@@ -50,18 +50,6 @@ class AnswerRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class NamedAnswer:
-    """An answer given by name, with who gave it (for the leader and for pairing)."""
-
-    member_id: int
-    display_name: str
-    school_id: int | None
-    school_name: str | None
-    colour: str
-    note: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class OpenRoundOfMember:
     round: RoundRecord
     group_name: str
@@ -75,7 +63,7 @@ class MyAnswer:
     answer: AnswerRecord
 
 
-_ROUND_COLUMNS = (
+ROUND_COLUMNS = (
     ROUND.c.id,
     ROUND.c.network_id,
     ROUND.c.group_id,
@@ -88,29 +76,20 @@ _ROUND_COLUMNS = (
     ROUND.c.introduced_at,
     ROUND.c.reminded_at,
 )
-_ANSWER_COLUMNS = (ANSWER.c.colour, ANSWER.c.note, ANSWER.c.anonymous, ANSWER.c.answered_at)
+ANSWER_COLUMNS = (ANSWER.c.colour, ANSWER.c.note, ANSWER.c.anonymous, ANSWER.c.answered_at)
 
 
-def _round(row: Any) -> RoundRecord:
-    return RoundRecord(*(row._mapping[c.name] for c in _ROUND_COLUMNS))
+def round_record(row: Any) -> RoundRecord:
+    return RoundRecord(*(row._mapping[c.name] for c in ROUND_COLUMNS))
 
 
-def _answer(row: Any) -> AnswerRecord:
+def answer_record(row: Any) -> AnswerRecord:
     return AnswerRecord(row.colour, row.note, bool(row.anonymous), row.answered_at)
 
 
-_get_round = select(*_ROUND_COLUMNS).where(ROUND.c.id == bindparam("round_id"))
+_get_round = select(*ROUND_COLUMNS).where(ROUND.c.id == bindparam("round_id"))
 _lock_round = _get_round.with_for_update(of=ROUND)
-_open_round_of_group = select(*_ROUND_COLUMNS).where(ROUND.c.open_group_id == bindparam("group_id"))
-_get_answer = select(*_ANSWER_COLUMNS).where(
-    ANSWER.c.round_id == bindparam("round_id"), ANSWER.c.member_id == bindparam("member_id")
-)
-_counts = (
-    select(ANSWER.c.colour, func.count())
-    .where(ANSWER.c.round_id == bindparam("round_id"))
-    .group_by(ANSWER.c.colour)
-)
-_anonymous_counts = _counts.where(ANSWER.c.anonymous.is_(True))
+_open_round_of_group = select(*ROUND_COLUMNS).where(ROUND.c.open_group_id == bindparam("group_id"))
 
 
 def open_round(
@@ -144,7 +123,7 @@ def open_round(
 
 def get_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
     row = connection.execute(_get_round, {"round_id": round_id}).first()
-    return _round(row) if row else None
+    return round_record(row) if row else None
 
 
 def lock_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
@@ -153,29 +132,94 @@ def lock_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
     take it first, so an answer cannot slip past a close and counts are read after every
     concurrent answer has committed."""
     row = connection.execute(_lock_round, {"round_id": round_id}).first()
-    return _round(row) if row else None
+    return round_record(row) if row else None
 
 
 def open_round_of_group(connection: Connection, *, group_id: int) -> RoundRecord | None:
     row = connection.execute(_open_round_of_group, {"group_id": group_id}).first()
-    return _round(row) if row else None
+    return round_record(row) if row else None
 
 
 def close_round(connection: Connection, *, round_id: int, now: datetime) -> bool:
-    """Close an open round and detach its anonymous answers; False if it was already closed."""
-    closed = connection.execute(
+    """Close an open round and detach its anonymous answers; False if it was already closed.
+
+    A detached answer keeps its colour and only the round's date: a time to the second could
+    still be matched to the moment someone was seen answering.
+    """
+    opened_at = connection.execute(
         update(ROUND)
         .where(ROUND.c.id == round_id, ROUND.c.closed_at.is_(None))
-        .values(closed_at=now, open_group_id=None)
-    ).rowcount
-    if not closed:
+        .values(closed_at=now, open_group_id=None, counts_changed_at=None)
+        .returning(ROUND.c.opened_at)
+    ).scalar()
+    if opened_at is None:
         return False
+    day = datetime.combine(opened_at.date(), time(), tzinfo=UTC)
     connection.execute(
         update(ANSWER)
         .where(ANSWER.c.round_id == round_id, ANSWER.c.anonymous.is_(True))
-        .values(member_id=None, note=None)
+        .values(member_id=None, note=None, answered_at=day, changed_at=day)
     )
     return True
+
+
+_mark_counts_changed = (
+    update(ROUND)
+    .where(
+        ROUND.c.id == bindparam("round_id"),
+        or_(
+            ROUND.c.counts_changed_at.is_(None),
+            ROUND.c.counts_changed_at < bindparam("stale_before"),
+        ),
+    )
+    .values(counts_changed_at=bindparam("now"))
+)
+_clear_counts_changed = (
+    update(ROUND)
+    .where(ROUND.c.id == bindparam("round_id"), ROUND.c.counts_changed_at.is_not(None))
+    .values(counts_changed_at=None)
+)
+
+
+def mark_counts_changed(
+    connection: Connection, *, round_id: int, now: datetime, stale_before: datetime
+) -> bool:
+    """Note that the round's counts changed; True when this is the first change since they
+    were last shown (or the mark is older than `stale_before`, so a lost edit is retried)."""
+    values = {"round_id": round_id, "now": now, "stale_before": stale_before}
+    return bool(connection.execute(_mark_counts_changed, values).rowcount)
+
+
+def clear_counts_changed(connection: Connection, *, round_id: int) -> bool:
+    """Take the round's "counts changed" mark; True if it was set."""
+    return bool(connection.execute(_clear_counts_changed, {"round_id": round_id}).rowcount)
+
+
+_leaders_of_group = (
+    select(
+        MEMBER.c.id,
+        MEMBER.c.network_id,
+        MEMBER.c.display_name,
+        MEMBER.c.school_id,
+        SCHOOL.c.name,
+        MEMBER.c.timezone,
+        MEMBER.c.is_facilitator,
+    )
+    .select_from(
+        MEMBERSHIP.join(MEMBER, MEMBER.c.id == MEMBERSHIP.c.member_id).outerjoin(
+            SCHOOL, SCHOOL.c.id == MEMBER.c.school_id
+        )
+    )
+    .where(MEMBERSHIP.c.group_id == bindparam("group_id"), MEMBERSHIP.c.role == LEADER)
+    .order_by(MEMBER.c.display_name, MEMBER.c.id)
+)
+
+
+def leaders_of_group(connection: Connection, *, group_id: int) -> list[MemberRecord]:
+    """The group's leaders, by name — read through the (group, role) index, so the cost does
+    not grow with the group."""
+    rows = connection.execute(_leaders_of_group, {"group_id": group_id})
+    return [MemberRecord(*row[:6], is_facilitator=bool(row[6])) for row in rows]
 
 
 def mark_reminded(connection: Connection, *, round_id: int, now: datetime) -> None:
@@ -197,7 +241,7 @@ def mark_introduced(connection: Connection, *, round_id: int, now: datetime) -> 
 def previous_closed_round(connection: Connection, *, round: RoundRecord) -> RoundRecord | None:
     """The group's last round closed before this one opened."""
     row = connection.execute(
-        select(*_ROUND_COLUMNS)
+        select(*ROUND_COLUMNS)
         .where(
             ROUND.c.group_id == round.group_id,
             ROUND.c.id != round.id,
@@ -207,7 +251,7 @@ def previous_closed_round(connection: Connection, *, round: RoundRecord) -> Roun
         .order_by(ROUND.c.opened_at.desc(), ROUND.c.id.desc())
         .limit(1)
     ).first()
-    return _round(row) if row else None
+    return round_record(row) if row else None
 
 
 def closed_rounds_of_group(
@@ -215,12 +259,12 @@ def closed_rounds_of_group(
 ) -> list[RoundRecord]:
     """The group's most recent closed rounds, newest first."""
     rows = connection.execute(
-        select(*_ROUND_COLUMNS)
+        select(*ROUND_COLUMNS)
         .where(ROUND.c.group_id == group_id, ROUND.c.closed_at.is_not(None))
         .order_by(ROUND.c.opened_at.desc(), ROUND.c.id.desc())
         .limit(limit)
     )
-    return [_round(row) for row in rows]
+    return [round_record(row) for row in rows]
 
 
 def open_rounds_of_member(connection: Connection, *, member_id: int) -> list[OpenRoundOfMember]:
@@ -228,7 +272,7 @@ def open_rounds_of_member(connection: Connection, *, member_id: int) -> list[Ope
     mine = ANSWER.alias("mine")
     rows = connection.execute(
         select(
-            *_ROUND_COLUMNS,
+            *ROUND_COLUMNS,
             GROUP.c.name.label("group_name"),
             mine.c.colour,
             mine.c.note,
@@ -248,7 +292,9 @@ def open_rounds_of_member(connection: Connection, *, member_id: int) -> list[Ope
         .order_by(ROUND.c.opened_at, ROUND.c.id)
     )
     return [
-        OpenRoundOfMember(_round(row), row.group_name, _answer(row) if row.colour else None)
+        OpenRoundOfMember(
+            round_record(row), row.group_name, answer_record(row) if row.colour else None
+        )
         for row in rows
     ]
 
@@ -256,7 +302,7 @@ def open_rounds_of_member(connection: Connection, *, member_id: int) -> list[Ope
 def answers_of_member(connection: Connection, *, member_id: int, limit: int) -> list[MyAnswer]:
     """The member's own answers still linked to them, newest first."""
     rows = connection.execute(
-        select(*_ROUND_COLUMNS, GROUP.c.name.label("group_name"), *_ANSWER_COLUMNS)
+        select(*ROUND_COLUMNS, GROUP.c.name.label("group_name"), *ANSWER_COLUMNS)
         .select_from(
             ANSWER.join(ROUND, ROUND.c.id == ANSWER.c.round_id).join(
                 GROUP, GROUP.c.id == ROUND.c.group_id
@@ -266,116 +312,4 @@ def answers_of_member(connection: Connection, *, member_id: int, limit: int) -> 
         .order_by(ROUND.c.opened_at.desc(), ROUND.c.id.desc())
         .limit(limit)
     )
-    return [MyAnswer(_round(row), row.group_name, _answer(row)) for row in rows]
-
-
-# --- answers ------------------------------------------------------------------------------
-
-
-def get_answer(connection: Connection, *, round_id: int, member_id: int) -> AnswerRecord | None:
-    row = connection.execute(_get_answer, {"round_id": round_id, "member_id": member_id}).first()
-    return _answer(row) if row else None
-
-
-def save_answer(
-    connection: Connection,
-    *,
-    round_id: int,
-    member_id: int,
-    colour: str,
-    note: str | None,
-    anonymous: bool,
-    now: datetime,
-) -> None:
-    """Record the member's answer; a later answer replaces the earlier one."""
-    insert_or_update(
-        connection,
-        ANSWER,
-        {
-            "round_id": round_id,
-            "member_id": member_id,
-            "colour": colour,
-            "note": note,
-            "anonymous": anonymous,
-            "answered_at": now,
-            "changed_at": now,
-        },
-        conflict=("round_id", "member_id"),
-        update={"colour": colour, "note": note, "anonymous": anonymous, "changed_at": now},
-    )
-
-
-def counts(connection: Connection, *, round_id: int) -> Counter[str]:
-    """How many answered each colour (anonymous answers included)."""
-    return Counter(dict(connection.execute(_counts, {"round_id": round_id}).all()))
-
-
-def anonymous_counts(connection: Connection, *, round_id: int) -> Counter[str]:
-    """How many answered each colour anonymously."""
-    return Counter(dict(connection.execute(_anonymous_counts, {"round_id": round_id}).all()))
-
-
-def counts_of_rounds(connection: Connection, *, round_ids: list[int]) -> dict[int, Counter[str]]:
-    found: dict[int, Counter[str]] = {round_id: Counter() for round_id in round_ids}
-    if not round_ids:
-        return found
-    rows = connection.execute(
-        select(ANSWER.c.round_id, ANSWER.c.colour, func.count())
-        .where(ANSWER.c.round_id.in_(round_ids))
-        .group_by(ANSWER.c.round_id, ANSWER.c.colour)
-    )
-    for round_id, colour, count in rows:
-        found[round_id][colour] = count
-    return found
-
-
-def named_answers(connection: Connection, *, round_id: int) -> list[NamedAnswer]:
-    """Answers given by name by people still in the round's group, by name."""
-    rows = connection.execute(
-        select(
-            MEMBER.c.id,
-            MEMBER.c.display_name,
-            MEMBER.c.school_id,
-            SCHOOL.c.name.label("school_name"),
-            ANSWER.c.colour,
-            ANSWER.c.note,
-        )
-        .select_from(
-            ANSWER.join(ROUND, ROUND.c.id == ANSWER.c.round_id)
-            .join(MEMBER, MEMBER.c.id == ANSWER.c.member_id)
-            .join(
-                MEMBERSHIP,
-                (MEMBERSHIP.c.member_id == MEMBER.c.id)
-                & (MEMBERSHIP.c.group_id == ROUND.c.group_id),
-            )
-            .outerjoin(SCHOOL, SCHOOL.c.id == MEMBER.c.school_id)
-        )
-        .where(ANSWER.c.round_id == round_id, ANSWER.c.anonymous.is_(False))
-        .order_by(MEMBER.c.display_name, MEMBER.c.id)
-    )
-    return [NamedAnswer(*row) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class RoundTally:
-    """A round opened in a period, with how many answered each colour (for digests)."""
-
-    round_id: int
-    group_id: int
-    opened_at: datetime
-    counts: Counter[str]
-
-
-def tallies_opened_between(
-    connection: Connection, *, network_id: int, since: datetime, until: datetime
-) -> list[RoundTally]:
-    """Rounds of the network opened in [since, until), oldest first, with their colour counts."""
-    rows = connection.execute(
-        select(ROUND.c.id, ROUND.c.group_id, ROUND.c.opened_at)
-        .where(
-            ROUND.c.network_id == network_id, ROUND.c.opened_at >= since, ROUND.c.opened_at < until
-        )
-        .order_by(ROUND.c.opened_at, ROUND.c.id)
-    ).all()
-    counted = counts_of_rounds(connection, round_ids=[row.id for row in rows])
-    return [RoundTally(row.id, row.group_id, row.opened_at, counted[row.id]) for row in rows]
+    return [MyAnswer(round_record(row), row.group_name, answer_record(row)) for row in rows]

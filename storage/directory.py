@@ -225,11 +225,14 @@ def facilitators(connection: Connection, *, network_id: int) -> list[MemberRecor
     return [_member(row) for row in rows]
 
 
+_identities_of = (
+    select(IDENTITY.c.platform, IDENTITY.c.workspace, IDENTITY.c.user_id)
+    .where(IDENTITY.c.member_id == bindparam("member_id"))
+    .order_by(IDENTITY.c.id.desc())
+)
+
+
 def identities_of(connection: Connection, *, member_id: int) -> list[IdentityRecord]:
     """A member's identities, the most recently added first."""
-    rows = connection.execute(
-        select(IDENTITY.c.platform, IDENTITY.c.workspace, IDENTITY.c.user_id)
-        .where(IDENTITY.c.member_id == member_id)
-        .order_by(IDENTITY.c.id.desc())
-    )
+    rows = connection.execute(_identities_of, {"member_id": member_id})
     return [IdentityRecord(row.platform, row.workspace, row.user_id) for row in rows]

@@ -84,6 +84,7 @@ _group_for_channel = (
         GROUP_CHANNEL.c.channel_id == bindparam("channel_id"),
     )
 )
+_get_group = select(*_GROUP_COLUMNS).where(GROUP.c.id == bindparam("group_id"))
 _role_of = select(MEMBERSHIP.c.role).where(
     MEMBERSHIP.c.group_id == bindparam("group_id"), MEMBERSHIP.c.member_id == bindparam("member_id")
 )
@@ -99,7 +100,7 @@ def find_group(connection: Connection, *, network_id: int, name_key: str) -> Gro
 
 
 def get_group(connection: Connection, *, group_id: int) -> GroupRecord | None:
-    row = connection.execute(select(*_GROUP_COLUMNS).where(GROUP.c.id == group_id)).first()
+    row = connection.execute(_get_group, {"group_id": group_id}).first()
     return _group(row) if row else None
 
 

@@ -209,13 +209,14 @@ class QueuedDestination:
     user_id: str | None
 
 
+_destination_of = select(
+    OUTBOX.c.platform, OUTBOX.c.workspace, OUTBOX.c.channel, OUTBOX.c.user_id
+).where(OUTBOX.c.key == bindparam("key"))
+
+
 def destination_of(connection: Connection, *, key: str) -> QueuedDestination | None:
     """Where the message queued under `key` goes (None if no such message)."""
-    row = connection.execute(
-        select(OUTBOX.c.platform, OUTBOX.c.workspace, OUTBOX.c.channel, OUTBOX.c.user_id).where(
-            OUTBOX.c.key == key
-        )
-    ).first()
+    row = connection.execute(_destination_of, {"key": key}).first()
     return QueuedDestination(**row._mapping) if row else None
 
 

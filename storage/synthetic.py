@@ -4,7 +4,7 @@ chunks) rather than a statement per row as the live bot writes them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
@@ -95,8 +95,15 @@ def add_memberships(connection: Connection, *, memberships: Sequence[NewMembersh
     connection.execute(insert(MEMBERSHIP), [asdict(membership) for membership in memberships])
 
 
-def add_day_counts(connection: Connection, *, network_id: int, counts: Sequence[DayCount]) -> None:
-    """Write day counters as given (in day order, as a live network writes them)."""
+def add_day_counts(
+    connection: Connection,
+    *,
+    network_id: int,
+    counts: Sequence[DayCount],
+    advance: Callable[[int], None] | None = None,
+) -> None:
+    """Write day counters as given (in day order, as a live network writes them), telling
+    `advance` how many are written after each chunk."""
     for start in range(0, len(counts), _CHUNK):
         connection.execute(
             insert(ACTIVITY_DAY),
@@ -112,3 +119,5 @@ def add_day_counts(connection: Connection, *, network_id: int, counts: Sequence[
                 for count in counts[start : start + _CHUNK]
             ],
         )
+        if advance is not None:
+            advance(min(start + _CHUNK, len(counts)))

@@ -4,6 +4,7 @@ exists" and "insert or update" behind idempotent writes (outbox keys, timers, co
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, insert
@@ -17,6 +18,17 @@ def _insert(connection: Connection, table: Table) -> Any:
     return sqlite_insert(table)
 
 
+@cache
+def _insert_ignoring(dialect: str, table: Table, conflict: tuple[str, ...]) -> Any:
+    # Built once per table: building a statement costs more than SQLite takes to run it.
+    statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    return statement.on_conflict_do_nothing(index_elements=list(conflict)).returning(
+        # rowcount is not reliable for INSERT on every driver (psycopg reports -1);
+        # a returned row is.
+        table.c[conflict[0]]
+    )
+
+
 def insert_returning_id(connection: Connection, table: Table, **values: Any) -> int:
     """Insert one row; its new surrogate id."""
     key = connection.execute(insert(table).values(**values)).inserted_primary_key
@@ -28,15 +40,8 @@ def insert_ignore(
     connection: Connection, table: Table, values: Mapping[str, Any], *, conflict: Sequence[str]
 ) -> bool:
     """Insert `values` unless a row with the same `conflict` columns exists; True if inserted."""
-    statement = (
-        _insert(connection, table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=list(conflict))
-        # rowcount is not reliable for INSERT on every driver (psycopg reports -1);
-        # a returned row is.
-        .returning(table.c[conflict[0]])
-    )
-    return connection.execute(statement).first() is not None
+    statement = _insert_ignoring(connection.dialect.name, table, tuple(conflict))
+    return connection.execute(statement, dict(values)).first() is not None
 
 
 def insert_or_update(

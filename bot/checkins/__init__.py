@@ -121,6 +121,7 @@ def register(registry: Registry) -> None:
     registry.form(FormSpec("checkin.note", answers.submit_note))
     registry.timer(TimerSpec(rounds.CLOSE_TIMER, closing.close_timer))
     registry.timer(TimerSpec(rounds.REMIND_TIMER, rounds.remind_timer))
+    registry.timer(TimerSpec(rounds.COUNTS_TIMER, rounds.counts_timer))
     registry.timer(TimerSpec(cadence.CADENCE_TIMER, cadence.cadence_timer))
     registry.home_section(answers.home_section)
     registry.personal(

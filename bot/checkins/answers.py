@@ -11,9 +11,10 @@ from __future__ import annotations
 from bot.checkins import cadence, parsing, render
 from bot.checkins.render import colour_label
 from bot.checkins.rounds import (
+    ROUND_GONE,
+    counts_changed,
     leaders_or_facilitators,
     round_and_group,
-    update_round_post,
     zone_of,
 )
 from bot.groups.lookup import group_here
@@ -23,9 +24,10 @@ from bot.kernel.permissions import require_membership
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Block, Buttons, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
+from bot.parsing.numbers import id_in
 from bot.parsing.suggest import closest
 from bot.parsing.times import show_time
-from storage import checkins
+from storage import checkin_answers, checkins, groups
 from storage.checkins import AnswerRecord, RoundRecord
 from storage.directory import MemberRecord
 from storage.groups import GroupRecord
@@ -33,27 +35,34 @@ from storage.groups import GroupRecord
 
 def record_answer(
     ctx: Context,
-    round: RoundRecord,
-    group: GroupRecord,
+    round_id: int,
     colour: str,
     *,
+    group: GroupRecord | None = None,
     note: str | None = None,
     keep_note: bool = True,
     anonymous: bool | None = None,
 ) -> Reply:
     """Save the member's answer (a note of None keeps the earlier one when `keep_note`).
 
-    The round is locked first and read again: a close that committed meanwhile is seen, and
-    answers pressed together are counted one after the other.
+    The round is locked and read with the member's role and earlier answer in one statement:
+    a close that committed meanwhile is seen, and answers pressed together are counted one
+    after the other. The round message is not edited here: the first answer that changes the
+    counts marks the round, and the counts timer edits it on the minute.
     """
-    locked = checkins.lock_round(ctx.connection, round_id=round.id)
-    if locked is None:
-        raise Refusal("That check-in no longer exists.")
-    round = locked
+    member = ctx.require_member()
+    found = checkin_answers.answering(ctx.connection, round_id=round_id, member_id=member.id)
+    if found is None or found.round.network_id != ctx.require_network().id:
+        raise Refusal(ROUND_GONE)
+    round = found.round
+    group = group or groups.get_group(ctx.connection, group_id=round.group_id)
+    if group is None:
+        raise Refusal(ROUND_GONE)
     if not round.is_open:
         raise Refusal(closed_message(ctx, round, group))
-    member = require_membership(ctx, group, doing="answer its check-ins")
-    before = checkins.get_answer(ctx.connection, round_id=round.id, member_id=member.id)
+    if found.role is None:
+        require_membership(ctx, group, doing="answer its check-ins")
+    before = found.answer
     if note is None and keep_note and before is not None:
         note = before.note
     if anonymous is None:
@@ -70,7 +79,7 @@ def record_answer(
             "it until the round closes.",
             tone=render.TONE[colour],
         )
-    checkins.save_answer(
+    checkin_answers.save_answer(
         ctx.connection,
         round_id=round.id,
         member_id=member.id,
@@ -78,9 +87,10 @@ def record_answer(
         note=note,
         anonymous=anonymous,
         now=ctx.now,
+        replacing=before is not None,
     )
     if before is None or before.colour != colour:
-        update_round_post(ctx, round, group, batched=True)
+        counts_changed(ctx, round)
     _follow_up_red(ctx, round, group, member, before, after)
     return _confirmation(round, group, after, changed=before is not None)
 
@@ -199,11 +209,11 @@ def closed_message(ctx: Context, round: RoundRecord, group: GroupRecord) -> str:
 
 
 def press_answer(press: ButtonPress, ctx: Context) -> Reply:
-    round, group = round_and_group(ctx, press.value)
-    colour = parsing.parse_colour(press.value.partition(":")[2])
+    round_id, _, colour_word = press.value.partition(":")
+    colour = parsing.parse_colour(colour_word)
     if colour is None:
         raise Refusal("That button no longer does anything — it may be from an old message.")
-    return record_answer(ctx, round, group, colour)
+    return record_answer(ctx, id_in(round_id), colour)
 
 
 def press_note(press: ButtonPress, ctx: Context) -> Reply:
@@ -211,7 +221,7 @@ def press_note(press: ButtonPress, ctx: Context) -> Reply:
     if not round.is_open:
         raise Refusal(closed_message(ctx, round, group))
     member = require_membership(ctx, group, doing="answer its check-ins")
-    answer = checkins.get_answer(ctx.connection, round_id=round.id, member_id=member.id)
+    answer = checkin_answers.get_answer(ctx.connection, round_id=round.id, member_id=member.id)
     return Reply.open_form(render.note_form(round.id, answer))
 
 
@@ -225,7 +235,9 @@ def submit_note(submit: FormSubmit, ctx: Context) -> Reply:
     except Refusal as refusal:
         return Reply.errors({"note": refusal.message})
     anonymous = submit.values.get("anonymous", "") == "yes"
-    return record_answer(ctx, round, group, colour, note=note, keep_note=False, anonymous=anonymous)
+    return record_answer(
+        ctx, round.id, colour, group=group, note=note, keep_note=False, anonymous=anonymous
+    )
 
 
 def answer_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
@@ -241,12 +253,15 @@ def answer_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
             raise Refusal(
                 f"**{here.name}** has no open check-in right now. " + _next_hint(ctx, here)
             )
-        return record_answer(ctx, round, here, colour, note=note, anonymous=anonymous or None)
+        return record_answer(
+            ctx, round.id, colour, group=here, note=note, anonymous=anonymous or None
+        )
     member = ctx.require_member()
     open_rounds = checkins.open_rounds_of_member(ctx.connection, member_id=member.id)
     if len(open_rounds) == 1:
-        round, group = round_and_group(ctx, str(open_rounds[0].round.id))
-        return record_answer(ctx, round, group, colour, note=note, anonymous=anonymous or None)
+        return record_answer(
+            ctx, open_rounds[0].round.id, colour, note=note, anonymous=anonymous or None
+        )
     if not open_rounds:
         raise Refusal("None of your groups has an open check-in right now.")
     reply = my_open_rounds(ctx)

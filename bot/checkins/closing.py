@@ -40,8 +40,9 @@ from bot.kernel.replies import (
 from bot.kernel.replies import Context as ContextLine
 from bot.parsing.times import show_date, show_time
 from bot.privacy.suppression import Suppressed
-from storage import checkin_pairings, checkins, groups, timers
-from storage.checkins import NamedAnswer, RoundRecord
+from storage import checkin_answers, checkin_pairings, checkins, groups, timers
+from storage.checkin_answers import NamedAnswer
+from storage.checkins import RoundRecord
 from storage.directory import MemberRecord
 from storage.groups import GroupRecord
 from storage.timers import TimerRecord
@@ -105,18 +106,20 @@ def _outcome(ctx: Context, round_id: int) -> Outcome:
     assert closed is not None
     k = ctx.require_network().k_threshold
     previous = checkins.previous_closed_round(ctx.connection, round=closed)
-    named = checkins.named_answers(ctx.connection, round_id=round_id)
+    named = checkin_answers.named_answers(ctx.connection, round_id=round_id)
     return Outcome(
         round=closed,
-        counts=render.suppressed(checkins.counts(ctx.connection, round_id=round_id), k),
+        counts=render.suppressed(checkin_answers.counts(ctx.connection, round_id=round_id), k),
         previous=previous,
         previous_counts=(
-            render.suppressed(checkins.counts(ctx.connection, round_id=previous.id), k)
+            render.suppressed(checkin_answers.counts(ctx.connection, round_id=previous.id), k)
             if previous
             else None
         ),
         named=named,
-        anonymous_reds=checkins.anonymous_counts(ctx.connection, round_id=round_id).get(RED, 0),
+        anonymous_reds=checkin_answers.anonymous_counts(ctx.connection, round_id=round_id).get(
+            RED, 0
+        ),
         regrouping=_regroup(ctx, previous, named),
     )
 

@@ -9,14 +9,14 @@ from collections.abc import Mapping
 
 from bot.digests.model import DigestRequest, DigestSource, Figure
 from bot.privacy.suppression import suppress_small_counts
-from storage import checkins
+from storage import checkin_answers
 
 COLOURS = ("green", "amber", "red")
 
 
-def _tallies(request: DigestRequest) -> list[checkins.RoundTally]:
+def _tallies(request: DigestRequest) -> list[checkin_answers.RoundTally]:
     since, until = request.history_bounds()
-    return checkins.tallies_opened_between(
+    return checkin_answers.tallies_opened_between(
         request.connection, network_id=request.network.id, since=since, until=until
     )
 

@@ -21,7 +21,7 @@ from bot.kernel.replies import Block, Buttons, Heading, Reply, Text, Tone
 from bot.kernel.replies import Context as ContextLine
 from bot.parsing.times import show_date
 from bot.privacy.suppression import Suppressed
-from storage import checkin_pairings, checkins
+from storage import checkin_answers, checkin_pairings, checkins
 
 HISTORY_ROUNDS = 8
 MY_ANSWERS = 12
@@ -41,10 +41,10 @@ def history_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     current = checkins.open_round_of_group(ctx.connection, group_id=group.id)
     if not rounds and current is None:
         return Reply.say(f"**{group.name}** hasn't had a check-in yet.")
-    counts = checkins.counts_of_rounds(ctx.connection, round_ids=[r.id for r in rounds])
+    counts = checkin_answers.counts_of_rounds(ctx.connection, round_ids=[r.id for r in rounds])
     blocks: list[Block] = [Heading(f"Check-in history · {group.name}")]
     if current is not None:
-        now = suppressed(checkins.counts(ctx.connection, round_id=current.id), k)
+        now = suppressed(checkin_answers.counts(ctx.connection, round_id=current.id), k)
         blocks.append(Text(f"**Open now:** {quoted(current.prompt, 100)} — {counts_text(now)}"))
     lines = []
     for past in rounds:

@@ -5,7 +5,7 @@ about, and who gets a leader's prompts (the leaders, or the facilitators when th
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins import parsing, render
@@ -20,7 +20,7 @@ from bot.parsing.names import name_key
 from bot.parsing.numbers import id_in
 from bot.parsing.suggest import did_you_mean
 from bot.parsing.times import show_time
-from storage import checkins, directory, groups, timers
+from storage import checkin_answers, checkins, directory, groups, timers
 from storage.checkins import RoundRecord
 from storage.directory import MemberRecord
 from storage.groups import GroupRecord
@@ -28,6 +28,7 @@ from storage.timers import TimerRecord
 
 CLOSE_TIMER = "checkin.close"
 REMIND_TIMER = "checkin.remind"
+COUNTS_TIMER = "checkin.counts"
 LONGEST_ROUND = timedelta(days=14)
 SHORTEST_ROUND = timedelta(minutes=5)
 REMIND_FROM = timedelta(hours=2)  # rounds at least this long get a reminder half-way
@@ -47,28 +48,23 @@ def zone_of(ctx: Context, member: MemberRecord) -> ZoneInfo:
     return ZoneInfo(member.timezone) if member.timezone else network_zone(ctx)
 
 
+ROUND_GONE = "That check-in no longer exists. `/staffroom checkin` shows the ones open to you now."
+
+
 def round_and_group(ctx: Context, value: str) -> tuple[RoundRecord, GroupRecord]:
     """The round a button's value names (`<round id>` or `<round id>:<anything>`)."""
     network = ctx.require_network()
     round = checkins.get_round(ctx.connection, round_id=id_in(value.split(":", 1)[0]))
     group = groups.get_group(ctx.connection, group_id=round.group_id) if round else None
     if round is None or group is None or round.network_id != network.id:
-        raise Refusal(
-            "That check-in no longer exists. `/staffroom checkin` shows the ones open to you now."
-        )
+        raise Refusal(ROUND_GONE)
     return round, group
 
 
 def leaders_or_facilitators(ctx: Context, group: GroupRecord) -> list[MemberRecord]:
     """Who gets the group's leader prompts: its leaders, or the facilitators when it has none."""
-    leader_ids = [
-        m.member_id
-        for m in groups.group_members(ctx.connection, group_id=group.id)
-        if m.role == groups.LEADER
-    ]
-    leaders = [directory.get_member(ctx.connection, member_id=i) for i in leader_ids]
-    found = [m for m in leaders if m is not None]
-    return found or directory.facilitators(ctx.connection, network_id=group.network_id)
+    leaders = checkins.leaders_of_group(ctx.connection, group_id=group.id)
+    return leaders or directory.facilitators(ctx.connection, network_id=group.network_id)
 
 
 def group_and_rest(ctx: Context, text: str, *, example: str) -> tuple[GroupRecord, str]:
@@ -95,7 +91,7 @@ def group_and_rest(ctx: Context, text: str, *, example: str) -> tuple[GroupRecor
 def round_post(ctx: Context, round: RoundRecord, group: GroupRecord) -> Reply:
     """The round message as it should read now (open with live counts, or closed)."""
     counts = render.suppressed(
-        checkins.counts(ctx.connection, round_id=round.id), ctx.require_network().k_threshold
+        checkin_answers.counts(ctx.connection, round_id=round.id), ctx.require_network().k_threshold
     )
     opener = (
         directory.get_member(ctx.connection, member_id=round.opened_by) if round.opened_by else None
@@ -108,24 +104,46 @@ def round_post(ctx: Context, round: RoundRecord, group: GroupRecord) -> Reply:
 COUNTS_EVERY = timedelta(minutes=1)
 """Live counts change at most this often, on the minute: answers given within one minute show
 together, so a count that moves cannot be matched to the moment one person answered."""
+COUNTS_MARK_STALE = 2 * COUNTS_EVERY  # a mark older than this lost its edit; set it again
 
 
-def update_round_post(
-    ctx: Context, round: RoundRecord, group: GroupRecord, *, batched: bool = False
-) -> None:
-    """Edit the round message in place in every channel of the group (`batched`: with the
-    other answers of this minute, at its end)."""
+def update_round_post(ctx: Context, round: RoundRecord, group: GroupRecord) -> None:
+    """Edit the round message in place in every channel of the group, now."""
     ctx.outbox.edit_group_post(
         group.id,
         key=post_key(round.id),
         reply=round_post(ctx, round, group),
         purpose="checkin.counts",
-        not_before=_next_minute(ctx.now) if batched else None,
     )
 
 
-def _next_minute(moment: datetime) -> datetime:
-    return moment.replace(second=0, microsecond=0) + COUNTS_EVERY
+def counts_changed(ctx: Context, round: RoundRecord) -> None:
+    """Have the round message show the new counts on the next minute. The first change since
+    the last edit schedules the counts timer; the rest of the minute's answers only find the
+    mark set, so an answer costs one small update whatever the group's size."""
+    if checkins.mark_counts_changed(
+        ctx.connection, round_id=round.id, now=ctx.now, stale_before=ctx.now - COUNTS_MARK_STALE
+    ):
+        on_the_minute = ctx.now.replace(second=0, microsecond=0) + COUNTS_EVERY
+        timers.add_timer(
+            ctx.connection,
+            key=f"checkin-counts:{round.id}:{on_the_minute:%Y%m%dT%H%M}",
+            kind=COUNTS_TIMER,
+            due_at=on_the_minute,
+            network_id=round.network_id,
+            ref=str(round.id),
+        )
+
+
+def counts_timer(timer: TimerRecord, ctx: Context) -> None:
+    """On the minute: edit the round message with the counts, if they changed and it is open
+    (closing edits it itself)."""
+    round = checkins.lock_round(ctx.connection, round_id=int(timer.ref))
+    if round is None or not checkins.clear_counts_changed(ctx.connection, round_id=round.id):
+        return
+    group = groups.get_group(ctx.connection, group_id=round.group_id)
+    if round.is_open and group is not None and ctx.network is not None:
+        update_round_post(ctx, round, group)
 
 
 def start_round(
@@ -251,7 +269,7 @@ def _reminded_lately(ctx: Context, round: RoundRecord) -> bool:
 
 def _post_reminder(ctx: Context, round: RoundRecord, group: GroupRecord, *, stamp: str) -> int:
     counts = render.suppressed(
-        checkins.counts(ctx.connection, round_id=round.id), ctx.require_network().k_threshold
+        checkin_answers.counts(ctx.connection, round_id=round.id), ctx.require_network().k_threshold
     )
     reply = render.reminder_message(round, group.name, counts, network_zone(ctx))
     channels = ctx.outbox.to_group(

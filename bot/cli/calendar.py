@@ -7,12 +7,8 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.startup import err, open_configured_database
-from bot.delivery.clock import SystemClock
-from bot.meetings.calendar_files import build_calendar
-from bot.parsing.names import name_key
-from storage import groups, meeting_sessions, meetings, networks
-from storage.uow import unit_of_work
+from bot.cli.startup import open_configured_database
+from bot.cli.terminal import err
 
 
 def calendar(
@@ -25,6 +21,12 @@ def calendar(
     ),
 ) -> None:
     """Print (or write) a subject group's meetings as an .ics calendar feed."""
+    from bot.delivery.clock import SystemClock
+    from bot.meetings.calendar_files import build_calendar
+    from bot.parsing.names import name_key
+    from storage import groups, meeting_sessions, meetings, networks
+    from storage.uow import unit_of_work
+
     engine = open_configured_database()
     with unit_of_work(engine) as connection:
         candidates = networks.list_networks(connection)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
-from bot.cli.startup import err, load_settings, operator_errors
-from bot.runtime.config import Settings
+from bot.cli.startup import load_settings, operator_errors
+from bot.cli.terminal import err
+
+if TYPE_CHECKING:
+    from bot.runtime.config import Settings
 
 DEMO_DATABASE = "staffroom-demo.db"
 
@@ -59,6 +61,8 @@ def start_console(
     except ValueError:
         err.print(f"[red]--start {start!r}: use the form 2026-11-23T08:00.[/red]")
         raise typer.Exit(2) from None
+    import asyncio
+
     with operator_errors():
         code = asyncio.run(_console(settings, demo=demo, script=script, started=started))
     raise typer.Exit(code)
@@ -67,6 +71,8 @@ def start_console(
 async def _console(
     settings: Settings, *, demo: bool, script: Path | None, started: datetime | None
 ) -> int:
+    from rich.console import Console
+
     from adapters.console.repl import run_interactive, run_script
     from adapters.console.session import ConsoleSession
     from bot.app import build

@@ -6,23 +6,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from bot.cli.startup import err, load_settings
-from storage import migrate
-from storage.backup import BackupError, backup_sqlite
-from storage.engine import is_sqlite, make_engine
+from bot.cli.startup import load_settings
+from bot.cli.terminal import LazyConsole, err, progress
 
 app = typer.Typer(
+    rich_markup_mode=None,
     help="Database schema: upgrade, status, and (for developers) new revisions.",
     no_args_is_help=True,
 )
-out = Console(soft_wrap=True)
+out = LazyConsole(soft_wrap=True)
 
 
 @app.command()
 def upgrade() -> None:
     """Bring the database (DATABASE_URL) to the newest schema. Run before starting a new version."""
+    from storage import migrate
+    from storage.engine import make_engine
+
     settings = load_settings()
     engine = make_engine(settings.database_url)
     before = migrate.current_revision(engine)
@@ -37,6 +38,9 @@ def upgrade() -> None:
 @app.command()
 def status() -> None:
     """Show the database's schema revision and whether it needs an upgrade."""
+    from storage import migrate
+    from storage.engine import make_engine
+
     settings = load_settings()
     engine = make_engine(settings.database_url)
     current, head = migrate.current_revision(engine), migrate.head_revision()
@@ -51,11 +55,15 @@ def backup(
     target: Path = typer.Argument(
         ..., help="A new file, or a directory to put a time-stamped copy in."
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Show no progress bar."),
 ) -> None:
     """(SQLite) Copy the database while the bot runs, consistently (SQLite's online backup).
 
     With PostgreSQL use pg_dump, as the README's deployment guide shows.
     """
+    from storage.backup import BackupError, backup_sqlite
+    from storage.engine import is_sqlite
+
     settings = load_settings()
     if not is_sqlite(settings.database_url):
         err.print(
@@ -66,7 +74,8 @@ def backup(
     if target.is_dir():
         target = target / f"staffroom-{datetime.now(UTC):%Y%m%d-%H%M%S}.db"
     try:
-        source = backup_sqlite(database_url=settings.database_url, target=target)
+        with progress("Backing up", quiet=quiet):
+            source = backup_sqlite(database_url=settings.database_url, target=target)
     except BackupError as problem:
         err.print(f"[red]{problem}[/red]")
         raise typer.Exit(1) from None
@@ -78,6 +87,9 @@ def revision(
     message: str = typer.Option(..., "-m", "--message", help="What the revision changes."),
 ) -> None:
     """(Developers) Autogenerate a migration from the models against an up-to-date database."""
+    from storage import migrate
+    from storage.engine import make_engine
+
     settings = load_settings()
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import time
 
 import typer
-from rich.console import Console
 
 from bot.cli.startup import open_configured_database
-from bot.delivery.clock import SystemClock
-from bot.demo.synthetic import generate_network
-from storage.uow import unit_of_work
+from bot.cli.terminal import LazyConsole, progress
 
-app = typer.Typer(help="Demo data.", no_args_is_help=True)
-out = Console(soft_wrap=True)
+app = typer.Typer(rich_markup_mode=None, help="Demo data.", no_args_is_help=True)
+out = LazyConsole(soft_wrap=True)
 
 
 @app.command()
@@ -24,12 +21,17 @@ def generate(
     weeks: int = typer.Option(52, min=1, max=520),
     name: str = typer.Option("Synthetic Trust", help="The network's name (must be new)."),
     seed: int = typer.Option(2026),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Show no progress bar."),
 ) -> None:
     """Create a synthetic network (thriving, drifting and stale groups; one disengaging school)
     in DATABASE_URL, with WEEKS of activity history, for demos and benchmarks."""
+    from bot.delivery.clock import SystemClock
+    from bot.demo.synthetic import generate_network
+    from storage.uow import unit_of_work
+
     engine = open_configured_database()
     started = time.perf_counter()
-    with unit_of_work(engine) as connection:
+    with unit_of_work(engine) as connection, progress("Generating", quiet=quiet) as advance:
         made = generate_network(
             connection,
             name=name,
@@ -39,6 +41,7 @@ def generate(
             weeks=weeks,
             now=SystemClock().now(),
             seed=seed,
+            advance=advance,
         )
     out.print(
         f"Created {name!r}: {made.schools} schools, {made.groups} groups, {made.members} members, "

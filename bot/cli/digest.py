@@ -8,19 +8,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
 
-from bot.cli.startup import err, open_configured_database
-from bot.delivery.clock import SystemClock
-from bot.digests.build import build_digest
-from bot.digests.files import to_csv, to_html, to_markdown
-from bot.digests.weeks import parse_week
-from bot.features import build_registry
-from bot.kernel.refusals import Refusal
-from storage import networks
-from storage.uow import unit_of_work
+from bot.cli.startup import open_configured_database
+from bot.cli.terminal import LazyConsole, err
 
-out = Console(soft_wrap=True)
+out = LazyConsole(soft_wrap=True)
 
 
 class Format(StrEnum):
@@ -38,6 +30,15 @@ def digest(
     ),
 ) -> None:
     """Build a network's weekly engagement digest (every figure k-suppressed, as in chat)."""
+    from bot.delivery.clock import SystemClock
+    from bot.digests.build import build_digest
+    from bot.digests.files import to_csv, to_html, to_markdown
+    from bot.digests.weeks import parse_week
+    from bot.features import build_registry
+    from bot.kernel.refusals import Refusal
+    from storage import networks
+    from storage.uow import unit_of_work
+
     engine = open_configured_database()
     with unit_of_work(engine) as connection:
         found = networks.find_network_by_name(connection, name=network)

@@ -3,23 +3,25 @@ that arrive by e-mail or letter rather than through `/staffroom forget me`."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
-from rich.console import Console
-from sqlalchemy import Connection
 
-from bot.cli.startup import err, load_settings, open_configured_database, operator_errors
-from bot.features import build_registry
-from bot.privacy.rights import erase_member
-from bot.privacy.server_secret import resolve_secret
-from storage import directory, networks
-from storage import personal_data as store
-from storage.uow import unit_of_work
+from bot.cli.startup import load_settings, open_configured_database, operator_errors
+from bot.cli.terminal import LazyConsole, err, progress
 
-app = typer.Typer(help="Members' data rights, from the server.", no_args_is_help=True)
-out = Console()
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+app = typer.Typer(
+    rich_markup_mode=None, help="Members' data rights, from the server.", no_args_is_help=True
+)
+out = LazyConsole()
 
 
 def _member_ids(connection: Connection, target: str) -> list[int]:
+    from storage import personal_data as store
+
     if target.isdigit():
         return [int(target)]
     parts = target.split(":")
@@ -42,8 +44,15 @@ def erase(
         "the member id.",
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Show no progress bar."),
 ) -> None:
     """Erase everything Staffroom holds about one member (as `/staffroom forget me` does)."""
+    from bot.features import build_registry
+    from bot.privacy.rights import erase_member
+    from bot.privacy.server_secret import resolve_secret
+    from storage import directory, networks
+    from storage.uow import unit_of_work
+
     settings = load_settings()
     engine = open_configured_database(settings)
     with operator_errors():
@@ -72,6 +81,6 @@ def erase(
     if not yes and not typer.confirm("Erase everything Staffroom holds about them?"):
         out.print("Nothing was erased.")
         raise typer.Exit(1)
-    with unit_of_work(engine) as connection:
+    with unit_of_work(engine) as connection, progress("Erasing", quiet=quiet):
         erased = erase_member(connection, registry, member.id, secret=secret)
     out.print(f"Erased: {', '.join(erased)}. Weekly totals already counted stay, without them.")

@@ -7,18 +7,12 @@ from pathlib import Path
 from zoneinfo import available_timezones
 
 import typer
-from rich.console import Console
 
-from bot.cli.startup import err, open_configured_database
-from bot.delivery.clock import SystemClock
-from bot.kernel.refusals import Refusal
-from bot.network.roster import RosterError, import_roster, parse_roster
-from bot.parsing.names import NETWORK_NAME_LIMIT, clean_name
-from storage import networks
-from storage.uow import unit_of_work
+from bot.cli.startup import open_configured_database
+from bot.cli.terminal import LazyConsole, err, progress
 
-app = typer.Typer(help="Create and list networks.", no_args_is_help=True)
-out = Console(soft_wrap=True)
+app = typer.Typer(rich_markup_mode=None, help="Create and list networks.", no_args_is_help=True)
+out = LazyConsole(soft_wrap=True)
 PLATFORMS = ("slack", "discord", "console")
 
 
@@ -31,6 +25,12 @@ def create(
     ),
 ) -> None:
     """Create a network, optionally binding Slack workspaces or Discord servers to it."""
+    from bot.delivery.clock import SystemClock
+    from bot.kernel.refusals import Refusal
+    from bot.parsing.names import NETWORK_NAME_LIMIT, clean_name
+    from storage import networks
+    from storage.uow import unit_of_work
+
     try:
         name = clean_name(
             name, what="network name", limit=NETWORK_NAME_LIMIT, example="Hampshire Colleges"
@@ -79,6 +79,9 @@ def create(
 @app.command("list")
 def list_networks() -> None:
     """List the networks in this deployment."""
+    from storage import networks
+    from storage.uow import unit_of_work
+
     engine = open_configured_database()
     with unit_of_work(engine) as connection:
         rows = [
@@ -102,6 +105,7 @@ def import_roster_file(
     dry_run: bool = typer.Option(
         False, help="Check the roster and report, without writing anything."
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Show no progress bar."),
 ) -> None:
     """Import schools, groups, facilitators, leaders and members from a CSV roster.
 
@@ -109,6 +113,11 @@ def import_roster_file(
     facilitator, leader or member; group may list several groups separated by ';'.
     The whole file is checked first: any error means nothing is imported.
     """
+    from bot.delivery.clock import SystemClock
+    from bot.network.roster import RosterError, import_roster, parse_roster
+    from storage import networks
+    from storage.uow import unit_of_work
+
     now = SystemClock().now()
     try:
         rows = parse_roster(roster.read_text(encoding="utf-8-sig"), today=now.date())
@@ -117,7 +126,7 @@ def import_roster_file(
         raise typer.Exit(1) from None
     engine = open_configured_database()
     try:
-        with unit_of_work(engine) as connection:
+        with unit_of_work(engine) as connection, progress("Importing", quiet=quiet):
             target = networks.find_network_by_name(connection, name=network)
             if target is None:
                 err.print(
@@ -141,6 +150,8 @@ class _DryRun(Exception):
 
 
 def _report_errors(problem: Exception) -> None:
+    from bot.network.roster import RosterError
+
     errors = (
         problem.errors
         if isinstance(problem, RosterError)

@@ -3,13 +3,10 @@ variables to set and open the console on the demo network instead."""
 
 from __future__ import annotations
 
-import asyncio
-
-from rich.console import Console
-
 from bot.cli.startup import load_settings, operator_errors
+from bot.cli.terminal import LazyConsole
 
-out = Console(stderr=True, soft_wrap=True)
+out = LazyConsole(stderr=True, soft_wrap=True)
 
 NO_PLATFORM = """No chat platform credentials are set, so Staffroom is starting in the console
 with the demo network (the same as `staffroom console --demo`).
@@ -30,6 +27,8 @@ def run() -> None:
 
         start_console(demo=True, script=None, database=None, start=None)
         return
+    import asyncio
+
     from bot.runtime.serve import serve
 
     with operator_errors():

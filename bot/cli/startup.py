@@ -1,27 +1,33 @@
 """How every CLI command starts: loading the settings, opening the database, and reporting
 what the operator must fix (a bad setting, a missing secret, an old schema) without a traceback.
+
+Only `typer` is imported with the command line; settings, the database and the bot are
+imported by the commands that use them, so `staffroom --help` starts at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from sqlalchemy import Engine
 
-from bot.app import StartupError, open_database
-from bot.privacy.server_secret import SecretMissing
-from bot.runtime.config import Settings
-from bot.runtime.logs import configure_logging
+from bot.cli.terminal import err
 
-err = Console(stderr=True, soft_wrap=True)
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.runtime.config import Settings
 
 
 def load_settings(**overrides: object) -> Settings:
     """The settings from the environment (and `.env`), or exit naming each bad one."""
+    from pydantic import ValidationError
+
+    from bot.runtime.config import Settings
+    from bot.runtime.logs import configure_logging
+
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
@@ -36,6 +42,9 @@ def load_settings(**overrides: object) -> Settings:
 @contextmanager
 def operator_errors() -> Iterator[None]:
     """Print what the operator must fix, without a traceback."""
+    from bot.app import StartupError
+    from bot.privacy.server_secret import SecretMissing
+
     try:
         yield
     except (StartupError, SecretMissing) as problem:
@@ -45,5 +54,7 @@ def operator_errors() -> Iterator[None]:
 
 def open_configured_database(settings: Settings | None = None) -> Engine:
     """The database the settings name, with its schema current, or exit saying what to fix."""
+    from bot.app import open_database
+
     with operator_errors():
         return open_database(settings or load_settings())

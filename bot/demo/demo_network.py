@@ -13,7 +13,7 @@ from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor
 from bot.network.roster import ensure_member
 from bot.parsing.names import name_key
-from storage import activity, checkins, directory, groups, networks
+from storage import activity, checkin_answers, checkins, directory, groups, networks
 from storage.groups import ChannelRecord
 
 NETWORK_NAME = "Solent Schools Network"
@@ -224,7 +224,7 @@ def _checkin_history(
             closes_at=opened + timedelta(days=2),
         )
         for member_id, colour in zip(members, answers, strict=False):
-            checkins.save_answer(
+            checkin_answers.save_answer(
                 connection,
                 round_id=round.id,
                 member_id=member_id,

@@ -8,6 +8,7 @@ into the day counters, in bulk (`storage.synthetic`). Deterministic for a given 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -173,8 +174,11 @@ def generate_network(
     now: datetime,
     seed: int = 2026,
     timezone: str = "Europe/London",
+    advance: Callable[[int, int], None] | None = None,
 ) -> GeneratedNetwork:
-    """Create a network of that size with `weeks` of activity ending yesterday."""
+    """Create a network of that size with `weeks` of activity ending yesterday, telling
+    `advance` (done, total) as the activity is made and written."""
+    report = advance or _unobserved
     rng = random.Random(seed)
     start = now - timedelta(weeks=weeks)
     network = networks.create_network(connection, name=name, timezone=timezone, now=start)
@@ -232,10 +236,19 @@ def generate_network(
     quiet_school = school_ids[-1]
     today = now.date()
     # Inserted in day order, as a live network writes them.
-    activity = sorted(
-        _activity(rng, memberships, profiles, today, weeks, quiet_school), key=lambda c: c.day
+    steps = 2 * len(memberships)  # making each membership's history, then writing it
+    made = _activity(
+        rng, memberships, profiles, today, weeks, quiet_school, lambda done: report(done, steps)
     )
-    synthetic.add_day_counts(connection, network_id=network.id, counts=activity)
+    activity = sorted(made, key=lambda c: c.day)
+    synthetic.add_day_counts(
+        connection,
+        network_id=network.id,
+        counts=activity,
+        advance=lambda written: report(
+            len(memberships) + len(memberships) * written // max(len(activity), 1), steps
+        ),
+    )
     disengaging = _school_names(schools)[-1]
     return GeneratedNetwork(
         network.id, schools, len(group_ids), members, len(activity), disengaging
@@ -249,10 +262,13 @@ def _activity(
     today: date,
     weeks: int,
     quiet_school: int,
+    made: Callable[[int], None],
 ) -> list[DayCount]:
     days = weeks * 7
     rows: list[DayCount] = []
-    for group_id, member_id, school_id in memberships:
+    for done, (group_id, member_id, school_id) in enumerate(memberships):
+        if done % 100 == 0:
+            made(done)
         profile = profiles[group_id]
         propensity = rng.choice((0.02, 0.05, 0.08, 0.12, 0.2))  # quieter and busier members
         for days_ago in range(1, days + 1):
@@ -263,6 +279,10 @@ def _activity(
                 day = today - timedelta(days=days_ago)
                 rows.append(DayCount(group_id, member_id, school_id, day, rng.randint(1, 5)))
     return rows
+
+
+def _unobserved(done: int, total: int) -> None:
+    """Progress nobody watches."""
 
 
 def _profile_factor(profile: str, days_ago: int) -> float:

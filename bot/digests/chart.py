@@ -7,12 +7,6 @@ from __future__ import annotations
 import io
 import math
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import pyplot
-
 from bot.digests.model import NetworkDigest
 
 MAX_ROWS = 40
@@ -20,10 +14,12 @@ MAX_ROWS = 40
 
 def engagement_chart(digest: NetworkDigest) -> bytes:
     """A PNG: groups (most engaged first) by week, shaded by engagement."""
-    # Imported here: matplotlib takes a second to import and only digests need it.
+    # Imported here: matplotlib takes a second to import, and only a digest with its chart
+    # needs it — not the bot's start, nor the command line's.
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib import pyplot
 
     groups = digest.groups[:MAX_ROWS]
     rows = [[math.nan if v is None else v for v in group.weekly_engagement] for group in groups]

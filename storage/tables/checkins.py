@@ -51,6 +51,9 @@ class CheckinRound(SQLModel, table=True):
     closed_at: datetime | None = utc_column(nullable=True)
     introduced_at: datetime | None = utc_column(nullable=True)
     reminded_at: datetime | None = utc_column(nullable=True)  # the latest reminder to answer
+    # Set by the first answer that changes the counts since the round message was last edited;
+    # the once-a-minute counts timer edits the message and clears it.
+    counts_changed_at: datetime | None = utc_column(nullable=True)
 
 
 class CheckinAnswer(SQLModel, table=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.tables.columns import foreign_key, utc_column
@@ -26,6 +26,8 @@ class SubjectGroup(SQLModel, table=True):
 
 class Membership(SQLModel, table=True):
     __tablename__ = "membership"
+    # A group's leaders are read on every red check-in answer: by index, whatever its size.
+    __table_args__ = (Index("ix_membership_group_role", "group_id", "role"),)
 
     group_id: int = Field(foreign_key="subject_group.id", primary_key=True, ondelete="CASCADE")
     member_id: int = Field(

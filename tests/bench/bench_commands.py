@@ -1,9 +1,15 @@
-"""Benchmark: a representative mix of write commands through the core on a file-backed SQLite
-database — each a real SQL transaction — printing commands/s, p50/p99 latency and peak memory.
+"""Benchmark: write commands through the core on a file-backed SQLite database (or a fresh
+PostgreSQL database), each a real SQL transaction, printing commands/s, p50/p99 latency, CPU
+and SQL statements per command, and peak memory.
 
     uv run python -m tests.bench.bench_commands [--commands 20000] [--all-cores]
+    uv run python -m tests.bench.bench_commands --workload checkin --commands 3000 \
+        --group-sizes 20,200,2000,20000 [--postgres postgresql://postgres@127.0.0.1/test]
 
-Goal (issue 2): at least 3,000 commands/s with p99 under 5 ms on one core.
+Goals: the mix at least 3,000 commands/s with p99 under 5 ms on one core (issue 2); a
+check-in answer at least twice errbot's throughput with a lower p99, and a red answer in a
+group of 20,000 within 1.3× of one in a group of 20 (issue 14). The check-in run measures, in
+the same run, the framework floor: one upsert and a commit through SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -16,16 +22,30 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy import event as sql_event
 
 from bot.app import build
 from bot.delivery.clock import ManualClock
 from bot.demo.demo_network import GROUPS, SCHOOLS, channel_name, ensure_demo
+from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor, ChannelActivity, Command, Event, Place
 from bot.runtime.config import Settings
+from bot.runtime.db_threads import DatabaseThreads
+from storage import migrate
+from storage.engine import make_engine
+from tests.bench.checkin_workload import Floor, next_round, seed_group
+from tests.bench.checkin_workload import answers as checkin_answers
+from tests.bench.databases import fresh_postgres
 
 WORKSPACE = "console"
+START = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
 def workload(count: int, people: int, rng: random.Random) -> list[Event]:
@@ -51,17 +71,95 @@ def workload(count: int, people: int, rng: random.Random) -> list[Event]:
     return events
 
 
-async def run(count: int, people: int, concurrency: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "bench.db"
-        settings = Settings(
-            database_url=f"sqlite:///{database}",
-            secret="benchmark-secret-0123456789",
-            secret_file=Path(folder) / "s",
+@dataclass
+class Measured:
+    commands: int
+    seconds: float
+    latencies: list[float]
+    statements: int
+    cpu_seconds: float  # the whole process's: on a machine others share, steadier than time
+
+    def __add__(self, other: Measured) -> Measured:
+        return Measured(
+            self.commands + other.commands,
+            self.seconds + other.seconds,
+            self.latencies + other.latencies,
+            self.statements + other.statements,
+            self.cpu_seconds + other.cpu_seconds,
         )
-        app = build(settings, clock=ManualClock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
-        core = app.core
-        ensure_demo(core)
+
+    def report(self, label: str) -> None:
+        self.latencies.sort()
+        p50 = statistics.median(self.latencies) * 1000
+        p99 = self.latencies[int(len(self.latencies) * 0.99)] * 1000
+        print(
+            f"{label}: {self.commands / self.seconds:,.0f} commands/s, p50 {p50:.2f} ms, "
+            f"p99 {p99:.2f} ms, CPU {self.cpu_seconds / self.commands * 1000:.2f} ms/command, "
+            f"{self.statements / self.commands:.1f} SQL statements/command"
+        )
+
+
+def count_statements(engine: Engine) -> list[int]:
+    counter = [0]
+
+    def one_more(*_: object) -> None:
+        counter[0] += 1
+
+    sql_event.listen(engine, "before_cursor_execute", one_more)
+    return counter
+
+
+async def measure(
+    handle: Callable[[Event], Awaitable[object]],
+    events: list[Event],
+    concurrency: int,
+    statements: list[int],
+) -> Measured:
+    latencies: list[float] = []
+    queue = iter(events)
+
+    async def person_at_keyboard() -> None:
+        for event in queue:
+            t0 = time.perf_counter()
+            await handle(event)
+            latencies.append(time.perf_counter() - t0)
+
+    before = statements[0]
+    started, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(person_at_keyboard() for _ in range(concurrency)))
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return Measured(len(events), elapsed, latencies, statements[0] - before, cpu)
+
+
+@contextmanager
+def database(name: str, postgres: str | None) -> Iterator[tuple[str, Path]]:
+    """A new database (a SQLite file, or a fresh database on the PostgreSQL server) and a
+    folder for the files that go with it."""
+    with tempfile.TemporaryDirectory() as folder:
+        if postgres is None:
+            yield f"sqlite:///{Path(folder) / name}", Path(folder)
+        else:
+            with fresh_postgres(postgres) as url:
+                engine = make_engine(url)
+                migrate.upgrade(engine)  # the bot migrates only SQLite files itself
+                engine.dispose()
+                yield url, Path(folder)
+
+
+def build_bot(url: str, folder: Path) -> Core:
+    settings = Settings(
+        database_url=url,
+        secret="benchmark-secret-0123456789",
+        secret_file=folder / "s",
+    )
+    core = build(settings, clock=ManualClock(START)).core
+    ensure_demo(core)
+    return core
+
+
+async def run_mix(count: int, people: int, concurrency: int, postgres: str | None) -> None:
+    with database("bench.db", postgres) as (url, folder):
+        core = build_bot(url, folder)
         rng = random.Random(7)
         setup = [
             Command(
@@ -71,35 +169,68 @@ async def run(count: int, people: int, concurrency: int) -> None:
             )
             for p in range(people)
         ]
-        for event in setup:
-            await core.handle(event)
+        for first in setup:
+            await core.handle(first)
         events = workload(count, people, rng)
         for event in events[:500]:  # warm-up: caches, statement compilation
             await core.handle(event)
-        latencies: list[float] = []
-        queue = iter(events)
-
-        async def person_at_keyboard() -> None:
-            for event in queue:
-                t0 = time.perf_counter()
-                await core.handle(event)
-                latencies.append(time.perf_counter() - t0)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(person_at_keyboard() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+        statements = count_statements(core.engine)
+        measured = await measure(core.handle, events, concurrency, statements)
         core.close()
-    latencies.sort()
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[int(len(latencies) * 0.99)] * 1000
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"commands: {count} ({people} people, 12 groups, {concurrency} in flight, "
-        "file-backed SQLite, one transaction each)"
+        f"{'PostgreSQL' if postgres else 'file-backed SQLite'}, one transaction each)"
     )
-    print(f"throughput: {count / elapsed:,.0f} commands/s")
-    print(f"latency: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
-    print(f"peak memory (RSS): {peak_mb:.0f} MB")
+    measured.report("mix")
+
+
+async def run_checkins(
+    count: int, sizes: list[int], concurrency: int, floor: bool, postgres: str | None
+) -> None:
+    """Answers in groups of each size, each followed by the framework floor answering the same
+    events on the same disk, each in its own database."""
+    print(
+        f"check-in answers: {count} per group size, every member answering each round once, "
+        f"half by button and half `checkin <colour> <note>`, {concurrency} in flight, "
+        f"{'PostgreSQL' if postgres else 'file-backed SQLite'}"
+    )
+    for size in sizes:
+        with database("bench.db", postgres) as (url, folder):
+            core = build_bot(url, folder)
+            group_id = seed_group(core, size, START)
+            rng = random.Random(size)
+            round_id = next_round(core, group_id, START)
+            for event in checkin_answers(size, round_id, rng, limit=200):  # warm-up
+                await core.handle(event)
+            statements = count_statements(core.engine)
+            measured = Measured(0, 0.0, [], 0, 0.0)
+            events: list[Event] = []
+            while measured.commands < count:
+                round_id = next_round(core, group_id, START)
+                batch = checkin_answers(size, round_id, rng, limit=count - measured.commands)
+                measured += await measure(core.handle, batch, concurrency, statements)
+                events += batch
+            core.close()
+        measured.report(f"group of {size:>6,}")
+        if floor:
+            await run_floor(events, postgres)
+
+
+async def run_floor(events: list[Event], postgres: str | None) -> None:
+    with database("floor.db", postgres) as (url, _):
+        threads = DatabaseThreads(1)
+        floor = Floor(url)
+        statements = count_statements(floor.engine)
+
+        async def handle(event: Event) -> None:
+            await threads.run(floor.answer, event)
+
+        for event in events[:200]:
+            await handle(event)
+        statements[0] = 0
+        measured = await measure(handle, events, 1, statements)
+        threads.close()
+    measured.report("  floor (one upsert + commit, same thread hand-off)")
 
 
 def main() -> None:
@@ -109,6 +240,23 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=20_000)
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=1, help="commands in flight at once")
+    parser.add_argument(
+        "--workload",
+        choices=("mix", "checkin"),
+        default="mix",
+        help="mix: joins, leaves, school changes, activity; checkin: answers to an open round",
+    )
+    parser.add_argument(
+        "--group-sizes",
+        default="200",
+        help="checkin: comma-separated group sizes to sweep, e.g. 20,200,2000,20000",
+    )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on a fresh database on this PostgreSQL server instead of a SQLite file",
+    )
+    parser.add_argument("--no-floor", action="store_true", help="checkin: skip the framework floor")
     parser.add_argument(
         "--all-cores",
         action="store_true",
@@ -121,7 +269,23 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     cores = len(os.sched_getaffinity(0))
     print(f"cpus used: {cores}")
-    asyncio.run(run(arguments.commands, arguments.people, arguments.concurrency))
+    if arguments.workload == "mix":
+        asyncio.run(
+            run_mix(arguments.commands, arguments.people, arguments.concurrency, arguments.postgres)
+        )
+    else:
+        sizes = [int(size) for size in arguments.group_sizes.split(",")]
+        asyncio.run(
+            run_checkins(
+                arguments.commands,
+                sizes,
+                arguments.concurrency,
+                not arguments.no_floor,
+                arguments.postgres,
+            )
+        )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS): {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":

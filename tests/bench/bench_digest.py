@@ -17,12 +17,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from tests.bench.databases import fresh_postgres
 
 NETWORK = "Benchmark Trust"
 RUNS = 5
@@ -97,24 +96,6 @@ def _child(url: str) -> dict[str, object]:
     return result
 
 
-def _postgres_database(server: str) -> tuple[str, str]:
-    name = f"staffroom_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(
-        server.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    return make_url(server).set(database=name).render_as_string(hide_password=False), name
-
-
-def _drop_postgres(server: str, name: str) -> None:
-    admin = create_engine(
-        server.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -134,20 +115,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for database in ["sqlite"] + (["postgresql"] if arguments.postgres else []):
             for weeks in (52, 260):
-                if database == "sqlite":
-                    url, cleanup = f"sqlite:///{Path(folder) / f'bench-{weeks}.db'}", None
-                else:
-                    url, cleanup = _postgres_database(arguments.postgres)
-                rows = _generate(url, weeks)
-                outcome = _child(url)
+                with ExitStack() as stack:
+                    url = (
+                        f"sqlite:///{Path(folder) / f'bench-{weeks}.db'}"
+                        if database == "sqlite"
+                        else stack.enter_context(fresh_postgres(arguments.postgres))
+                    )
+                    rows = _generate(url, weeks)
+                    outcome = _child(url)
                 runs: list[float] = outcome["seconds"]  # type: ignore[assignment]
                 results[(database, weeks)] = min(runs)
                 print(
                     f"{database:10} {weeks:3} weeks ({rows:>9,} activity rows): best {min(runs) * 1000:4.0f} ms, "
                     f"median {statistics.median(runs) * 1000:4.0f} ms, peak RSS {outcome['rss_mb']:.0f} MB"
                 )
-                if cleanup:
-                    _drop_postgres(arguments.postgres, cleanup)
             ratio = results[(database, 260)] / results[(database, 52)]
             print(f"{database:10} 260 weeks / 52 weeks (best runs): {ratio:.2f}x")
 

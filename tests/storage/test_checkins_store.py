@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.delivery.clock import ManualClock
-from storage import checkin_pairings, checkin_personal, checkins, directory, groups, networks
+from storage import (
+    checkin_answers,
+    checkin_pairings,
+    checkin_personal,
+    checkins,
+    directory,
+    groups,
+    networks,
+)
 from storage.checkins import ANSWER
 from storage.uow import unit_of_work
 
@@ -72,7 +80,9 @@ def _answer(
     clock: ManualClock,
     anonymous: bool = False,
 ) -> None:
-    checkins.save_answer(
+    found = checkin_answers.answering(connection, round_id=round_id, member_id=member_id)
+    assert found is not None
+    checkin_answers.save_answer(
         connection,
         round_id=round_id,
         member_id=member_id,
@@ -80,6 +90,7 @@ def _answer(
         note=note,
         anonymous=anonymous,
         now=clock.now(),
+        replacing=found.answer is not None,
     )
 
 
@@ -107,13 +118,15 @@ def test_the_latest_answer_counts_and_anonymous_ones_are_detached_at_close(
         for member, colour in ((ann, "green"), (ann, "red"), (bob, "amber")):
             _answer(connection, round.id, member, colour, note="n", clock=clock)
         _answer(connection, round.id, cat, "red", note="secret", anonymous=True, clock=clock)
-        assert checkins.counts(connection, round_id=round.id) == {"red": 2, "amber": 1}
-        assert checkins.anonymous_counts(connection, round_id=round.id) == {"red": 1}
+        assert checkin_answers.counts(connection, round_id=round.id) == {"red": 2, "amber": 1}
+        assert checkin_answers.anonymous_counts(connection, round_id=round.id) == {"red": 1}
         mine = checkins.open_rounds_of_member(connection, member_id=cat)
         assert [(m.group_name, m.answer.colour if m.answer else None) for m in mine] == [
             ("Chem", "red")
         ]
-        assert [a.display_name for a in checkins.named_answers(connection, round_id=round.id)] == [
+        assert [
+            a.display_name for a in checkin_answers.named_answers(connection, round_id=round.id)
+        ] == [
             "Ann",
             "Bob",
         ]
@@ -123,9 +136,84 @@ def test_the_latest_answer_counts_and_anonymous_ones_are_detached_at_close(
             select(ANSWER.c.member_id, ANSWER.c.note).where(ANSWER.c.anonymous.is_(True))
         ).all()
         assert [tuple(r) for r in rows] == [(None, None)]
-        assert checkins.counts(connection, round_id=round.id) == {"red": 2, "amber": 1}
+        assert checkin_answers.counts(connection, round_id=round.id) == {"red": 2, "amber": 1}
         assert checkins.answers_of_member(connection, member_id=cat, limit=10) == []
         assert len(checkins.answers_of_member(connection, member_id=ann, limit=10)) == 1
+
+
+def test_a_detached_answer_keeps_only_the_rounds_date(
+    engine: Engine, world: World, clock: ManualClock
+) -> None:
+    """No second of an anonymous answer survives the close: the moment someone was seen
+    pressing a button must not match a row."""
+    ann, bob, _ = world.members
+    clock.set(datetime(2026, 11, 24, 9, 13, 27, tzinfo=UTC))
+    with unit_of_work(engine) as connection:
+        round = _open(connection, world, clock)
+        clock.advance(timedelta(minutes=7, seconds=11))
+        _answer(connection, round.id, ann, "red", note="secret", anonymous=True, clock=clock)
+        _answer(connection, round.id, bob, "green", note="fine", clock=clock)
+        clock.advance(timedelta(days=1, hours=3))
+        checkins.close_round(connection, round_id=round.id, now=clock.now())
+        rows = connection.execute(
+            select(ANSWER.c.anonymous, ANSWER.c.answered_at, ANSWER.c.changed_at).order_by(
+                ANSWER.c.anonymous
+            )
+        ).all()
+    named, detached = rows
+    midnight = datetime(2026, 11, 24, tzinfo=UTC)
+    assert tuple(detached) == (True, midnight, midnight)
+    assert named.answered_at == datetime(2026, 11, 24, 9, 20, 38, tzinfo=UTC)  # named: as given
+
+
+def test_the_counts_mark_is_taken_once_and_rearms_when_stale(
+    engine: Engine, world: World, clock: ManualClock
+) -> None:
+    now = clock.now()
+    later = now + timedelta(seconds=20)
+    with unit_of_work(engine) as connection:
+        round = _open(connection, world, clock)
+        mark = checkins.mark_counts_changed
+        assert mark(connection, round_id=round.id, now=now, stale_before=now)
+        assert not mark(connection, round_id=round.id, now=later, stale_before=now)
+        # A mark nobody took (its edit failed) is set again once it is older than allowed.
+        assert mark(connection, round_id=round.id, now=later, stale_before=later)
+        assert checkins.clear_counts_changed(connection, round_id=round.id)
+        assert not checkins.clear_counts_changed(connection, round_id=round.id)
+        assert mark(connection, round_id=round.id, now=later, stale_before=now)
+
+
+def test_answering_reads_the_role_and_the_earlier_answer(
+    engine: Engine, world: World, clock: ManualClock
+) -> None:
+    ann, bob, _ = world.members
+    with unit_of_work(engine) as connection:
+        outsider = directory.create_member(
+            connection, network_id=world.network_id, display_name="Out", now=clock.now()
+        )
+        round = _open(connection, world, clock)
+        _answer(connection, round.id, ann, "amber", note="n", clock=clock)
+        found = checkin_answers.answering(connection, round_id=round.id, member_id=ann)
+        assert found is not None and found.round == round and found.role == "member"
+        assert found.answer is not None and (found.answer.colour, found.answer.note) == (
+            "amber",
+            "n",
+        )
+        fresh = checkin_answers.answering(connection, round_id=round.id, member_id=bob)
+        assert fresh is not None and fresh.answer is None
+        stranger = checkin_answers.answering(connection, round_id=round.id, member_id=outsider)
+        assert stranger is not None and stranger.role is None
+        assert checkin_answers.answering(connection, round_id=round.id + 1, member_id=ann) is None
+
+
+def test_the_leaders_of_a_group_by_name(engine: Engine, world: World, clock: ManualClock) -> None:
+    ann, _, cat = world.members
+    with unit_of_work(engine) as connection:
+        assert checkins.leaders_of_group(connection, group_id=world.group_id) == []
+        for leader in (cat, ann):
+            groups.set_role(connection, group_id=world.group_id, member_id=leader, role="leader")
+        leaders = checkins.leaders_of_group(connection, group_id=world.group_id)
+    assert [(m.id, m.display_name) for m in leaders] == [(ann, "Ann"), (cat, "Cat")]
 
 
 def test_pairings_preferences_and_erasure(engine: Engine, world: World, clock: ManualClock) -> None:
@@ -160,8 +248,8 @@ def test_pairings_preferences_and_erasure(engine: Engine, world: World, clock: M
             "rounds_opened": [],
             "weekly_check_ins_set_up": [],
         }
-        assert checkins.counts(connection, round_id=closed.id) == {"green": 2}  # published
-        assert checkins.counts(connection, round_id=current.id) == {}  # not yet published
+        assert checkin_answers.counts(connection, round_id=closed.id) == {"green": 2}  # published
+        assert checkin_answers.counts(connection, round_id=current.id) == {}  # not yet published
         assert checkin_pairings.pairings_of_round(connection, round_id=closed.id) == [
             [(bob, "Bob", None)]
         ]

@@ -3,8 +3,9 @@ SQLite's `BEGIN IMMEDIATE` runs them one at a time): live counts end right, the 
 alert is sent once, and an anonymous check-in answer racing the round's close ends detached.
 
 To make the race happen every time rather than now and then, the test holds a lock of its
-own on the outbox row every press must write last (the post's pending edit): each press
-gets as far as it can and waits there. Once the database shows them all waiting, the test lets
+own on a row every press must write (a check-in's round, which answers lock first; the post's
+pending edit, which a me-too or an RSVP writes last): each press gets as far as it can and
+waits there. Once the database shows them all waiting, the test lets
 go; a press that counted before the others committed would then write a stale count.
 """
 
@@ -17,10 +18,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, Select, func, select, text
 
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
@@ -75,17 +77,24 @@ def in_channel(session: ConsoleSession) -> Place:
     return Place("console", session.workspace, channel=CHEM, channel_name=CHEM)
 
 
+def edits_of(key_prefix: str) -> Select[Any]:
+    """Every pending-edit row whose key starts with `key_prefix`."""
+    return select(OUTBOX.c.id).where(
+        OUTBOX.c.key.startswith(key_prefix), OUTBOX.c.key.endswith("~edit")
+    )
+
+
+def the_round(round_id: int) -> Select[Any]:
+    """The check-in round's row, which every answer and the close lock first."""
+    return select(ROUND.c.id).where(ROUND.c.id == round_id)
+
+
 @contextmanager
-def edits_held(engine: Engine, key_prefix: str) -> Iterator[None]:
-    """Hold every pending-edit row whose key starts with `key_prefix` locked until the block
-    ends, as a slow transaction of the bot's own would."""
+def rows_held(engine: Engine, rows: Select[Any]) -> Iterator[None]:
+    """Hold `rows` locked until the block ends, as a slow transaction of the bot's own would."""
     with engine.connect() as connection, connection.begin():
-        held = connection.execute(
-            select(OUTBOX.c.id)
-            .where(OUTBOX.c.key.startswith(key_prefix), OUTBOX.c.key.endswith("~edit"))
-            .with_for_update()
-        ).all()
-        assert held, f"no edit of {key_prefix} to hold"
+        held = connection.execute(rows.with_for_update()).all()
+        assert held, "no row to hold"
         yield
 
 
@@ -107,11 +116,11 @@ def wait_until_waiting(engine: Engine, count: int) -> None:
 
 
 def press_together(
-    session: ConsoleSession, engine: Engine, events: list[Event], *, holding: str
+    session: ConsoleSession, engine: Engine, events: list[Event], *, holding: Select[Any]
 ) -> list[Reply | None]:
-    """Handle `events` in threads of their own, all stopped at the held edit, then let go."""
+    """Handle `events` in threads of their own, all stopped at the held rows, then let go."""
     with ThreadPoolExecutor(max_workers=len(events)) as pool:
-        with edits_held(engine, holding):
+        with rows_held(engine, holding):
             futures = []
             for waiting, event in enumerate(events, start=1):
                 futures.append(pool.submit(session.core.handle_now, event))
@@ -150,9 +159,10 @@ async def test_check_in_answers_pressed_together_are_all_counted(
         )
         for name, _ in TEACHERS[1:]
     ]
-    replies = press_together(session, engine, presses, holding=f"checkin-round:{round_id}@")
+    replies = press_together(session, engine, presses, holding=the_round(round_id))
     assert all("Thanks" in reply.fallback_text() for reply in replies if reply)
-    assert "🟢 1 · 🟠 5 · 🔴 0 (6 answers)" in pending_edit(engine, f"checkin-round:{round_id}@")
+    minute = await session.send(":tick 1m")  # the counts timer edits the message on the minute
+    assert "🟢 1 · 🟠 5 · 🔴 0 (6 answers)" in minute
 
 
 @pytest.mark.parametrize("close_first", [False, True], ids=["answer-first", "close-first"])
@@ -174,7 +184,7 @@ async def test_an_anonymous_answer_racing_the_close_ends_detached(
     answer = Command(actor(session, "Teacher 2"), place, "checkin red anonymously")
     close = Command(actor(session, "Tom Patel"), place, "checkin close A-level Chemistry")
     race: list[Event] = [close, answer] if close_first else [answer, close]
-    replies = press_together(session, engine, race, holding=f"checkin-round:{round_id}@")
+    replies = press_together(session, engine, race, holding=the_round(round_id))
     answered, closed = (replies[1], replies[0]) if close_first else (replies[0], replies[1])
     assert closed is not None and "Closed the" in closed.fallback_text()
     with unit_of_work(engine) as connection:
@@ -225,7 +235,7 @@ async def test_me_too_pressed_together_counts_every_school_and_alerts_once(
         ButtonPress(actor(session, name), in_channel(session), METOO, str(question_id))
         for name, _ in TEACHERS[1:3]
     ]
-    press_together(session, engine, presses, holding=f"question:{question_id}@")
+    press_together(session, engine, presses, holding=edits_of(f"question:{question_id}@"))
     assert "Seen at 3 schools" in pending_edit(engine, f"question:{question_id}@")
     assert _alerts(engine) == 1
 
@@ -269,5 +279,5 @@ async def test_rsvps_pressed_together_are_all_counted(
         ButtonPress(actor(session, name), in_channel(session), RSVP_ACTION, f"{session_id}:going")
         for name, _ in TEACHERS[1:5]
     ]
-    press_together(session, engine, presses, holding=f"announce:{session_id}:")
+    press_together(session, engine, presses, holding=edits_of(f"announce:{session_id}:"))
     assert "Going 5 · Maybe 0" in pending_edit(engine, f"announce:{session_id}:")

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
-from bot.cli.doctor import SLACK_SCOPES
+from bot.cli.doctor_checks import SLACK_SCOPES
 from storage.engine import make_engine
 
 GOOD = "good-token"

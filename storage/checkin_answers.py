@@ -1,0 +1,210 @@
+"""Queries for check-in answers: a member's answer to a round (the latest counts), saving it,
+the counts per colour (live, at close and for digests) and the answers given by name that
+pairing works from. Rounds themselves are in `storage.checkins`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import BindParameter, Connection, bindparam, func, insert, select, update
+
+from storage.checkins import (
+    ANSWER,
+    ANSWER_COLUMNS,
+    ROUND,
+    ROUND_COLUMNS,
+    AnswerRecord,
+    RoundRecord,
+    answer_record,
+    round_record,
+)
+from storage.directory import MEMBER, SCHOOL
+from storage.groups import MEMBERSHIP
+
+
+@dataclass(frozen=True, slots=True)
+class NamedAnswer:
+    """An answer given by name, with who gave it (for the leader and for pairing)."""
+
+    member_id: int
+    display_name: str
+    school_id: int | None
+    school_name: str | None
+    colour: str
+    note: str | None
+
+
+_get_answer = select(*ANSWER_COLUMNS).where(
+    ANSWER.c.round_id == bindparam("round_id"), ANSWER.c.member_id == bindparam("member_id")
+)
+_counts = (
+    select(ANSWER.c.colour, func.count())
+    .where(ANSWER.c.round_id == bindparam("round_id"))
+    .group_by(ANSWER.c.colour)
+)
+_anonymous_counts = _counts.where(ANSWER.c.anonymous.is_(True))
+
+
+def get_answer(connection: Connection, *, round_id: int, member_id: int) -> AnswerRecord | None:
+    row = connection.execute(_get_answer, {"round_id": round_id, "member_id": member_id}).first()
+    return answer_record(row) if row else None
+
+
+_insert_answer = insert(ANSWER)
+_replace_answer = (
+    update(ANSWER)
+    .where(
+        ANSWER.c.round_id == bindparam("answer_round"),
+        ANSWER.c.member_id == bindparam("answer_member"),
+    )
+    .values(
+        colour=bindparam("new_colour"),
+        note=bindparam("new_note"),
+        anonymous=bindparam("new_anonymous"),
+        changed_at=bindparam("now"),
+    )
+)
+
+
+def save_answer(
+    connection: Connection,
+    *,
+    round_id: int,
+    member_id: int,
+    colour: str,
+    note: str | None,
+    anonymous: bool,
+    now: datetime,
+    replacing: bool = False,
+) -> None:
+    """Record the member's answer; `replacing` their earlier one (which the caller read with
+    the round locked, so it cannot have appeared or gone meanwhile)."""
+    if replacing:
+        changes = {"new_colour": colour, "new_note": note, "new_anonymous": anonymous}
+        key = {"answer_round": round_id, "answer_member": member_id}
+        connection.execute(_replace_answer, {**key, **changes, "now": now})
+        return
+    connection.execute(
+        _insert_answer,
+        {
+            "round_id": round_id,
+            "member_id": member_id,
+            "colour": colour,
+            "note": note,
+            "anonymous": anonymous,
+            "answered_at": now,
+            "changed_at": now,
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Answering:
+    """What answering a round needs, read in one statement with the round locked: the round,
+    the member's role in its group (None: not a member) and their answer so far."""
+
+    round: RoundRecord
+    role: str | None
+    answer: AnswerRecord | None
+
+
+_member: BindParameter[int] = bindparam("member_id")
+_answering = (
+    select(*ROUND_COLUMNS, MEMBERSHIP.c.role, *ANSWER_COLUMNS)
+    .select_from(
+        ROUND.outerjoin(
+            MEMBERSHIP,
+            (MEMBERSHIP.c.group_id == ROUND.c.group_id) & (MEMBERSHIP.c.member_id == _member),
+        ).outerjoin(ANSWER, (ANSWER.c.round_id == ROUND.c.id) & (ANSWER.c.member_id == _member))
+    )
+    .where(ROUND.c.id == bindparam("round_id"))
+    .with_for_update(of=ROUND)
+)
+
+
+def answering(connection: Connection, *, round_id: int, member_id: int) -> Answering | None:
+    """Lock the round (as `checkins.lock_round`) and read what answering it needs; None if
+    there is no such round."""
+    row = connection.execute(_answering, {"round_id": round_id, "member_id": member_id}).first()
+    if row is None:
+        return None
+    answer = answer_record(row) if row.colour is not None else None
+    return Answering(round_record(row), row.role, answer)
+
+
+def counts(connection: Connection, *, round_id: int) -> Counter[str]:
+    """How many answered each colour (anonymous answers included)."""
+    return Counter(dict(connection.execute(_counts, {"round_id": round_id}).all()))
+
+
+def anonymous_counts(connection: Connection, *, round_id: int) -> Counter[str]:
+    """How many answered each colour anonymously."""
+    return Counter(dict(connection.execute(_anonymous_counts, {"round_id": round_id}).all()))
+
+
+def counts_of_rounds(connection: Connection, *, round_ids: list[int]) -> dict[int, Counter[str]]:
+    found: dict[int, Counter[str]] = {round_id: Counter() for round_id in round_ids}
+    if not round_ids:
+        return found
+    rows = connection.execute(
+        select(ANSWER.c.round_id, ANSWER.c.colour, func.count())
+        .where(ANSWER.c.round_id.in_(round_ids))
+        .group_by(ANSWER.c.round_id, ANSWER.c.colour)
+    )
+    for round_id, colour, count in rows:
+        found[round_id][colour] = count
+    return found
+
+
+def named_answers(connection: Connection, *, round_id: int) -> list[NamedAnswer]:
+    """Answers given by name by people still in the round's group, by name."""
+    rows = connection.execute(
+        select(
+            MEMBER.c.id,
+            MEMBER.c.display_name,
+            MEMBER.c.school_id,
+            SCHOOL.c.name.label("school_name"),
+            ANSWER.c.colour,
+            ANSWER.c.note,
+        )
+        .select_from(
+            ANSWER.join(ROUND, ROUND.c.id == ANSWER.c.round_id)
+            .join(MEMBER, MEMBER.c.id == ANSWER.c.member_id)
+            .join(
+                MEMBERSHIP,
+                (MEMBERSHIP.c.member_id == MEMBER.c.id)
+                & (MEMBERSHIP.c.group_id == ROUND.c.group_id),
+            )
+            .outerjoin(SCHOOL, SCHOOL.c.id == MEMBER.c.school_id)
+        )
+        .where(ANSWER.c.round_id == round_id, ANSWER.c.anonymous.is_(False))
+        .order_by(MEMBER.c.display_name, MEMBER.c.id)
+    )
+    return [NamedAnswer(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTally:
+    """A round opened in a period, with how many answered each colour (for digests)."""
+
+    round_id: int
+    group_id: int
+    opened_at: datetime
+    counts: Counter[str]
+
+
+def tallies_opened_between(
+    connection: Connection, *, network_id: int, since: datetime, until: datetime
+) -> list[RoundTally]:
+    """Rounds of the network opened in [since, until), oldest first, with their colour counts."""
+    rows = connection.execute(
+        select(ROUND.c.id, ROUND.c.group_id, ROUND.c.opened_at)
+        .where(
+            ROUND.c.network_id == network_id, ROUND.c.opened_at >= since, ROUND.c.opened_at < until
+        )
+        .order_by(ROUND.c.opened_at, ROUND.c.id)
+    ).all()
+    counted = counts_of_rounds(connection, round_ids=[row.id for row in rows])
+    return [RoundTally(row.id, row.group_id, row.opened_at, counted[row.id]) for row in rows]
