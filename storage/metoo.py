@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
+from storage.scrub import scrub_after_commit
 from storage.tables import table
 from storage.upsert import insert_ignore
 
@@ -63,3 +64,4 @@ def replace_person_hash(
         .where(METOO.c.question_id == question_id, METOO.c.person_hash == person_hash)
         .values(person_hash=replacement)
     )
+    scrub_after_commit(connection, "question_metoo")

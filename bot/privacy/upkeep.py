@@ -2,6 +2,9 @@
 network's channel activity up into weekly aggregates, delete per-day detail older than the
 retention period, and drop delivered copies of data exports.
 
+Then it scrubs the database files (`storage.scrub`): the SQLite WAL is truncated, and on
+PostgreSQL every table is vacuumed, so no dead row version outlives the day.
+
 It also forgets the platform delivery ids noted so that a repeated delivery is handled once
 (platforms stop repeating within the hour; a day is kept).
 
@@ -23,6 +26,7 @@ from bot.kernel.context import Context
 from bot.privacy.foundation import EXPORT_PURPOSE
 from storage import activity_weeks, deliveries, networks, timers
 from storage import personal_data as store
+from storage.scrub import scrub_after_commit
 from storage.timers import TimerRecord
 
 log = logging.getLogger("staffroom.privacy")
@@ -68,5 +72,6 @@ def daily_upkeep(timer: TimerRecord, ctx: Context) -> None:
         ctx.connection, purpose=EXPORT_PURPOSE, before=ctx.now - EXPORT_COPY_LIFETIME
     )
     deliveries.forget_deliveries_before(ctx.connection, ctx.now - DELIVERY_MEMORY)
+    scrub_after_commit(ctx.connection)  # makes good any scrub a long reader blocked
     log.info("daily upkeep: %d activity detail rows past retention deleted", deleted)
     schedule_upkeep(ctx.connection, ctx.now)

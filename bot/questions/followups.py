@@ -19,6 +19,7 @@ from bot.questions.lookup import find_numbered
 from bot.questions.posts import refresh, under_post
 from bot.questions.retention import forget_notify_address
 from storage import metoo as metoo_store
+from storage import question_replies
 from storage import questions as store
 from storage.questions import QuestionRecord
 
@@ -47,7 +48,7 @@ def ask_followup(cmd: Command, ctx: Context, arguments: str) -> Reply:
     question, rest = find_numbered(ctx, arguments, usage=usage)
     _open_for_asker(ctx, question, doing="add to it")
     text = typed_text(rest, what="follow-up", limit=QUESTION_LIMIT, example=usage)
-    followup_id = store.add_followup(
+    followup_id = question_replies.add_followup(
         ctx.connection, question_id=question.id, text=text, now=ctx.now
     )
     under_post(ctx, question, key=f"followup:{followup_id}", reply=render.followup_post(text))

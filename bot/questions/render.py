@@ -24,7 +24,8 @@ from bot.kernel.replies import (
 from bot.kernel.replies import Context as ContextLine
 from bot.privacy.suppression import suppress_small_counts
 from bot.questions.catalogue import EXAM_CHECKLIST, about_exams, board_label, category_label
-from storage.questions import Followup, QuestionRecord, ReplyRecord
+from storage.question_replies import Followup, ReplyRecord
+from storage.questions import QuestionRecord
 
 METOO = "question.metoo"
 REPLY = "question.reply"

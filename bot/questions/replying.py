@@ -19,9 +19,10 @@ from bot.questions.form import QUESTION_LIMIT, text_problem, tidy_text
 from bot.questions.lookup import question_pressed
 from bot.questions.posts import reply_key, under_post
 from bot.questions.retention import forget_notify_address
-from storage import groups
+from storage import groups, question_replies
 from storage import questions as store
-from storage.questions import QuestionRecord, ReplyRecord
+from storage.question_replies import ReplyRecord
+from storage.questions import QuestionRecord
 
 REPLY_FORM = "question.reply"
 
@@ -72,7 +73,7 @@ def reply_submitted(event: FormSubmit, ctx: Context) -> Reply:
     problem = text_problem(text, what="reply", limit=QUESTION_LIMIT)
     if problem:
         return Reply.errors({"reply": problem})
-    reply_id = store.add_reply(
+    reply_id = question_replies.add_reply(
         ctx.connection, question_id=question.id, member_id=member.id, text=text, now=ctx.now
     )
     reply = ReplyRecord(

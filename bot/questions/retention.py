@@ -21,7 +21,7 @@ from bot.kernel.registry import PersonalDataSpec, Registry, TimerSpec
 from bot.privacy.anonymity import is_asker, metoo_person_hash, quota_hash
 from bot.questions.posts import post_key, reply_key
 from storage import asking as asking_store
-from storage import directory, personal_data, timers
+from storage import directory, personal_data, question_replies, timers
 from storage import metoo as metoo_store
 from storage import questions as store
 from storage.timers import TimerRecord
@@ -60,18 +60,18 @@ def _quota_expired(timer: TimerRecord, ctx: Context) -> None:
 def _export_replies(connection: Connection, member_id: int) -> list[dict[str, object]]:
     return [
         {"question": number, "text": reply.text, "written_at": reply.created_at.isoformat()}
-        for number, reply in store.replies_by_member(connection, member_id=member_id)
+        for number, reply in question_replies.replies_by_member(connection, member_id=member_id)
     ]
 
 
 def _erase_replies(connection: Connection, member_id: int) -> None:
-    for _, reply in store.replies_by_member(connection, member_id=member_id):
+    for _, reply in question_replies.replies_by_member(connection, member_id=member_id):
         # Its posts and the asker's notice of it: one still waiting is not sent after all.
         posted = f"{post_key(reply.question_id)}:{reply_key(reply.id)}@%"  # every channel's copy
         personal_data.delete_messages_keyed(connection, key_like=posted)
         notice = store.notification_key(reply.question_id, reply.id)
         personal_data.delete_messages_keyed(connection, key_like=notice)
-    store.delete_replies_by_member(connection, member_id=member_id)
+    question_replies.delete_replies_by_member(connection, member_id=member_id)
 
 
 def _nothing_linked(connection: Connection, member_id: int) -> list[object]:

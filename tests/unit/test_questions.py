@@ -13,7 +13,7 @@ from bot.app import Staffroom
 from bot.kernel.registry import Audience
 from bot.kernel.reply_codec import encode_reply
 from bot.privacy.anonymity import is_asker, metoo_person_hash, quota_hash
-from storage import asking, directory
+from storage import asking, directory, question_replies
 from storage import questions as store
 from storage.metoo import METOO
 from storage.outbox import OUTBOX
@@ -290,7 +290,7 @@ async def test_replies_are_their_writers_to_export_and_erase_and_questions_are_n
         {"question": 1, "text": "Same here.", "written_at": "2026-11-23T08:00:00+00:00"}
     ]
     assert asked == []
-    assert count(app, store.REPLY) == 0
+    assert count(app, question_replies.REPLY) == 0
 
 
 async def _reply_to(network: ConsoleSession, number: int, text: str) -> str:

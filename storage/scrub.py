@@ -1,0 +1,67 @@
+"""Scrubbing the database files after the bot detaches or erases something.
+
+A unit of work that unties data from a person (a check-in round closing, a question resolved
+or hidden, a draft discarded, a quota count expiring, an erasure) calls `scrub_after_commit`
+with the tables it touched. Once its transaction has committed and the connection goes back to
+the pool, SQLite folds the WAL into the database file and truncates it to nothing
+(`secure_delete` is always on, so the freed bytes in the file are already zeros), and
+PostgreSQL rewrites the touched tables (`VACUUM FULL`) so no dead row version keeps the old
+values. The daily
+upkeep asks for every table, so a scrub that was blocked (a long reader) is made good there.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event
+
+log = logging.getLogger("staffroom.storage")
+
+_PENDING = "staffroom.scrub"
+
+_EVERY_TABLE = "*"
+
+
+def scrub_after_commit(connection: Connection, *tables: str) -> None:
+    """Ask for the files to be scrubbed of what this unit of work removed, once it commits;
+    no table named means every table (an erasure touches most of them)."""
+    pending: set[str] = connection.info.setdefault(_PENDING, set())
+    pending.update(tables or (_EVERY_TABLE,))
+
+
+def install(engine: Engine, *, sqlite: bool) -> None:
+    """Scrub whenever a connection that asked for it returns to the pool (after its commit)."""
+    scrub = _checkpoint if sqlite else _vacuum
+
+    @event.listens_for(engine, "checkin")
+    def _scrub_on_checkin(dbapi_connection: Any, record: Any) -> None:
+        tables = record.info.pop(_PENDING, None)
+        if tables and dbapi_connection is not None:
+            scrub(dbapi_connection, sorted(tables))
+
+
+def _checkpoint(dbapi_connection: Any, tables: list[str]) -> None:
+    # TRUNCATE waits (busy timeout) for readers of older pages, copies every frame into the
+    # file and cuts the WAL to zero bytes, so no old page image survives in it.
+    busy, _, _ = dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy:
+        log.warning("WAL checkpoint after a detaching operation was blocked; retried at upkeep")
+
+
+def _vacuum(dbapi_connection: Any, tables: list[str]) -> None:
+    # A plain VACUUM marks dead row versions free but leaves their bytes in the page; FULL
+    # writes the table afresh. It cannot run inside a transaction; the connection is idle
+    # once it is checked in.
+    try:
+        dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            if _EVERY_TABLE in tables:
+                cursor.execute("VACUUM FULL")
+            else:
+                cursor.execute("VACUUM FULL " + ", ".join(f'"{name}"' for name in tables))
+    except Exception:
+        log.exception("VACUUM after a detaching operation failed; retried at upkeep")
+    finally:
+        dbapi_connection.autocommit = False
