@@ -1,5 +1,6 @@
 """Queries for "me too" on anonymous questions: one row per person (a keyed hash) with their
-school's keyed hash, counted as distinct schools. No member or school id is stored."""
+school's keyed hash, counted as distinct schools. No member or school id is stored, and the
+rows keep no order of pressing (see `forget_press_order`)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,15 @@ def person_hashes(connection: Connection, *, network_id: int) -> list[tuple[int,
         .where(QUESTION.c.network_id == network_id)
     )
     return [(row.question_id, row.person_hash) for row in rows]
+
+
+def forget_press_order(connection: Connection) -> None:
+    """Rewrite every row in one transaction, so PostgreSQL's row versions all carry the same
+    transaction id instead of one per press; the rewrite after commit (`storage.scrub`) then
+    stores them in key order. SQLite keeps the rows in key order already (no rowid)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(update(METOO).values(school_hash=METOO.c.school_hash))
+    scrub_after_commit(connection, "question_metoo")
 
 
 def replace_person_hash(

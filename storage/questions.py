@@ -239,6 +239,23 @@ def forget_notify_address(connection: Connection, *, question_id: int) -> None:
     scrub_after_commit(connection, "question")
 
 
+def sealed_addresses(connection: Connection) -> list[tuple[int, str | None, str]]:
+    """(question id, asker hash, sealed address) of every question with an address."""
+    rows = connection.execute(
+        select(QUESTION.c.id, QUESTION.c.asker_hash, QUESTION.c.notify_sealed).where(
+            QUESTION.c.notify_sealed.is_not(None)
+        )
+    )
+    return [(row.id, row.asker_hash, row.notify_sealed) for row in rows]
+
+
+def reseal_address(connection: Connection, *, question_id: int, sealed: str) -> None:
+    connection.execute(
+        update(QUESTION).where(QUESTION.c.id == question_id).values(notify_sealed=sealed)
+    )
+    scrub_after_commit(connection, "question")
+
+
 def notification_key(question_id: int, reply_id: int) -> str:
     return f"{NOTIFY_KEY}:{question_id}:{reply_id}"
 

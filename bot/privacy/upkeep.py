@@ -46,10 +46,15 @@ def months_before(day: date, months: int) -> date:
 
 def schedule_upkeep(connection: Connection, now: datetime) -> None:
     """Queue the next daily upkeep (idempotent: called at every start and after every run)."""
+    schedule_daily(connection, now, DAILY_UPKEEP)
+
+
+def schedule_daily(connection: Connection, now: datetime, kind: str) -> None:
+    """Queue the next run of a daily timer `kind` at the upkeep's hour, once per day."""
     due = datetime.combine(now.date(), UPKEEP_AT, tzinfo=now.tzinfo)
     if due <= now:
         due += timedelta(days=1)
-    timers.add_timer(connection, key=f"{DAILY_UPKEEP}:{due.date()}", kind=DAILY_UPKEEP, due_at=due)
+    timers.add_timer(connection, key=f"{kind}:{due.date()}", kind=kind, due_at=due)
 
 
 def keep_upkeep_scheduled(ctx: Context) -> None:

@@ -15,7 +15,7 @@ from bot.kernel.replies import Reply, Tone
 from bot.privacy.anonymity import is_asker
 from bot.questions import render
 from bot.questions.form import QUESTION_LIMIT, RESOLUTION_LIMIT, typed_text
-from bot.questions.lookup import find_numbered
+from bot.questions.lookup import find_numbered, keyed_self
 from bot.questions.posts import refresh, under_post
 from bot.questions.retention import forget_notify_address
 from storage import metoo as metoo_store
@@ -33,9 +33,9 @@ def _open_for_asker(ctx: Context, question: QuestionRecord, *, doing: str) -> No
             f"#{question.number} is resolved already. If there's more to ask, "
             "`/staffroom ask` starts a new question."
         )
-    member = ctx.require_member()
+    ctx.require_member()
     if not is_asker(
-        ctx.config.secret, question.asker_hash, question_id=question.id, member_id=member.id
+        ctx.config.secret, question.asker_hash, question_id=question.id, person=keyed_self(ctx)
     ):
         raise Refusal(
             f"Only the person who asked #{question.number} can {doing}. I can't tell who that "
@@ -79,12 +79,12 @@ def ask_resolve(cmd: Command, ctx: Context, arguments: str) -> Reply:
 def my_questions(cmd: Command, ctx: Context, arguments: str) -> Reply:
     """The open questions the acting member asked, found by recomputing hashes."""
     network = ctx.require_network()
-    member = ctx.require_member()
+    person = keyed_self(ctx)
     secret = ctx.config.secret
     mine = [
         question_id
         for question_id, stored in store.asker_hashes(ctx.connection, network_id=network.id)
-        if is_asker(secret, stored, question_id=question_id, member_id=member.id)
+        if is_asker(secret, stored, question_id=question_id, person=person)
     ]
     found = [
         question

@@ -185,3 +185,27 @@ async def test_postgresql_keeps_no_dead_row_version_of_a_resolved_question(
     await play(group, ":as Aisha Khan", "/staffroom ask resolve #1 Boundaries moved")
     assert not pages_hold(asker_hash) and not pages_hold(sealed[:40])
     engine.dispose()
+
+
+async def test_me_too_rows_keep_no_order_of_pressing(
+    app_factory: Callable[[str], Staffroom], database_url: str, clock: ManualClock, tmp_path: Path
+) -> None:
+    app = app_factory(database_url)
+    console = Console(file=io.StringIO(), width=200, color_system=None, highlight=False)
+    group = await group_with_members(ConsoleSession(app, clock, console, tmp_path))
+    await ask(group, "Aisha Khan", "Did Paper 2 grade boundaries move for you?")
+    for name, _ in MEMBERS[1:]:
+        await play(group, f":as {name}", "/staffroom question #1", ":click Me too")
+    await play(group, ":tick 1d")  # the daily rewrite
+    with app.core.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":  # rows are stored in key order, nothing else
+            with pytest.raises(DBAPIError):
+                connection.execute(text("SELECT rowid FROM question_metoo"))
+            in_storage = "SELECT person_hash FROM question_metoo"
+        else:  # the order rows are stored in, and the transaction that wrote each
+            writers = connection.execute(text("SELECT DISTINCT xmin::text FROM question_metoo"))
+            assert len(writers.all()) == 1
+            in_storage = "SELECT person_hash FROM question_metoo ORDER BY ctid"
+        stored = connection.execute(text(in_storage)).scalars().all()
+        connection.rollback()
+    assert len(stored) == len(MEMBERS) - 1 and stored == sorted(stored)
