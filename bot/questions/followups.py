@@ -15,6 +15,7 @@ from bot.kernel.replies import Reply, Tone
 from bot.privacy.anonymity import is_asker
 from bot.questions import render
 from bot.questions.form import QUESTION_LIMIT, RESOLUTION_LIMIT, typed_text
+from bot.questions.limits import check_followup_limit
 from bot.questions.lookup import find_numbered, keyed_self
 from bot.questions.posts import refresh, under_post
 from bot.questions.retention import forget_notify_address
@@ -48,6 +49,7 @@ def ask_followup(cmd: Command, ctx: Context, arguments: str) -> Reply:
     question, rest = find_numbered(ctx, arguments, usage=usage)
     _open_for_asker(ctx, question, doing="add to it")
     text = typed_text(rest, what="follow-up", limit=QUESTION_LIMIT, example=usage)
+    check_followup_limit(ctx, question)
     followup_id = question_replies.add_followup(
         ctx.connection, question_id=question.id, text=text, now=ctx.now
     )

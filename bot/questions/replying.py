@@ -16,6 +16,7 @@ from bot.kernel.replies import FieldKind, Form, FormField, Reply, Tone
 from bot.privacy.anonymity import InvalidToken, is_asker, open_address, seal_message
 from bot.questions import render
 from bot.questions.form import QUESTION_LIMIT, text_problem, tidy_text
+from bot.questions.limits import check_reply_limit
 from bot.questions.lookup import keyed_self, question_pressed
 from bot.questions.posts import reply_key, under_post
 from bot.questions.retention import forget_notify_address, still_the_askers
@@ -41,6 +42,7 @@ def _check_can_reply(ctx: Context, question: QuestionRecord) -> None:
             f"This is your own question. A reply would carry your name; to add to it "
             f"anonymously, type `/staffroom ask followup #{question.number} <text>`."
         )
+    check_reply_limit(ctx, question)
 
 
 def press_reply(press: ButtonPress, ctx: Context) -> Reply:
