@@ -6,8 +6,8 @@ with the tables it touched. Once its transaction has committed and the connectio
 the pool, SQLite folds the WAL into the database file and truncates it to nothing
 (`secure_delete` is always on, so the freed bytes in the file are already zeros), and
 PostgreSQL rewrites the touched tables (`VACUUM FULL`) so no dead row version keeps the old
-values. The daily
-upkeep asks for every table, so a scrub that was blocked (a long reader) is made good there.
+values. An erasure names no table: it reaches every table that holds personal data (the member,
+whatever points at a member, the question tables and the outbox).
 """
 
 from __future__ import annotations
@@ -16,12 +16,15 @@ import logging
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
+from sqlmodel import SQLModel
+
+from storage.tables import table
 
 log = logging.getLogger("staffroom.storage")
 
 _PENDING = "staffroom.scrub"
 
-_EVERY_TABLE = "*"
+_PERSONAL = "*"
 # Tables whose physical order must not be the order rows arrived in: rewritten in key order.
 _KEY_ORDERED = {"question_metoo": "question_metoo_pkey"}
 
@@ -30,7 +33,7 @@ def scrub_after_commit(connection: Connection, *tables: str) -> None:
     """Ask for the files to be scrubbed of what this unit of work removed, once it commits;
     no table named means every table (an erasure touches most of them)."""
     pending: set[str] = connection.info.setdefault(_PENDING, set())
-    pending.update(tables or (_EVERY_TABLE,))
+    pending.update(tables or (_PERSONAL,))
 
 
 def install(engine: Engine, *, sqlite: bool) -> None:
@@ -52,6 +55,18 @@ def _checkpoint(dbapi_connection: Any, tables: list[str]) -> None:
         log.warning("WAL checkpoint after a detaching operation was blocked; retried at upkeep")
 
 
+def _personal_tables() -> list[str]:
+    """The member table, every table pointing at it, the question tables and the outbox."""
+    table("member")  # every table is in the metadata once the tables package is loaded
+    return [
+        name
+        for name, held in SQLModel.metadata.tables.items()
+        if name in ("member", "outbox")
+        or name.startswith("question")
+        or any(key.column.table.name == "member" for key in held.foreign_keys)
+    ]
+
+
 def _vacuum(dbapi_connection: Any, tables: list[str]) -> None:
     # A plain VACUUM marks dead row versions free but leaves their bytes in the page; FULL
     # writes the table afresh. It cannot run inside a transaction; the connection is idle
@@ -59,12 +74,11 @@ def _vacuum(dbapi_connection: Any, tables: list[str]) -> None:
     try:
         dbapi_connection.autocommit = True
         with dbapi_connection.cursor() as cursor:
-            if _EVERY_TABLE in tables:
-                cursor.execute("VACUUM FULL")
-            else:
-                cursor.execute("VACUUM FULL " + ", ".join(f'"{name}"' for name in tables))
+            if _PERSONAL in tables:
+                tables = sorted(set(tables) - {_PERSONAL} | set(_personal_tables()))
+            cursor.execute("VACUUM FULL " + ", ".join(f'"{name}"' for name in tables))
             for name, key in _KEY_ORDERED.items():
-                if name in tables or _EVERY_TABLE in tables:
+                if name in tables:
                     cursor.execute(f'CLUSTER "{name}" USING "{key}"')
     except Exception:
         log.exception("VACUUM after a detaching operation failed; retried at upkeep")

@@ -2,9 +2,6 @@
 network's channel activity up into weekly aggregates, delete per-day detail older than the
 retention period, and drop delivered copies of data exports.
 
-Then it scrubs the database files (`storage.scrub`): the SQLite WAL is truncated, and on
-PostgreSQL every table is vacuumed, so no dead row version outlives the day.
-
 It also forgets the platform delivery ids noted so that a repeated delivery is handled once
 (platforms stop repeating within the hour; a day is kept).
 
@@ -77,6 +74,7 @@ def daily_upkeep(timer: TimerRecord, ctx: Context) -> None:
         ctx.connection, purpose=EXPORT_PURPOSE, before=ctx.now - EXPORT_COPY_LIFETIME
     )
     deliveries.forget_deliveries_before(ctx.connection, ctx.now - DELIVERY_MEMORY)
-    scrub_after_commit(ctx.connection)  # makes good any scrub a long reader blocked
+    if deleted:
+        scrub_after_commit(ctx.connection, "activity_day")
     log.info("daily upkeep: %d activity detail rows past retention deleted", deleted)
     schedule_upkeep(ctx.connection, ctx.now)

@@ -21,6 +21,7 @@ from adapters.slack.mrkdwn import mrkdwn_within, plain
 from bot.kernel.replies import Reply, Text
 from bot.kernel.reply_codec import encode_reply
 from tests.fakes import Recorder
+from tests.unit.test_checkins import set_up_group
 
 PHISH = "https://phish.example/login?next=%2Fgrades"
 DISGUISED = f"[Official AQA notice]({PHISH})"
@@ -33,14 +34,8 @@ async def test_disguised_links_in_member_text_stay_plain_on_slack_and_discord(
 ) -> None:
     delivered = Recorder(ConsoleSender(bot))
     bot.worker.add_sender(delivered)
+    await set_up_group(bot)
     for line in (
-        ":as Fran Hughes@Harbour College admin",
-        "/staffroom setup Solent Network",
-        "/staffroom group create A-level Chemistry",
-        ":in #chem",
-        "/staffroom group link A-level Chemistry",
-        ":as Tom Patel@Ridgeway School",
-        "/staffroom join",
         ":as Aisha Khan@Castle Hill College",
         "/staffroom join",
         "/staffroom ask",

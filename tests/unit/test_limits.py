@@ -12,16 +12,10 @@ from bot.meetings.scheduling import SESSIONS_PER_LEADER
 from bot.questions.limits import FOLLOWUPS_PER_DAY, REPLIES_PER_DAY
 from storage.tables import table
 from storage.uow import unit_of_work
+from tests.unit.test_checkins import play
 from tests.unit.test_meetings import SETUP
 
 SESSION = table("meeting_session")
-
-
-async def play(bot: ConsoleSession, *lines: str) -> str:
-    out = ""
-    for line in lines:
-        out = await bot.send(line)
-    return out
 
 
 async def chem(bot: ConsoleSession) -> ConsoleSession:
