@@ -73,12 +73,11 @@ def cut_prefix(text: str, end: int) -> str:
     read as part of it; so an address is kept whole with the space that followed it, or left
     out."""
     kept = text[: _split_point(text, end)].rstrip()
-    last = _ADDRESS_AT_END.search(kept)
-    if last is None:
-        return kept
-    if len(kept) < end:
-        return kept + text[len(kept)]
-    return kept[: last.start()].rstrip()
+    while (last := _ADDRESS_AT_END.search(kept)) is not None:
+        if len(kept) < end:
+            return kept + text[len(kept)]
+        kept = kept[: last.start()].rstrip()  # no room for the space after it
+    return kept
 
 
 def cut(text: str, limit: int) -> str:
