@@ -31,7 +31,7 @@ _KEY_ORDERED = {"question_metoo": "question_metoo_pkey"}
 
 def scrub_after_commit(connection: Connection, *tables: str) -> None:
     """Ask for the files to be scrubbed of what this unit of work removed, once it commits;
-    no table named means every table (an erasure touches most of them)."""
+    no table named means every table holding personal data (an erasure)."""
     pending: set[str] = connection.info.setdefault(_PENDING, set())
     pending.update(tables or (_PERSONAL,))
 
@@ -52,7 +52,9 @@ def _checkpoint(dbapi_connection: Any, tables: list[str]) -> None:
     # file and cuts the WAL to zero bytes, so no old page image survives in it.
     busy, _, _ = dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     if busy:
-        log.warning("WAL checkpoint after a detaching operation was blocked; retried at upkeep")
+        log.warning(
+            "a WAL checkpoint after a detaching operation was blocked; the next one retries"
+        )
 
 
 def _personal_tables() -> list[str]:
@@ -81,6 +83,6 @@ def _vacuum(dbapi_connection: Any, tables: list[str]) -> None:
                 if name in tables:
                     cursor.execute(f'CLUSTER "{name}" USING "{key}"')
     except Exception:
-        log.exception("VACUUM after a detaching operation failed; retried at upkeep")
+        log.exception("VACUUM after a detaching operation failed; the next one makes it good")
     finally:
         dbapi_connection.autocommit = False
