@@ -21,13 +21,13 @@ GROUP = table("subject_group")
 def reply_times(
     connection: Connection, *, question_id: int, member_id: int, since: datetime
 ) -> list[datetime]:
-    """When the member replied to the question since `since`, oldest first."""
+    """When the member replied to the question after `since`, oldest first."""
     rows = connection.execute(
         select(REPLY.c.created_at)
         .where(
             REPLY.c.question_id == question_id,
             REPLY.c.member_id == member_id,
-            REPLY.c.created_at >= since,
+            REPLY.c.created_at > since,
         )
         .order_by(REPLY.c.created_at)
     )
@@ -35,10 +35,10 @@ def reply_times(
 
 
 def followup_times(connection: Connection, *, question_id: int, since: datetime) -> list[datetime]:
-    """When the question was followed up since `since`, oldest first."""
+    """When the question was followed up after `since`, oldest first."""
     rows = connection.execute(
         select(FOLLOWUP.c.created_at)
-        .where(FOLLOWUP.c.question_id == question_id, FOLLOWUP.c.created_at >= since)
+        .where(FOLLOWUP.c.question_id == question_id, FOLLOWUP.c.created_at > since)
         .order_by(FOLLOWUP.c.created_at)
     )
     return list(rows.scalars())

@@ -32,7 +32,7 @@ from storage.meeting_sessions import SessionRecord
 from storage.meetings import SCHEDULED, MeetingRecord
 
 NEW = "meeting.new"
-SESSIONS_PER_LEADER = 150  # three weekly series a year ahead, and more
+SESSIONS_PER_LEADER = 260  # five weekly series a year ahead
 ICS_BUTTON = "meeting.ics"
 
 

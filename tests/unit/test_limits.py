@@ -68,22 +68,23 @@ def sessions_held(bot: ConsoleSession) -> int:
 
 async def test_a_leader_has_a_bounded_number_of_sessions_to_come(bot: ConsoleSession) -> None:
     await play(bot, *SETUP)
-    for day in ("2026-12-01", "2026-12-02"):
+    for day in ("2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"):
         out = await bot.send(
             f'/staffroom meeting schedule "Weekly" {day} 16:00 every week 52 times'
         )
         assert "Weekly" in out
-    assert sessions_held(bot) == 104
+    await bot.send('/staffroom meeting schedule "Fifth" 2026-12-05 16:00 every week 40 times')
+    assert sessions_held(bot) == 248
     refused = await bot.send(
-        '/staffroom meeting schedule "Third" 2026-12-03 16:00 every week 52 times'
+        '/staffroom meeting schedule "Sixth" 2026-12-06 16:00 every week 52 times'
     )
-    assert "You have 104 sessions still to come" in refused
+    assert "You have 248 sessions still to come" in refused
     assert f"at most {SESSIONS_PER_LEADER} at a time" in refused
-    assert "after Wed 16 Dec, 16:00" in refused  # when six of them have taken place
-    assert "at most 46 sessions now" in refused
-    assert sessions_held(bot) == 104  # nothing written
-    out = await bot.send('/staffroom meeting schedule "Third" 2026-12-03 16:00 every week 46 times')
-    assert sessions_held(bot) == 150 and "You have" not in out
+    assert "after Sat 23 Jan, 16:00" in refused  # when 40 of them have taken place
+    assert "at most 12 sessions now" in refused
+    assert sessions_held(bot) == 248  # nothing written
+    out = await bot.send('/staffroom meeting schedule "Sixth" 2026-12-06 16:00 every week 12 times')
+    assert sessions_held(bot) == SESSIONS_PER_LEADER and "You have" not in out
 
 
 async def test_holiday_sessions_count_toward_a_series_cap(bot: ConsoleSession) -> None:

@@ -14,6 +14,7 @@ from bot.app import Staffroom
 from bot.kernel.registry import Audience
 from bot.kernel.reply_codec import encode_reply
 from bot.privacy.anonymity import is_asker, open_address
+from bot.questions.limits import REPLIES_PER_DAY
 from storage import asking, directory, question_replies
 from storage import questions as store
 from storage.outbox import OUTBOX
@@ -417,6 +418,8 @@ async def test_a_long_thread_shows_its_latest_replies_and_says_how_many_more(
     await ask(network)
     await network.send(":as Tom Patel")
     for n in range(1, 23):
+        if n % REPLIES_PER_DAY == 1 and n > 1:
+            await network.send(":tick 1d")  # one person's replies a day are limited
         await network.send(":click Reply")
         await network.send(f":fill reply=Reply number {n}.")
         await network.send(":submit")
