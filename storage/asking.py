@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, bindparam, delete, select
 
 from storage.questions import QuestionDetails, details_values
+from storage.scrub import scrub_after_commit
 from storage.tables import table
 from storage.upsert import insert_or_update, insert_returning_id
 
@@ -67,6 +68,7 @@ def take_draft(connection: Connection, *, token_hash: str, now: datetime) -> Dra
     if row is None:
         return None
     connection.execute(delete(DRAFT).where(DRAFT.c.id == row.id))
+    scrub_after_commit(connection, "question_draft")
     if row.expires_at <= now:
         return None
     details = QuestionDetails(
@@ -77,6 +79,7 @@ def take_draft(connection: Connection, *, token_hash: str, now: datetime) -> Dra
 
 def delete_draft(connection: Connection, *, draft_id: int) -> None:
     connection.execute(delete(DRAFT).where(DRAFT.c.id == draft_id))
+    scrub_after_commit(connection, "question_draft")
 
 
 # --- the daily quota -----------------------------------------------------------------------
@@ -111,11 +114,13 @@ def quota_counts(connection: Connection, *, network_id: int) -> list[tuple[date,
 
 def delete_quota(connection: Connection, *, day: date, person_hash: str) -> None:
     connection.execute(delete(QUOTA).where(QUOTA.c.day == day, QUOTA.c.person_hash == person_hash))
+    scrub_after_commit(connection, "question_quota")
 
 
 def forget_quota_before(connection: Connection, *, day: date) -> None:
     """Delete the counts of days before `day` (they matter only on their own day)."""
     connection.execute(delete(QUOTA).where(QUOTA.c.day < day))
+    scrub_after_commit(connection, "question_quota")
 
 
 # --- settings ----------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Queries for "me too" on anonymous questions: one row per person (a keyed hash) with their
-school's keyed hash, counted as distinct schools. No member or school id is stored."""
+school's keyed hash, counted as distinct schools. No member or school id is stored, and the
+rows keep no order of pressing (see `forget_press_order`)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
+from storage.scrub import scrub_after_commit
 from storage.tables import table
 from storage.upsert import insert_ignore
 
@@ -54,6 +56,15 @@ def person_hashes(connection: Connection, *, network_id: int) -> list[tuple[int,
     return [(row.question_id, row.person_hash) for row in rows]
 
 
+def forget_press_order(connection: Connection) -> None:
+    """Rewrite every row in one transaction, so PostgreSQL's row versions all carry the same
+    transaction id instead of one per press; the rewrite after commit (`storage.scrub`) then
+    stores them in key order. SQLite keeps the rows in key order already (no rowid)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(update(METOO).values(school_hash=METOO.c.school_hash))
+    scrub_after_commit(connection, "question_metoo")
+
+
 def replace_person_hash(
     connection: Connection, *, question_id: int, person_hash: str, replacement: str
 ) -> None:
@@ -63,3 +74,4 @@ def replace_person_hash(
         .where(METOO.c.question_id == question_id, METOO.c.person_hash == person_hash)
         .values(person_hash=replacement)
     )
+    scrub_after_commit(connection, "question_metoo")

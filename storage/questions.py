@@ -1,9 +1,11 @@
 """Queries for anonymous questions: numbering and storing them, the asker's keyed hash and
-sealed address, resolving and hiding, the asker's follow-ups and members' named replies.
+sealed address, resolving and hiding.
 
 Nothing here takes a member id for a question or a follow-up; the keyed hash and the sealed
-address arrive already computed (see `bot.privacy.anonymity`). Me-toos are in `storage.metoo`, drafts,
-the daily limit and settings in `storage.asking`, search in `storage.question_search`.
+address arrive already computed (see `bot.privacy.anonymity`). Follow-ups and named replies are in
+`storage.question_replies`, me-toos in `storage.metoo`, drafts, the daily limit and settings in
+`storage.asking`, search in `storage.question_search`, the digest's tallies in
+`storage.question_digest`.
 """
 
 from __future__ import annotations
@@ -14,26 +16,20 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    and_,
     bindparam,
     delete,
-    distinct,
     func,
-    or_,
     select,
     update,
 )
 
-from storage.directory import MEMBER, SCHOOL
 from storage.groups import GROUP
-from storage.metoo import METOO
 from storage.outbox import OUTBOX
+from storage.scrub import scrub_after_commit
 from storage.tables import table
 from storage.upsert import insert_returning_id
 
 QUESTION = table("question")
-FOLLOWUP = table("question_followup")
-REPLY = table("question_reply")
 
 NOTIFY_KEY = "question-notify"
 
@@ -91,23 +87,6 @@ def details_values(details: QuestionDetails) -> dict[str, object]:
         "qualification": details.qualification,
         "paper": details.paper,
     }
-
-
-@dataclass(frozen=True, slots=True)
-class Followup:
-    text: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyRecord:
-    id: int
-    question_id: int
-    member_id: int
-    display_name: str
-    school_name: str | None
-    text: str
-    created_at: datetime
 
 
 # --- questions ---------------------------------------------------------------------------
@@ -233,6 +212,7 @@ def resolve_question(
             notify_until=None,
         )
     )
+    scrub_after_commit(connection, "question")
 
 
 def hide_question(connection: Connection, *, question_id: int, reason: str, now: datetime) -> None:
@@ -241,11 +221,13 @@ def hide_question(connection: Connection, *, question_id: int, reason: str, now:
         .where(QUESTION.c.id == question_id)
         .values(hidden_at=now, hidden_reason=reason, notify_sealed=None, notify_until=None)
     )
+    scrub_after_commit(connection, "question")
 
 
 def forget_asker_hash(connection: Connection, *, question_id: int) -> None:
     """Untie a question from its asker without resolving it (nobody can act as its asker)."""
     connection.execute(update(QUESTION).where(QUESTION.c.id == question_id).values(asker_hash=None))
+    scrub_after_commit(connection, "question")
 
 
 def forget_notify_address(connection: Connection, *, question_id: int) -> None:
@@ -254,6 +236,24 @@ def forget_notify_address(connection: Connection, *, question_id: int) -> None:
         .where(QUESTION.c.id == question_id)
         .values(notify_sealed=None, notify_until=None)
     )
+    scrub_after_commit(connection, "question")
+
+
+def sealed_addresses(connection: Connection) -> list[tuple[int, str | None, str]]:
+    """(question id, asker hash, sealed address) of every question with an address."""
+    rows = connection.execute(
+        select(QUESTION.c.id, QUESTION.c.asker_hash, QUESTION.c.notify_sealed).where(
+            QUESTION.c.notify_sealed.is_not(None)
+        )
+    )
+    return [(row.id, row.asker_hash, row.notify_sealed) for row in rows]
+
+
+def reseal_address(connection: Connection, *, question_id: int, sealed: str) -> None:
+    connection.execute(
+        update(QUESTION).where(QUESTION.c.id == question_id).values(notify_sealed=sealed)
+    )
+    scrub_after_commit(connection, "question")
 
 
 def notification_key(question_id: int, reply_id: int) -> str:
@@ -266,6 +266,7 @@ def delete_notifications(connection: Connection, *, question_id: int) -> None:
     connection.execute(
         delete(OUTBOX).where(OUTBOX.c.key.startswith(f"{NOTIFY_KEY}:{question_id}:"))
     )
+    scrub_after_commit(connection, "outbox")
 
 
 _mark_alerted = (
@@ -279,137 +280,3 @@ def mark_alerted(connection: Connection, *, question_id: int, now: datetime) -> 
     """Record that the facilitators were alerted; False if they already were."""
     result = connection.execute(_mark_alerted, {"question_id": question_id, "now": now})
     return bool(result.rowcount)
-
-
-# --- follow-ups and replies --------------------------------------------------------------
-
-
-def add_followup(connection: Connection, *, question_id: int, text: str, now: datetime) -> int:
-    return insert_returning_id(
-        connection, FOLLOWUP, question_id=question_id, text=text, created_at=now
-    )
-
-
-def followups(connection: Connection, *, question_id: int) -> list[Followup]:
-    rows = connection.execute(
-        select(FOLLOWUP.c.text, FOLLOWUP.c.created_at)
-        .where(FOLLOWUP.c.question_id == question_id)
-        .order_by(FOLLOWUP.c.id)
-    )
-    return [Followup(row.text, row.created_at) for row in rows]
-
-
-def add_reply(
-    connection: Connection, *, question_id: int, member_id: int, text: str, now: datetime
-) -> int:
-    return insert_returning_id(
-        connection, REPLY, question_id=question_id, member_id=member_id, text=text, created_at=now
-    )
-
-
-_REPLY_COLUMNS = (
-    REPLY.c.id,
-    REPLY.c.question_id,
-    REPLY.c.member_id,
-    MEMBER.c.display_name,
-    SCHOOL.c.name.label("school_name"),
-    REPLY.c.text,
-    REPLY.c.created_at,
-)
-_REPLY_FROM = REPLY.join(MEMBER, MEMBER.c.id == REPLY.c.member_id).outerjoin(
-    SCHOOL, SCHOOL.c.id == MEMBER.c.school_id
-)
-
-
-def replies(connection: Connection, *, question_id: int) -> list[ReplyRecord]:
-    rows = connection.execute(
-        select(*_REPLY_COLUMNS)
-        .select_from(_REPLY_FROM)
-        .where(REPLY.c.question_id == question_id)
-        .order_by(REPLY.c.id)
-    )
-    return [ReplyRecord(**row._mapping) for row in rows]
-
-
-def reply_counts(connection: Connection, *, question_ids: list[int]) -> dict[int, int]:
-    if not question_ids:
-        return {}
-    rows = connection.execute(
-        select(REPLY.c.question_id, func.count())
-        .where(REPLY.c.question_id.in_(question_ids))
-        .group_by(REPLY.c.question_id)
-    )
-    return {row[0]: row[1] for row in rows}
-
-
-def replies_by_member(connection: Connection, *, member_id: int) -> list[tuple[int, ReplyRecord]]:
-    """(question number, reply) for every reply the member wrote."""
-    rows = connection.execute(
-        select(*_REPLY_COLUMNS, QUESTION.c.number)
-        .select_from(_REPLY_FROM.join(QUESTION, QUESTION.c.id == REPLY.c.question_id))
-        .where(REPLY.c.member_id == member_id)
-        .order_by(REPLY.c.id)
-    )
-    return [
-        (row.number, ReplyRecord(**{k: v for k, v in row._mapping.items() if k != "number"}))
-        for row in rows
-    ]
-
-
-def delete_replies_by_member(connection: Connection, *, member_id: int) -> None:
-    connection.execute(delete(REPLY).where(REPLY.c.member_id == member_id))
-
-
-# --- the weekly digest ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionTally:
-    """A question as the digest counts it: when it was asked, resolved or hidden, and at how
-    many schools people said "me too" (distinct keyed school hashes — no school is known)."""
-
-    group_id: int
-    created_at: datetime
-    resolved_at: datetime | None
-    hidden_at: datetime | None
-    schools: int
-
-
-def digest_tallies(
-    connection: Connection, *, network_id: int, since: datetime
-) -> list[QuestionTally]:
-    """Questions asked since `since`, resolved since then, or still open."""
-    schools = (
-        select(func.count(distinct(METOO.c.school_hash)))
-        .where(METOO.c.question_id == QUESTION.c.id)
-        .scalar_subquery()
-    )
-    rows = connection.execute(
-        select(
-            QUESTION.c.group_id,
-            QUESTION.c.created_at,
-            QUESTION.c.resolved_at,
-            QUESTION.c.hidden_at,
-            schools.label("schools"),
-        ).where(
-            QUESTION.c.network_id == network_id,
-            or_(
-                QUESTION.c.created_at >= since,
-                QUESTION.c.resolved_at >= since,
-                and_(QUESTION.c.resolved_at.is_(None), QUESTION.c.hidden_at.is_(None)),
-            ),
-        )
-    )
-    return [QuestionTally(**row._mapping) for row in rows]
-
-
-def reply_times(
-    connection: Connection, *, network_id: int, since: datetime
-) -> list[tuple[int, datetime]]:
-    """(group id, when) of every reply since `since`, for engagement."""
-    rows = connection.execute(
-        select(QUESTION.c.group_id, REPLY.c.created_at)
-        .join(QUESTION, QUESTION.c.id == REPLY.c.question_id)
-        .where(QUESTION.c.network_id == network_id, REPLY.c.created_at >= since)
-    )
-    return [(row.group_id, row.created_at) for row in rows]

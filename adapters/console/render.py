@@ -39,11 +39,7 @@ def markup(text: str, base: str = "") -> RichText:
     """The neutral markup as rich text (member text can't inject rich markup: no parsing of it)."""
     out = RichText(style=base)
     for span in spans(text):
-        if span.kind is SpanKind.LINK:
-            out.append(span.text, style="underline")
-            out.append(f" ({span.url})", style="dim")
-        else:
-            out.append(span.text, style=_SPAN_STYLE.get(span.kind, ""))
+        out.append(span.text, style=_SPAN_STYLE.get(span.kind, ""))
     return out
 
 

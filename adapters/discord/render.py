@@ -29,6 +29,7 @@ from bot.kernel.replies import (
     Text,
     Tone,
 )
+from bot.parsing.markup import cut
 
 NO_MENTIONS = discord.AllowedMentions.none()
 COLOURS = {
@@ -156,7 +157,7 @@ class _Embeds:
             embed = self._next()
             description = text
         if len(description) > MAX_DESCRIPTION:
-            description = description[: MAX_DESCRIPTION - 1] + "…"
+            description = cut(description, MAX_DESCRIPTION)
         embed.description = description
 
     def fields(self, items: tuple[tuple[str, str], ...]) -> None:
@@ -167,7 +168,7 @@ class _Embeds:
             shown = to_markdown(value)
             embed.add_field(
                 name=shorten(to_markdown(label), 256),
-                value=shown[:1024] or "\u200b",
+                value=cut(shown, 1024) or "\u200b",
                 inline=len(shown) <= 40 and "\n" not in shown,
             )
 

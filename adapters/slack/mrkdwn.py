@@ -3,23 +3,21 @@ for headers, buttons and titles, always within a length limit.
 
 Every character the core hands over is escaped (`&`, `<`, `>`) before it reaches mrkdwn, so
 text written by members can never become `<!channel>`, `<!here>`, `<!everyone>`, `<@U…>` or
-`<!subteam^…>`: the only `<…>` this module writes are the links of the neutral markup. Slack
-parses no mentions in `plain_text` objects, so plain text is passed through unescaped (escaping
-it would show `&lt;` to people).
+`<!subteam^…>` or a labelled link `<url|label>`: this module writes no `<…>` at all, and
+Slack's mrkdwn has no `[label](url)` form, so a web address shows as itself. Slack parses no
+mentions in `plain_text` objects, so plain text is passed through unescaped (escaping it would
+show `&lt;` to people). Nothing is cut inside a web address.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.parsing.markup import MARKUP
+from bot.parsing.markup import ELLIPSIS, MARKUP, cut, cut_prefix
 from bot.parsing.markup import plain as without_markup
 
-ELLIPSIS = "…"
-
-
 _CONTROL = frozenset("&<>")
-_MARKUP_SIGNS = frozenset("*`_[")
+_MARKUP_SIGNS = frozenset("*`_")
 
 
 def escape(text: str) -> str:
@@ -30,15 +28,12 @@ def escape(text: str) -> str:
 
 
 def _render(match: re.Match[str]) -> str:
-    bold, code, italic, label, url = match.group("bold", "code", "italic", "label", "url")
+    bold, code, italic = match.group("bold", "code", "italic")
     if bold is not None:
         return f"*{bold}*"
     if code is not None:
         return f"`{code}`"
-    if italic is not None:
-        return f"_{italic}_"
-    # `|` would end the address early.
-    return f"<{url.replace('|', '%7C')}|{label}>"
+    return f"_{italic}_"
 
 
 def mrkdwn(text: str) -> str:
@@ -55,17 +50,17 @@ def mrkdwn(text: str) -> str:
 
 def plain(text: str, limit: int) -> str:
     """Markup dropped, one line, at most `limit` characters (ending "…" when cut)."""
-    flat = " ".join(without_markup(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + ELLIPSIS
+    return cut(" ".join(without_markup(text).split()), limit)
 
 
 def mrkdwn_within(text: str, limit: int) -> str:
-    """`mrkdwn(text)` cut to `limit` characters without breaking an entity or a link."""
+    """`mrkdwn(text)` cut to `limit` characters without breaking an entity or an address."""
     rendered = mrkdwn(text)
     if len(rendered) <= limit:
         return rendered
-    # Cut the neutral text, not the rendering, so no entity or link is split. Bisection keeps
-    # `low` a prefix that fits (the empty one does), so the result always fits.
+    # Cut the neutral text, not the rendering, so no entity is split. Bisection keeps `low` a
+    # prefix that fits (the empty one does), so the result always fits; `cut_prefix` only
+    # shortens it.
     low, high = 0, len(text)
     while low < high:
         middle = (low + high + 1) // 2
@@ -73,7 +68,7 @@ def mrkdwn_within(text: str, limit: int) -> str:
             low = middle
         else:
             high = middle - 1
-    return mrkdwn(text[:low].rstrip()) + ELLIPSIS
+    return mrkdwn(cut_prefix(text, low)) + ELLIPSIS
 
 
 def mrkdwn_chunks(text: str, limit: int) -> list[str]:

@@ -40,7 +40,7 @@ from bot.kernel.replies import (
 from bot.kernel.replies import Context as ContextLine
 from bot.parsing.times import show_date, show_time
 from bot.privacy.suppression import Suppressed
-from storage import checkin_answers, checkin_pairings, checkins, groups, timers
+from storage import checkin_answers, checkin_pairings, checkins, groups, scrub, timers
 from storage.checkin_answers import NamedAnswer
 from storage.checkins import RoundRecord
 from storage.directory import MemberRecord
@@ -75,6 +75,7 @@ def close_round(
         return False
     if not checkins.close_round(ctx.connection, round_id=round.id, now=ctx.now):
         return False
+    scrub.scrub_after_commit(ctx.connection, "checkin_answer")  # anonymous answers detached
     for kind in (CLOSE_TIMER, REMIND_TIMER):
         timers.cancel_timers(ctx.connection, kind=kind, ref=str(round.id))
     outcome = _outcome(ctx, round.id)

@@ -1,4 +1,5 @@
-"""Running groups: create, appoint leaders, link channels (on any platform), archive, restore."""
+"""Running groups: create, appoint leaders, link channels (on any platform), archive, restore;
+at most `GROUPS_PER_NETWORK` active groups in a network."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from bot.kernel.replies import Reply, Tone
 from bot.network.people import find_person
 from bot.parsing.arguments import split_tail
 from bot.parsing.names import GROUP_NAME_LIMIT, clean_name, name_key
-from storage import groups
+from storage import groups, limits
 from storage.groups import ChannelRecord
 
 DESCRIPTION_LIMIT = 300
+GROUPS_PER_NETWORK = 200
 _REMOVE_WORDS = {"remove", "off", "stop"}
 
 
@@ -29,6 +31,7 @@ def group_create(cmd: Command, ctx: Context, arguments: str) -> Reply:
         raise Refusal(
             f"A description can be at most {DESCRIPTION_LIMIT} characters; that one has {len(description)}."
         )
+    _check_room_for_a_group(ctx, network.id, doing="created")
     existing = groups.find_group(ctx.connection, network_id=network.id, name_key=name_key(name))
     if existing is not None:
         state = (
@@ -52,6 +55,17 @@ def group_create(cmd: Command, ctx: Context, arguments: str) -> Reply:
         f"Created **{group.name}**. Appoint a leader with `/staffroom group leader {group.name} @person`.{here}",
         tone=Tone.SUCCESS,
     )
+
+
+def _check_room_for_a_group(ctx: Context, network_id: int, *, doing: str) -> None:
+    """Refuse a group past the network's generous cap (facilitators too: it bounds the work
+    every digest and home view does)."""
+    if limits.active_groups(ctx.connection, network_id=network_id) >= GROUPS_PER_NETWORK:
+        raise Refusal(
+            f"This network has {GROUPS_PER_NETWORK} active groups, the most one network can "
+            "have. Archive one that has finished (`/staffroom group archive <name>`), and this "
+            f"one can be {doing} straight away."
+        )
 
 
 def _split_group_and_person(arguments: str) -> tuple[str, str, bool]:
@@ -171,6 +185,7 @@ def group_restore(cmd: Command, ctx: Context, arguments: str) -> Reply:
     group = find_group(ctx, arguments, allow_archived=True, usage="group restore GCSE Drama")
     if not group.archived:
         return Reply.say(f"**{group.name}** isn't archived.")
+    _check_room_for_a_group(ctx, group.network_id, doing="restored")
     groups.restore_group(ctx.connection, group_id=group.id)
     return Reply.say(f"**{group.name}** is back.", tone=Tone.SUCCESS)
 

@@ -1,8 +1,8 @@
 """Outbound replies: what the core says, in blocks every adapter knows how to render.
 
-Text uses a small neutral markup that each adapter translates: `**bold**`, `_italic_`,
-`` `code` `` and `[label](https://link)`. Adapters escape everything else, so text written by
-members can never become a platform mention or ping.
+Text uses a small neutral markup that each adapter translates: `**bold**`, `_italic_` and
+`` `code` `` (no links: see `bot.parsing.markup`). Adapters escape everything else, so text
+written by members can never become a platform mention, a ping or a labelled link.
 """
 
 from __future__ import annotations

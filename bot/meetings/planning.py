@@ -63,7 +63,7 @@ def plan_sessions(
             )
         )
         held += holiday is None
-        if held >= limit or len(sessions) >= 2 * MAX_SESSIONS:
+        if held >= limit or len(sessions) >= MAX_SESSIONS:  # holiday sessions count too
             break
     if not held:
         raise Refusal(
@@ -77,6 +77,9 @@ def plan_sessions(
             f"No end was given, so I planned {DEFAULT_SESSIONS} sessions (to {last}). Add "
             "`until <date>` or `<N> times` to choose the end."
         )
-    elif rule.until is not None and next(days, None) is not None:
-        capped = f"A series can have at most {MAX_SESSIONS} sessions, so it stops on {last}."
+    elif (rule.until is not None or held < limit) and next(days, None) is not None:
+        capped = (
+            f"A series can have at most {MAX_SESSIONS} sessions, holidays included, so it "
+            f"stops on {last}."
+        )
     return Plan(tuple(sessions), capped)

@@ -36,7 +36,7 @@ def when(session: SessionRecord, zone: ZoneInfo, *, with_zone: bool = True) -> s
 def where(meeting: MeetingRecord) -> str:
     parts = [meeting.place] if meeting.place else []
     if meeting.link:
-        parts.append(f"[join online]({meeting.link})")
+        parts.append(f"online: {meeting.link}")  # the address in full, never behind a label
     return " · ".join(parts) or "place to be confirmed"
 
 

@@ -2,6 +2,10 @@
 `schedule_input`): find its group, plan it in full — every session checked against the clock,
 clock changes and the term calendar — before anything is written, then commit the meeting, its
 sessions, their timers and an announcement to the group together, and confirm to the leader.
+
+One person can have at most `SESSIONS_PER_LEADER` sessions still to come across the meetings
+they scheduled (holiday sessions count: each has its row and timers), so nobody can fill the
+database or the scheduler; a refusal says when the next series fits.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from bot.meetings.grammar import to_line
 from bot.meetings.planning import Plan, plan_sessions
 from bot.meetings.recurrence import describe
 from bot.meetings.request import MeetingRequest
-from bot.parsing.times import show_date
-from storage import calendar, groups, meeting_sessions, meetings
+from bot.parsing.times import show_date, show_time
+from storage import calendar, groups, limits, meeting_sessions, meetings
 from storage.groups import ChannelRecord, GroupRecord
 from storage.meeting_sessions import SessionRecord
 from storage.meetings import SCHEDULED, MeetingRecord
 
 NEW = "meeting.new"
+SESSIONS_PER_LEADER = 260  # five weekly series a year ahead
 ICS_BUTTON = "meeting.ics"
 
 
@@ -57,11 +62,31 @@ def prepare(ctx: Context, group: GroupRecord, request: MeetingRequest) -> Plan:
     """Check permission and plan every session; writes nothing."""
     require_leader(ctx, group, doing="schedule its meetings")
     network = ctx.require_network()
-    return plan_sessions(
+    plan = plan_sessions(
         request,
         zone=ZoneInfo(network.timezone),
         now=ctx.now,
         holiday_on=lambda day: calendar.holiday_on(ctx.connection, network_id=network.id, day=day),
+    )
+    _check_sessions_per_leader(ctx, len(plan.sessions))
+    return plan
+
+
+def _check_sessions_per_leader(ctx: Context, adding: int) -> None:
+    upcoming = limits.upcoming_session_starts(
+        ctx.connection, member_id=ctx.require_member().id, now=ctx.now
+    )
+    over = len(upcoming) + adding - SESSIONS_PER_LEADER
+    if over <= 0:
+        return
+    room = max(SESSIONS_PER_LEADER - len(upcoming), 0)
+    fewer = f" or with at most {room} sessions now (`… {room} times`)" if room else ""
+    raise Refusal(
+        f"You have {len(upcoming)} sessions still to come in meetings you scheduled (holiday "
+        f"sessions count); one person can have at most {SESSIONS_PER_LEADER} at a time, and "
+        f"this would add {adding}. You can schedule it once {over} of yours have taken place, "
+        f"after {show_time(upcoming[over - 1], ctx.zone)}{fewer}. `/staffroom meetings` lists "
+        "them; cancelling one you no longer need makes room at once."
     )
 
 

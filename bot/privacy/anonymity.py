@@ -3,7 +3,10 @@ without storing who they are.
 
 Every hash is HMAC-SHA256 under the server secret, over a purpose label and the ids involved,
 so one purpose's hash never equals another's and none can be recomputed (or tested against a
-guess) without the secret — which never lives in the database. The one thing the bot must be
+guess) without the secret — which never lives in the database. A person enters a hash as their
+member id with a random salt of their own (`storage.member_keys`), deleted with their member
+row: once they are erased, nobody — not even with the secret and their old member id — can
+test a hash against them, and no question row has to change at that moment. The one thing the bot must be
 able to read back, the address of an asker who asked to be told about replies, is encrypted
 (Fernet, with a key derived from the secret by HKDF) and sealed together with the message for
 the outbox, so the outbox row names no person either.
@@ -38,21 +41,22 @@ def keyed_hash(secret: bytes, purpose: str, *parts: int | str | date) -> str:
     return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
 
 
-def asker_hash(secret: bytes, *, question_id: int, member_id: int) -> str:
-    """Stored with a question; lets its asker follow up and resolve it."""
-    return keyed_hash(secret, "asker", question_id, member_id)
+def asker_hash(secret: bytes, *, question_id: int, person: str) -> str:
+    """Stored with a question; lets its asker (`person`: their salted member key) follow up
+    and resolve it."""
+    return keyed_hash(secret, "asker", question_id, person)
 
 
-def is_asker(secret: bytes, stored: str | None, *, question_id: int, member_id: int) -> bool:
+def is_asker(secret: bytes, stored: str | None, *, question_id: int, person: str) -> bool:
     if stored is None:
         return False
-    expected = asker_hash(secret, question_id=question_id, member_id=member_id)
+    expected = asker_hash(secret, question_id=question_id, person=person)
     return hmac.compare_digest(stored, expected)
 
 
-def metoo_person_hash(secret: bytes, *, question_id: int, member_id: int) -> str:
+def metoo_person_hash(secret: bytes, *, question_id: int, person: str) -> str:
     """Counts one person's "me too" on one question once."""
-    return keyed_hash(secret, "metoo-person", question_id, member_id)
+    return keyed_hash(secret, "metoo-person", question_id, person)
 
 
 def metoo_school_hash(secret: bytes, *, question_id: int, school_id: int) -> str:
@@ -60,9 +64,9 @@ def metoo_school_hash(secret: bytes, *, question_id: int, school_id: int) -> str
     return keyed_hash(secret, "metoo-school", question_id, school_id)
 
 
-def quota_hash(secret: bytes, *, network_id: int, member_id: int, day: date) -> str:
+def quota_hash(secret: bytes, *, network_id: int, person: str, day: date) -> str:
     """Counts one person's anonymous questions on one day; a new day gives unrelated hashes."""
-    return keyed_hash(secret, "ask-quota", network_id, member_id, day)
+    return keyed_hash(secret, "ask-quota", network_id, person, day)
 
 
 def token_hash(token: str) -> str:

@@ -31,6 +31,7 @@ from bot.kernel.replies import (
 from bot.kernel.replies import Context as ContextLine
 from bot.privacy.foundation import DECLARED, ERASE_ORDER, EXPORT_PURPOSE
 from storage import directory
+from storage.scrub import scrub_after_commit
 
 FORGET_ACTION = "privacy.forget"
 KEEP_ACTION = "privacy.keep"
@@ -77,6 +78,7 @@ def erase_member(
         if spec.erase_keyed is not None:
             spec.erase_keyed(connection, member_id, secret)
         erased.append(spec.name)
+    scrub_after_commit(connection)  # an erasure reaches most tables
     return erased
 
 

@@ -23,6 +23,7 @@ from bot.kernel.context import Context
 from bot.privacy.foundation import EXPORT_PURPOSE
 from storage import activity_weeks, deliveries, networks, timers
 from storage import personal_data as store
+from storage.scrub import scrub_after_commit
 from storage.timers import TimerRecord
 
 log = logging.getLogger("staffroom.privacy")
@@ -42,10 +43,15 @@ def months_before(day: date, months: int) -> date:
 
 def schedule_upkeep(connection: Connection, now: datetime) -> None:
     """Queue the next daily upkeep (idempotent: called at every start and after every run)."""
+    schedule_daily(connection, now, DAILY_UPKEEP)
+
+
+def schedule_daily(connection: Connection, now: datetime, kind: str) -> None:
+    """Queue the next run of a daily timer `kind` at the upkeep's hour, once per day."""
     due = datetime.combine(now.date(), UPKEEP_AT, tzinfo=now.tzinfo)
     if due <= now:
         due += timedelta(days=1)
-    timers.add_timer(connection, key=f"{DAILY_UPKEEP}:{due.date()}", kind=DAILY_UPKEEP, due_at=due)
+    timers.add_timer(connection, key=f"{kind}:{due.date()}", kind=kind, due_at=due)
 
 
 def keep_upkeep_scheduled(ctx: Context) -> None:
@@ -68,5 +74,7 @@ def daily_upkeep(timer: TimerRecord, ctx: Context) -> None:
         ctx.connection, purpose=EXPORT_PURPOSE, before=ctx.now - EXPORT_COPY_LIFETIME
     )
     deliveries.forget_deliveries_before(ctx.connection, ctx.now - DELIVERY_MEMORY)
+    if deleted:
+        scrub_after_commit(ctx.connection, "activity_day")
     log.info("daily upkeep: %d activity detail rows past retention deleted", deleted)
     schedule_upkeep(ctx.connection, ctx.now)

@@ -24,6 +24,7 @@ from bot.parsing.suggest import closest
 from bot.privacy.anonymity import asker_hash, quota_hash, seal_address, token_hash
 from bot.questions import render
 from bot.questions.form import ask_form, read_ask_form, tidy_text
+from bot.questions.lookup import keyed_self
 from bot.questions.posts import publish
 from bot.questions.retention import DRAFT_EXPIRY, NOTIFY_EXPIRY, QUOTA_EXPIRY, expire_later
 from storage import asking as asking_store
@@ -142,7 +143,7 @@ def _take_draft(press: ButtonPress, ctx: Context) -> asking_store.Draft:
 def post_question(ctx: Context, details: QuestionDetails, *, notify: bool) -> Reply:
     """Store the question (with the asker's keyed hash only) and queue its post."""
     network = ctx.require_network()
-    member = ctx.require_member()
+    ctx.require_member()
     secret = ctx.config.secret
     sealed, until = None, None
     if notify and ctx.actor is not None:
@@ -162,7 +163,7 @@ def post_question(ctx: Context, details: QuestionDetails, *, notify: bool) -> Re
     store.set_asker_hash(
         ctx.connection,
         question_id=question_id,
-        asker_hash=asker_hash(secret, question_id=question_id, member_id=member.id),
+        asker_hash=asker_hash(secret, question_id=question_id, person=keyed_self(ctx)),
     )
     _count_ask(ctx)
     if until is not None:
@@ -195,7 +196,7 @@ def _quota_person(ctx: Context, day: date) -> str:
     return quota_hash(
         ctx.config.secret,
         network_id=ctx.require_network().id,
-        member_id=ctx.require_member().id,
+        person=keyed_self(ctx),
         day=day,
     )
 

@@ -15,7 +15,7 @@ from bot.kernel.permissions import is_leader
 from bot.kernel.replies import Reply
 from bot.questions import render
 from bot.questions.lookup import find_numbered, question_pressed
-from storage import groups
+from storage import groups, question_replies
 from storage import metoo as metoo_store
 from storage import questions as store
 from storage.questions import QuestionRecord
@@ -53,15 +53,19 @@ def _view(ctx: Context, question: QuestionRecord) -> Reply:
     in_group = moderator or (
         groups.role_in_group(ctx.connection, group_id=group.id, member_id=member.id) is not None
     )
-    replies = store.replies(ctx.connection, question_id=question.id) if in_group else None
+    replies = (
+        question_replies.replies(ctx.connection, question_id=question.id) if in_group else None
+    )
     count = (
         len(replies)
         if replies is not None
-        else store.reply_counts(ctx.connection, question_ids=[question.id]).get(question.id, 0)
+        else question_replies.reply_counts(ctx.connection, question_ids=[question.id]).get(
+            question.id, 0
+        )
     )
     return render.view(
         question,
-        followups=store.followups(ctx.connection, question_id=question.id),
+        followups=question_replies.followups(ctx.connection, question_id=question.id),
         replies=replies,
         reply_count=count,
         schools=metoo_store.schools_seen(ctx.connection, question_id=question.id),

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from bot.digests.model import DigestRequest, DigestSource, Figure
 from bot.privacy.suppression import enough_people
-from storage import questions
+from storage import question_digest
 
 STALE_AFTER = timedelta(hours=72)
 
@@ -22,7 +22,7 @@ def figures(request: DigestRequest) -> Mapping[int, list[Figure]]:
     answered: Counter[int] = Counter()
     waiting: Counter[int] = Counter()
     widespread: Counter[int] = Counter()
-    for tally in questions.digest_tallies(
+    for tally in question_digest.digest_tallies(
         request.connection, network_id=request.network.id, since=since
     ):
         if tally.hidden_at is not None and tally.hidden_at < until:
@@ -58,12 +58,14 @@ def engagement(request: DigestRequest) -> Mapping[int, list[int]]:
     since, _ = request.history_bounds()
     asked = [
         (tally.group_id, tally.created_at)
-        for tally in questions.digest_tallies(
+        for tally in question_digest.digest_tallies(
             request.connection, network_id=request.network.id, since=since
         )
         if tally.created_at >= since
     ]
-    replies = questions.reply_times(request.connection, network_id=request.network.id, since=since)
+    replies = question_digest.reply_times(
+        request.connection, network_id=request.network.id, since=since
+    )
     return request.weekly_counts(asked + replies)
 
 

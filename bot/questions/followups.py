@@ -15,10 +15,12 @@ from bot.kernel.replies import Reply, Tone
 from bot.privacy.anonymity import is_asker
 from bot.questions import render
 from bot.questions.form import QUESTION_LIMIT, RESOLUTION_LIMIT, typed_text
-from bot.questions.lookup import find_numbered
+from bot.questions.limits import check_followup_limit
+from bot.questions.lookup import find_numbered, keyed_self
 from bot.questions.posts import refresh, under_post
 from bot.questions.retention import forget_notify_address
 from storage import metoo as metoo_store
+from storage import question_replies
 from storage import questions as store
 from storage.questions import QuestionRecord
 
@@ -32,9 +34,9 @@ def _open_for_asker(ctx: Context, question: QuestionRecord, *, doing: str) -> No
             f"#{question.number} is resolved already. If there's more to ask, "
             "`/staffroom ask` starts a new question."
         )
-    member = ctx.require_member()
+    ctx.require_member()
     if not is_asker(
-        ctx.config.secret, question.asker_hash, question_id=question.id, member_id=member.id
+        ctx.config.secret, question.asker_hash, question_id=question.id, person=keyed_self(ctx)
     ):
         raise Refusal(
             f"Only the person who asked #{question.number} can {doing}. I can't tell who that "
@@ -47,7 +49,8 @@ def ask_followup(cmd: Command, ctx: Context, arguments: str) -> Reply:
     question, rest = find_numbered(ctx, arguments, usage=usage)
     _open_for_asker(ctx, question, doing="add to it")
     text = typed_text(rest, what="follow-up", limit=QUESTION_LIMIT, example=usage)
-    followup_id = store.add_followup(
+    check_followup_limit(ctx, question)
+    followup_id = question_replies.add_followup(
         ctx.connection, question_id=question.id, text=text, now=ctx.now
     )
     under_post(ctx, question, key=f"followup:{followup_id}", reply=render.followup_post(text))
@@ -78,12 +81,12 @@ def ask_resolve(cmd: Command, ctx: Context, arguments: str) -> Reply:
 def my_questions(cmd: Command, ctx: Context, arguments: str) -> Reply:
     """The open questions the acting member asked, found by recomputing hashes."""
     network = ctx.require_network()
-    member = ctx.require_member()
+    person = keyed_self(ctx)
     secret = ctx.config.secret
     mine = [
         question_id
         for question_id, stored in store.asker_hashes(ctx.connection, network_id=network.id)
-        if is_asker(secret, stored, question_id=question_id, member_id=member.id)
+        if is_asker(secret, stored, question_id=question_id, person=person)
     ]
     found = [
         question

@@ -1,5 +1,6 @@
 """Finding the question a command or a button is about: "#12" (also "12", "no. 12") at the
-start of what was typed, or the question id a button carries — always within the network."""
+start of what was typed, or the question id a button carries — always within the network; and
+the acting member's salted key, which their keyed hashes are made from."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from bot.kernel.context import Context
 from bot.kernel.refusals import Refusal
 from bot.parsing.numbers import id_in
+from storage import member_keys
 from storage import questions as store
 from storage.questions import QuestionRecord
 
@@ -47,3 +49,8 @@ def question_pressed(ctx: Context, value: str) -> QuestionRecord:
     if question is None or question.network_id != network.id:
         raise Refusal("That question no longer exists. `/staffroom questions` lists the newest.")
     return question
+
+
+def keyed_self(ctx: Context) -> str:
+    """The acting member as their keyed hashes see them (see `bot.privacy.anonymity`)."""
+    return member_keys.hashed_person(ctx.connection, member_id=ctx.require_member().id)

@@ -14,8 +14,8 @@ from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Reply, Tone
 from bot.privacy.anonymity import metoo_person_hash, metoo_school_hash
 from bot.questions import render
-from bot.questions.lookup import question_pressed
-from bot.questions.posts import refresh
+from bot.questions.lookup import keyed_self, question_pressed
+from bot.questions.posts import next_count_update, refresh
 from storage import asking as asking_store
 from storage import directory
 from storage import metoo as metoo_store
@@ -42,14 +42,14 @@ def press_metoo(press: ButtonPress, ctx: Context) -> Reply:
     added = metoo_store.add_metoo(
         ctx.connection,
         question_id=question.id,
-        person_hash=metoo_person_hash(secret, question_id=question.id, member_id=member.id),
+        person_hash=metoo_person_hash(secret, question_id=question.id, person=keyed_self(ctx)),
         school_hash=metoo_school_hash(secret, question_id=question.id, school_id=member.school_id),
     )
     if not added:
         return Reply.say(
             f"You've already said “me too” to #{question.number} — each person counts once."
         )
-    _alert_on_pattern(ctx, refresh(ctx, question.id))
+    _alert_on_pattern(ctx, refresh(ctx, question.id, batched=True))
     return Reply.say(
         f"Thanks — your school is counted for #{question.number}. Schools count once, however "
         "many colleagues press it; nobody can see who did.",
@@ -73,4 +73,5 @@ def _alert_on_pattern(ctx: Context, question: QuestionRecord) -> None:
             key=f"question-alert:{question.id}:{facilitator.id}",
             reply=notice,
             purpose="question.alert",
+            due_at=next_count_update(ctx.now),  # with the post's count, not at the press
         )

@@ -4,6 +4,8 @@ resolved, hidden)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from bot.kernel.context import Context
 from bot.kernel.replies import Reply
 from bot.questions import render
@@ -28,9 +30,20 @@ def publish(ctx: Context, question: QuestionRecord) -> None:
     )
 
 
-def refresh(ctx: Context, question_id: int) -> QuestionRecord:
+COUNTS_EVERY = timedelta(minutes=1)
+"""Me-too counts on a post change at most this often, on the minute (like check-in counts):
+presses within one minute show together, so the moment one person pressed cannot be read off
+the post."""
+
+
+def next_count_update(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0) + COUNTS_EVERY
+
+
+def refresh(ctx: Context, question_id: int, *, batched: bool = False) -> QuestionRecord:
     """Re-render the post from the database and replace every channel's copy (under the
-    question's lock, so the newest edit has the newest count)."""
+    question's lock, so the newest edit has the newest count); `batched`: with the other
+    changes of this minute, at its end."""
     question = store.lock_question(ctx.connection, question_id=question_id)
     assert question is not None
     schools = metoo_store.schools_seen(ctx.connection, question_id=question.id)
@@ -39,6 +52,7 @@ def refresh(ctx: Context, question_id: int) -> QuestionRecord:
         key=post_key(question.id),
         reply=render.post(question, schools=schools, k=ctx.require_network().k_threshold),
         purpose=PURPOSE,
+        not_before=next_count_update(ctx.now) if batched else None,
     )
     return question
 

@@ -22,9 +22,11 @@ from bot.kernel.replies import (
     Tone,
 )
 from bot.kernel.replies import Context as ContextLine
+from bot.parsing.markup import cut
 from bot.privacy.suppression import suppress_small_counts
 from bot.questions.catalogue import EXAM_CHECKLIST, about_exams, board_label, category_label
-from storage.questions import Followup, QuestionRecord, ReplyRecord
+from storage.question_replies import Followup, ReplyRecord
+from storage.questions import QuestionRecord
 
 METOO = "question.metoo"
 REPLY = "question.reply"
@@ -48,8 +50,7 @@ def schools_seen(schools: int, *, k: int) -> str:
 
 
 def excerpt(text: str, limit: int = 140) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    return cut(" ".join(text.split()), limit)
 
 
 def _details(question: QuestionRecord) -> Fields:

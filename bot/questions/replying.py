@@ -16,12 +16,14 @@ from bot.kernel.replies import FieldKind, Form, FormField, Reply, Tone
 from bot.privacy.anonymity import InvalidToken, is_asker, open_address, seal_message
 from bot.questions import render
 from bot.questions.form import QUESTION_LIMIT, text_problem, tidy_text
-from bot.questions.lookup import question_pressed
+from bot.questions.limits import check_reply_limit
+from bot.questions.lookup import keyed_self, question_pressed
 from bot.questions.posts import reply_key, under_post
-from bot.questions.retention import forget_notify_address
-from storage import groups
+from bot.questions.retention import forget_notify_address, still_the_askers
+from storage import groups, question_replies
 from storage import questions as store
-from storage.questions import QuestionRecord, ReplyRecord
+from storage.question_replies import ReplyRecord
+from storage.questions import QuestionRecord
 
 REPLY_FORM = "question.reply"
 
@@ -29,17 +31,18 @@ REPLY_FORM = "question.reply"
 def _check_can_reply(ctx: Context, question: QuestionRecord) -> None:
     if question.hidden:
         raise Refusal(f"#{question.number} was hidden by the group's moderators.")
-    member = ctx.require_member()
+    ctx.require_member()
     group = groups.get_group(ctx.connection, group_id=question.group_id)
     assert group is not None
     require_membership(ctx, group, doing="reply to its questions")
     if is_asker(
-        ctx.config.secret, question.asker_hash, question_id=question.id, member_id=member.id
+        ctx.config.secret, question.asker_hash, question_id=question.id, person=keyed_self(ctx)
     ):
         raise Refusal(
             f"This is your own question. A reply would carry your name; to add to it "
             f"anonymously, type `/staffroom ask followup #{question.number} <text>`."
         )
+    check_reply_limit(ctx, question)
 
 
 def press_reply(press: ButtonPress, ctx: Context) -> Reply:
@@ -72,7 +75,7 @@ def reply_submitted(event: FormSubmit, ctx: Context) -> Reply:
     problem = text_problem(text, what="reply", limit=QUESTION_LIMIT)
     if problem:
         return Reply.errors({"reply": problem})
-    reply_id = store.add_reply(
+    reply_id = question_replies.add_reply(
         ctx.connection, question_id=question.id, member_id=member.id, text=text, now=ctx.now
     )
     reply = ReplyRecord(
@@ -99,6 +102,14 @@ def _notify_asker(ctx: Context, question: QuestionRecord, reply: ReplyRecord) ->
     except InvalidToken:  # sealed under an earlier secret: it can never be used again
         forget_notify_address(ctx.connection, question.id)
         return
+    if not still_the_askers(
+        ctx.connection,
+        secret,
+        question_id=question.id,
+        asker_hash=question.asker_hash,
+        sealed=sealed,
+    ):
+        return  # the asker was erased: their address is sealed as nobody's at the next upkeep
     ctx.outbox.to_sealed(
         platform=platform,
         payload=seal_message(secret, sealed, render.reply_notice(question, reply)),

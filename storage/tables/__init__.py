@@ -26,6 +26,7 @@ from storage.tables.groups import GroupChannel, Membership, SubjectGroup
 from storage.tables.meetings import Meeting, MeetingReflection, MeetingRsvp, MeetingSession
 from storage.tables.outbox import OutboxMessage
 from storage.tables.questions import (
+    MemberKey,
     Question,
     QuestionDraft,
     QuestionFollowup,
@@ -54,6 +55,7 @@ __all__ = [
     "MeetingRsvp",
     "MeetingSession",
     "Member",
+    "MemberKey",
     "Membership",
     "Network",
     "OutboxMessage",

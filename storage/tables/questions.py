@@ -1,7 +1,8 @@
 """Anonymous question tables: questions, the asker's follow-ups, named replies, "me too"
 marks, drafts awaiting confirmation, the per-day asking quota, and the network's settings.
 
-No table here holds a member id, name, school id or platform id tied to a question: the asker
+No table here holds a member id, name, school id or platform id tied to a question (a
+member's hash salt is tied to them, and to no question): the asker
 is represented only by a keyed hash (`asker_hash`), me-toos by keyed hashes of the person and
 the school, and the opt-in notification address only encrypted (`notify_sealed`). Replies are
 the exception on purpose: they are posted under their writer's name, so they carry it.
@@ -79,13 +80,27 @@ class QuestionReply(SQLModel, table=True):
 
 class QuestionMeToo(SQLModel, table=True):
     """One "me too": keyed hashes of who pressed it (to count a person once) and of their
-    school (to count schools). Neither can be tested without the server secret."""
+    school (to count schools). Neither can be tested without the server secret.
+
+    On SQLite the table has no rowid, so rows are stored in the order of their (random-looking)
+    person hashes, never in the order they were pressed; PostgreSQL's daily upkeep rewrites it
+    in that order too (`storage.scrub`)."""
 
     __tablename__ = "question_metoo"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     question_id: int = Field(foreign_key="question.id", primary_key=True, ondelete="CASCADE")
     person_hash: str = Field(primary_key=True, max_length=HASH_LENGTH)
     school_hash: str = Field(max_length=HASH_LENGTH)
+
+
+class MemberKey(SQLModel, table=True):
+    """A member's random salt for keyed hashes (`storage.member_keys`); goes with the member."""
+
+    __tablename__ = "member_key"
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
+    salt: str = Field(max_length=32)
 
 
 class QuestionDraft(SQLModel, table=True):

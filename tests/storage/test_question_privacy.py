@@ -265,6 +265,7 @@ UNREADABLE = {
     "question": {"asker_hash", "notify_sealed"},
     "question_metoo": {"person_hash", "school_hash"},
     "question_quota": {"person_hash"},
+    "member_key": {"salt"},  # random salts
     "outbox": {"lease_owner", "lease_until"},
     "workspace_invite": {"code_hash"},  # random codes
 }

@@ -31,24 +31,24 @@ def _decoded(token: str) -> bytes:
 
 
 def test_the_asker_is_recognised_and_nobody_else() -> None:
-    stored = asker_hash(SECRET, question_id=12, member_id=7)
-    assert is_asker(SECRET, stored, question_id=12, member_id=7)
-    assert not is_asker(SECRET, stored, question_id=12, member_id=8)
-    assert not is_asker(SECRET, stored, question_id=13, member_id=7)
-    assert not is_asker(SECRET, None, question_id=12, member_id=7)
+    stored = asker_hash(SECRET, question_id=12, person=str(7))
+    assert is_asker(SECRET, stored, question_id=12, person=str(7))
+    assert not is_asker(SECRET, stored, question_id=12, person=str(8))
+    assert not is_asker(SECRET, stored, question_id=13, person=str(7))
+    assert not is_asker(SECRET, None, question_id=12, person=str(7))
 
 
 def test_without_the_secret_a_hash_cannot_be_recomputed() -> None:
-    stored = asker_hash(SECRET, question_id=12, member_id=7)
-    assert not is_asker(OTHER, stored, question_id=12, member_id=7)
+    stored = asker_hash(SECRET, question_id=12, person=str(7))
+    assert not is_asker(OTHER, stored, question_id=12, person=str(7))
 
 
 def test_each_purpose_gives_unrelated_hashes() -> None:
     hashes = {
-        asker_hash(SECRET, question_id=1, member_id=2),
-        metoo_person_hash(SECRET, question_id=1, member_id=2),
-        quota_hash(SECRET, network_id=1, member_id=2, day=date(2026, 11, 23)),
-        quota_hash(SECRET, network_id=1, member_id=2, day=date(2026, 11, 24)),
+        asker_hash(SECRET, question_id=1, person=str(2)),
+        metoo_person_hash(SECRET, question_id=1, person=str(2)),
+        quota_hash(SECRET, network_id=1, person=str(2), day=date(2026, 11, 23)),
+        quota_hash(SECRET, network_id=1, person=str(2), day=date(2026, 11, 24)),
     }
     assert len(hashes) == 4
 
@@ -56,8 +56,8 @@ def test_each_purpose_gives_unrelated_hashes() -> None:
 @given(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6))
 def test_different_ids_never_collide(q1: int, m1: int, q2: int, m2: int) -> None:
     if (q1, m1) != (q2, m2):
-        assert asker_hash(SECRET, question_id=q1, member_id=m1) != asker_hash(
-            SECRET, question_id=q2, member_id=m2
+        assert asker_hash(SECRET, question_id=q1, person=str(m1)) != asker_hash(
+            SECRET, question_id=q2, person=str(m2)
         )
 
 

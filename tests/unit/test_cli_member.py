@@ -80,4 +80,8 @@ async def test_erase_unties_the_member_from_their_open_anonymous_question(
     with unit_of_work(bot.core.engine) as connection:
         question = questions_store.get_question(connection, question_id=1)
     assert question is not None and question.text == "Has anyone seen Paper 2 dip?"
-    assert question.asker_hash is None and question.notify_sealed is None
+    # Back on the same chat account she is someone new, not the asker (her salt went).
+    await bot.send(":as Nell Newcomer")
+    await bot.send("/staffroom join A-level Chemistry")
+    out = await bot.send("/staffroom ask followup #1 Any news?")
+    assert "Only the person who asked #1" in out

@@ -113,7 +113,7 @@ def test_pictures_are_attached_and_shown_and_files_attached() -> None:
 def test_neutral_markup_becomes_discord_markdown_and_the_rest_is_escaped() -> None:
     text = "**Bold** _italic_ `code` [docs](https://example.org) and *stars* ~~strike~~ ||spoiler||"
     assert to_markdown(text) == (
-        r"**Bold** _italic_ `code` [docs](https://example.org) and \*stars\* \~\~strike\~\~ "
+        r"**Bold** _italic_ `code` \[docs](https://example.org) and \*stars\* \~\~strike\~\~ "
         r"\|\|spoiler\|\|"
     )
 

@@ -17,8 +17,9 @@ member_text = st.lists(
 
 def test_styles_become_mrkdwn() -> None:
     assert mrkdwn("**Your groups** and _quiet_ `code`") == "*Your groups* and _quiet_ `code`"
+    # No labelled links: the words and the address show as typed, the address in full.
     assert mrkdwn("[the spec](https://example.org/a?b=1&c=2)") == (
-        "<https://example.org/a?b=1&amp;c=2|the spec>"
+        "[the spec](https://example.org/a?b=1&amp;c=2)"
     )
 
 
@@ -63,6 +64,6 @@ def test_long_paragraphs_split_between_lines() -> None:
 
 
 def test_plain_text_drops_markup_and_shortens() -> None:
-    assert plain("**Join** [the group](https://x.io)", 75) == "Join the group"
+    assert plain("**Join** [the group](https://x.io)", 75) == "Join [the group](https://x.io)"
     shortened = plain("A" * 100, 75)
     assert len(shortened) == 75 and shortened.endswith("…")
