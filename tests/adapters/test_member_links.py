@@ -21,7 +21,7 @@ from adapters.slack.mrkdwn import mrkdwn_within, plain
 from bot.kernel.replies import Reply, Text
 from bot.kernel.reply_codec import encode_reply
 from tests.fakes import Recorder
-from tests.unit.test_checkins import set_up_group
+from tests.unit.checkin_world import set_up_group
 
 PHISH = "https://phish.example/login?next=%2Fgrades"
 DISGUISED = f"[Official AQA notice]({PHISH})"

@@ -35,7 +35,7 @@ from storage.tables import table
 from storage.uow import unit_of_work
 from tests.conftest import TEST_SECRET
 from tests.fakes import FakeChat
-from tests.unit.test_checkins import set_up_group
+from tests.unit.checkin_world import set_up_group
 
 NAME = "Zebedee Quartermaine"
 USER_ID = "zebedee-quartermaine"  # the console's id for that name

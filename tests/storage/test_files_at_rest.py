@@ -26,7 +26,7 @@ from bot.delivery.clock import ManualClock
 from storage.engine import make_engine
 from storage.tables import table
 from storage.uow import unit_of_work
-from tests.unit.test_checkins import MEMBERS, open_round, play, set_up_group
+from tests.unit.checkin_world import MEMBERS, open_round, play, set_up_group
 
 QUESTION = table("question")
 QUOTA = table("question_quota")

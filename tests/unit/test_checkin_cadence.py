@@ -12,7 +12,7 @@ from adapters.console.session import ConsoleSession
 from bot.delivery.clock import ManualClock
 from storage import calendar
 from storage.uow import unit_of_work
-from tests.unit.test_checkins import play, set_up_group
+from tests.unit.checkin_world import play, set_up_group
 
 POSTED = "[Staffroom in #chem]\n  Check-in · A-level Chemistry"  # a new round message
 

@@ -12,7 +12,7 @@ from bot.meetings.scheduling import SESSIONS_PER_LEADER
 from bot.questions.limits import FOLLOWUPS_PER_DAY, REPLIES_PER_DAY
 from storage.tables import table
 from storage.uow import unit_of_work
-from tests.unit.test_checkins import play
+from tests.unit.checkin_world import play
 from tests.unit.test_meetings import SETUP
 
 SESSION = table("meeting_session")

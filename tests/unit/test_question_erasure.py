@@ -4,6 +4,7 @@ addresses then change for everyone alike at the nightly reseal."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
@@ -13,9 +14,12 @@ from bot.privacy.anonymity import is_asker, open_address
 from storage import directory
 from storage import questions as store
 from storage.uow import unit_of_work
-from tests.unit.test_questions import _reply_to, ask, network
+from tests.unit.question_world import ask, reply_to, set_up_network
 
-__all__ = ["network"]  # the fixture
+
+@pytest.fixture
+async def network(bot: ConsoleSession) -> ConsoleSession:
+    return await set_up_network(bot)
 
 
 def backup(app: Staffroom) -> dict[str, list[dict[str, object]]]:
@@ -46,7 +50,7 @@ async def test_two_backups_around_forget_me_cannot_show_what_the_member_asked(
     await ask(network, extra="; notify=yes")  # Aisha's #2
     await network.send("/staffroom question #1")
     await network.send(":click Me too")
-    assert "→ Aisha Khan (direct message)" in await _reply_to(network, 2, "Same here.")
+    assert "→ Aisha Khan (direct message)" in await reply_to(network, 2, "Same here.")
     secret = app.core.config.secret
     with unit_of_work(app.core.engine) as connection:
         aisha = directory.members_named(connection, network_id=1, display_name="Aisha Khan")[0]
@@ -76,8 +80,8 @@ async def test_two_backups_around_forget_me_cannot_show_what_the_member_asked(
     assert hers is not None and hers.asker_hash is not None
     assert not is_asker(secret, hers.asker_hash, question_id=2, person=str(aisha.id))
     # A reply to her question tells nobody now; Ben is still told of replies to his.
-    assert "direct message" not in await _reply_to(network, 2, "And another thing.")
-    assert "→ Ben Carter (direct message)" in await _reply_to(network, 1, "Burettes first.")
+    assert "direct message" not in await reply_to(network, 2, "And another thing.")
+    assert "→ Ben Carter (direct message)" in await reply_to(network, 1, "Burettes first.")
 
     # At the upkeep's hour every sealed address changes, for everyone alike; hers now names
     # nobody, Ben's still names him.
@@ -87,4 +91,4 @@ async def test_two_backups_around_forget_me_cannot_show_what_the_member_asked(
     assert all(resealed[n] != sealed[n] and resealed[n] is not None for n in (1, 2))
     assert open_address(secret, resealed[1])[2] == "ben-carter"
     assert open_address(secret, resealed[2])[2] not in ("aisha-khan", "")
-    assert "→ Ben Carter (direct message)" in await _reply_to(network, 1, "And pipettes.")
+    assert "→ Ben Carter (direct message)" in await reply_to(network, 1, "And pipettes.")

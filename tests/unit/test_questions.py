@@ -5,58 +5,19 @@ me-too by school and the facilitators' alert, replies, moderation, settings, per
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import ColumnElement, FromClause, func, select
 
-from adapters.console.sender import ConsoleSender
 from adapters.console.session import ConsoleSession
 from bot.app import Staffroom
-from bot.kernel.registry import Audience
-from bot.kernel.reply_codec import encode_reply
-from bot.questions.limits import REPLIES_PER_DAY
 from storage import asking, directory, question_replies
 from storage import questions as store
 from storage.outbox import OUTBOX
 from storage.uow import unit_of_work
-from tests.fakes import Recorder
-
-ASK = "Has anyone else seen a dip in Paper 2 results this summer?"
+from tests.unit.question_world import ASK, ask, count, set_up_network
 
 
 @pytest.fixture
 async def network(bot: ConsoleSession) -> ConsoleSession:
-    for line in (
-        ":as Fran Hughes@Harbour College admin",
-        "/staffroom setup Solent Network",
-        "/staffroom school add Ridgeway School",
-        "/staffroom school add Castle Hill College",
-        "/staffroom school add Oakwood Academy",
-        "/staffroom group create A-level Chemistry",
-        "/staffroom group create GCSE Drama",
-        ":in #chem",
-        "/staffroom group link A-level Chemistry",
-        ":as Tom Patel@Ridgeway School",
-        "/staffroom join A-level Chemistry",
-        ":as Fran Hughes",
-        "/staffroom group leader A-level Chemistry @Tom Patel",
-        ":as Aisha Khan@Castle Hill College",
-        "/staffroom join A-level Chemistry",
-        "/staffroom join GCSE Drama",
-    ):
-        await bot.send(line)
-    return bot
-
-
-async def ask(bot: ConsoleSession, question: str = ASK, extra: str = "") -> str:
-    await bot.send("/staffroom ask")
-    await bot.send(f":fill question={question}; category=Exam results dip{extra}")
-    return await bot.send(":submit")
-
-
-def count(app: Staffroom, table: FromClause, *where: ColumnElement[bool]) -> int:
-    with unit_of_work(app.core.engine) as connection:
-        return int(
-            connection.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
-        )
+    return await set_up_network(bot)
 
 
 async def test_text_typed_after_ask_goes_into_the_form_not_the_channel(
@@ -295,61 +256,3 @@ async def test_replies_are_their_writers_to_export_and_erase_and_questions_are_n
     ]
     assert asked == []
     assert count(app, question_replies.REPLY) == 0
-
-
-async def _reply_to(network: ConsoleSession, number: int, text: str) -> str:
-    await network.send(":as Tom Patel")
-    await network.send(f"/staffroom question #{number}")
-    await network.send(":click Reply")
-    await network.send(f":fill reply={text}")
-    return await network.send(":submit")
-
-
-def test_leader_and_member_help_lists_the_right_commands(app: Staffroom) -> None:
-    audiences = {spec.name: spec.audience for spec in app.core.registry}
-    assert audiences["question hide"] == Audience.LEADER
-    assert audiences["network questions"] == Audience.FACILITATOR
-
-
-@pytest.fixture
-def delivered(bot: ConsoleSession) -> Recorder:
-    """Every reply the console's sender is given from now on (set up before the network)."""
-    recorder = Recorder(ConsoleSender(bot))
-    bot.worker.add_sender(recorder)
-    return recorder
-
-
-async def test_no_message_the_core_builds_contains_mention_syntax(
-    delivered: Recorder, network: ConsoleSession
-) -> None:
-    await ask(network, extra="; notify=yes")
-    for who in ("Tom Patel", "Olu Oak@Oakwood Academy", "Priya Shah@Ridgeway School"):
-        await network.send(f":as {who}")
-        await network.send(":click Me too")
-    await network.send(":as Tom Patel")
-    await network.send(":click Reply")
-    await network.send(":fill reply=Same here.")
-    await network.send(":submit")
-    payloads = [encode_reply(reply) for reply in delivered.replies]
-    assert len(payloads) >= 4
-    assert any("Same here." in payload for payload in payloads)
-    for payload in payloads:
-        for mention in ("<@", "<!", "@everyone", "@here", "<#"):
-            assert mention not in payload
-
-
-async def test_a_long_thread_shows_its_latest_replies_and_says_how_many_more(
-    network: ConsoleSession,
-) -> None:
-    await ask(network)
-    await network.send(":as Tom Patel")
-    for n in range(1, 23):
-        if n % REPLIES_PER_DAY == 1 and n > 1:
-            await network.send(":tick 1d")  # one person's replies a day are limited
-        await network.send(":click Reply")
-        await network.send(f":fill reply=Reply number {n}.")
-        await network.send(":submit")
-    out = await network.send("/staffroom question #1")
-    assert "2 earlier replies are in the thread" in out
-    assert "Reply number 3." in out and "Reply number 22." in out
-    assert "Reply number 2." not in out
