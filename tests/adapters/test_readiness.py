@@ -25,8 +25,9 @@ from bot.runtime.serve import serve
 from storage.engine import make_engine
 from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import TEACHER, eventually
-from tests.adapters.discord.fake_discord import APP_ID, BOT_USER, FakeDiscord
+from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.discord.fake_gateway import FakeGateway
+from tests.adapters.discord.rest_objects import APP_ID, BOT_USER
 from tests.adapters.slack.conftest import SlackRequests, command_form
 from tests.adapters.slack.fake_slack import FakeSlack
 

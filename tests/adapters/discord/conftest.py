@@ -25,8 +25,9 @@ from adapters.discord.runner import DiscordAdapter
 from bot.app import Staffroom
 from bot.kernel.replies import Tone
 from tests.adapters.discord import payloads
-from tests.adapters.discord.fake_discord import APP_ID, BOT_USER, FakeDiscord, Recorded
+from tests.adapters.discord.fake_discord import FakeDiscord, Recorded
 from tests.adapters.discord.fake_gateway import FakeGateway
+from tests.adapters.discord.rest_objects import APP_ID, BOT_USER
 from tests.adapters.discord.sample_feature import SampleFeature
 
 FACILITATOR = payloads.member("1800000000000000001", "Fran Hughes", manages_server=True)

@@ -22,17 +22,13 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-APP_ID = "1300000000000000001"
-BOT_USER = {
-    "id": APP_ID,
-    "username": "Staffroom",
-    "global_name": "Staffroom",
-    "discriminator": "0000",
-    "avatar": None,
-    "bot": True,
-}
-EPHEMERAL = 1 << 6
-TIMESTAMP = "2026-11-23T08:00:00+00:00"
+from tests.adapters.discord.rest_objects import (
+    APP_ID,
+    BOT_USER,
+    TIMESTAMP,
+    application_payload,
+    message_payload,
+)
 
 
 @dataclass
@@ -199,7 +195,11 @@ class FakeDiscord:
         path, method, body = recorded.path, recorded.method, recorded.json or {}
         routes: list[tuple[str, str, Any]] = [
             ("GET", r"/users/@me", lambda match, body, recorded: BOT_USER),
-            ("GET", r"/oauth2/applications/@me", lambda match, body, recorded: _application()),
+            (
+                "GET",
+                r"/oauth2/applications/@me",
+                lambda match, body, recorded: application_payload(),
+            ),
             ("GET", r"/gateway/bot", self._gateway),
             ("PUT", r"/applications/\d+(?:/guilds/\d+)?/commands", self._commands),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
@@ -313,47 +313,6 @@ class FakeDiscord:
             for name, data in files or []
         ]
         return message_payload(message_id, channel_id, body, attachments)
-
-
-def message_payload(
-    message_id: str,
-    channel_id: str,
-    body: dict[str, Any],
-    attachments: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """A message of the bot's as Discord returns it, with the embeds and components sent."""
-    return {
-        "id": message_id,
-        "channel_id": channel_id,
-        "author": BOT_USER,
-        "content": body.get("content") or "",
-        "timestamp": TIMESTAMP,
-        "edited_timestamp": None,
-        "tts": False,
-        "mention_everyone": False,
-        "mentions": [],
-        "mention_roles": [],
-        "attachments": attachments or [],
-        "embeds": body.get("embeds") or [],
-        "components": body.get("components") or [],
-        "pinned": False,
-        "type": 0,
-        "flags": body.get("flags") or 0,
-    }
-
-
-def _application() -> dict[str, Any]:
-    return {
-        "id": APP_ID,
-        "name": "Staffroom",
-        "description": "",
-        "icon": None,
-        "bot_public": False,
-        "bot_require_code_grant": False,
-        "owner": {**BOT_USER, "id": "1400000000000000001", "bot": False, "username": "owner"},
-        "verify_key": "0" * 64,
-        "flags": 0,
-    }
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from tests.adapters.discord.fake_discord import APP_ID, TIMESTAMP, message_payload
+from tests.adapters.discord.rest_objects import APP_ID, TIMESTAMP, message_payload
 
 GUILD = "1100000000000000001"
 OTHER_GUILD = "1100000000000000002"

@@ -25,13 +25,8 @@ from tests.adapters.discord.conftest import (
     settle,
     shown_text,
 )
-from tests.adapters.discord.fake_discord import (
-    APP_ID,
-    EPHEMERAL,
-    FakeDiscord,
-    Recorded,
-    message_payload,
-)
+from tests.adapters.discord.fake_discord import FakeDiscord, Recorded
+from tests.adapters.discord.rest_objects import APP_ID, EPHEMERAL, message_payload
 from tests.adapters.discord.sample_feature import SampleFeature
 from tests.adapters.discord.test_render import pings
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import TEACHER, DiscordBot, last_response, shown_text
-from tests.adapters.discord.fake_discord import EPHEMERAL, Recorded, message_payload
+from tests.adapters.discord.fake_discord import Recorded
+from tests.adapters.discord.rest_objects import EPHEMERAL, message_payload
 from tests.adapters.discord.sample_feature import SampleFeature
 
 

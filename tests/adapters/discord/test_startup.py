@@ -16,7 +16,8 @@ from bot.app import Staffroom
 from bot.runtime.config import Settings
 from bot.runtime.serve import PLATFORMS, _starter
 from tests.adapters.discord.conftest import DiscordBot, last_response, shown_text
-from tests.adapters.discord.fake_discord import APP_ID, FakeDiscord
+from tests.adapters.discord.fake_discord import FakeDiscord
+from tests.adapters.discord.rest_objects import APP_ID
 from tests.adapters.discord.sample_feature import SampleFeature
 
 

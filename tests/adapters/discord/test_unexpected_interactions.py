@@ -14,8 +14,9 @@ from adapters.discord.interactions import NOT_OUR_FORM
 from adapters.discord.screening import UNREADABLE
 from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import TEACHER, DiscordBot, eventually, settle, shown_text
-from tests.adapters.discord.fake_discord import EPHEMERAL, Recorded, message_payload
+from tests.adapters.discord.fake_discord import Recorded
 from tests.adapters.discord.fake_gateway import FakeGateway
+from tests.adapters.discord.rest_objects import EPHEMERAL, message_payload
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 
