@@ -88,7 +88,7 @@ async def measure(
     try:
         # Warm-up: every person looked up and introduced once.
         warm = await load.run("warm", 10, PEOPLE * 2)
-        results = []
+        results: list[Level] = []
         for in_flight in levels:
             requests = count if in_flight > 1 else count // 3
             running = load.run(f"{len(results)}.{in_flight}", in_flight, requests)

@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=3000)
     arguments = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    from errbot.backends.test import TestBot
+    from errbot.backends.test import TestBot  # type: ignore[import-not-found]  # its own venv
 
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as folder:

@@ -56,7 +56,7 @@ def _worker(
 
 def _queue(app: Staffroom, key: str, **extra: object) -> None:
     with app.core.transaction() as ctx:
-        ctx.outbox.to_channel(CHANNEL, key=key, reply=Reply.say(key), purpose="test", **extra)  # type: ignore[arg-type]
+        ctx.outbox.to_channel(CHANNEL, key=key, reply=Reply.say(key), purpose="test", **extra)
 
 
 async def _drain(worker: DeliveryWorker) -> None:

@@ -89,6 +89,6 @@ async def test_two_backups_around_forget_me_cannot_show_what_the_member_asked(
     await network.send(":tick 1d")
     resealed = {row["id"]: row["notify_sealed"] for row in backup(app)["question"]}
     assert all(resealed[n] != sealed[n] and resealed[n] is not None for n in (1, 2))
-    assert open_address(secret, resealed[1])[2] == "ben-carter"
-    assert open_address(secret, resealed[2])[2] not in ("aisha-khan", "")
+    assert open_address(secret, str(resealed[1]))[2] == "ben-carter"
+    assert open_address(secret, str(resealed[2]))[2] not in ("aisha-khan", "")
     assert "→ Ben Carter (direct message)" in await reply_to(network, 1, "And pipettes.")

@@ -178,7 +178,7 @@ class FakeDiscord:
             assert request.transport is not None
             request.transport.close()
             return answer
-        assert isinstance(answer, web.Response) and answer.body is not None
+        assert isinstance(answer, web.Response) and isinstance(answer.body, bytes)
         return web.Response(
             body=bytes(answer.body)[:20], headers={"Content-Type": "application/json"}
         )

@@ -69,9 +69,9 @@ class FakeOAuth:
         if params.get("grant_type") == "refresh_token":
             team, expires_in = self.refresh_tokens.pop(params["refresh_token"])
             return self._token_for(team, expires_in)
-        team, expires_in = self.codes.pop(params["code"])  # a code works once
+        team, lifetime = self.codes.pop(params["code"])  # a code works once
         return {
-            **self._token_for(team, expires_in),
+            **self._token_for(team, lifetime),
             "scope": "commands,chat:write",
             "bot_user_id": bot_user_of(team),
             "app_id": "A0STAFFROOM",

@@ -10,6 +10,7 @@ import signal
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -37,20 +38,20 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_an_oauth_install_needs_all_its_settings_and_http_mode() -> None:
-    oauth = {
+    oauth: dict[str, Any] = {
         "SLACK_CLIENT_ID": "1234.5678",
         "SLACK_CLIENT_SECRET": "client-secret",
         "SLACK_STATE_SECRET": "state-secret-0123456789",
         "SLACK_SIGNING_SECRET": "signing-secret",
     }
-    settings = Settings(_env_file=None, **oauth)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, **oauth)
     assert settings.slack_configured() and settings.slack_oauth()
     assert settings.slack_bot_token is None  # no single token: one per workspace
-    partial = {**oauth, "SLACK_STATE_SECRET": None, "SLACK_SIGNING_SECRET": None}
+    partial: dict[str, Any] = {**oauth, "SLACK_STATE_SECRET": None, "SLACK_SIGNING_SECRET": None}
     with pytest.raises(ValidationError, match="also needs SLACK_STATE_SECRET, SLACK_SIGNING"):
-        Settings(_env_file=None, **partial)  # type: ignore[call-arg]
+        Settings(_env_file=None, **partial)
     with pytest.raises(ValidationError, match=r"SLACK_APP_TOKEN \(Socket Mode\) serves one"):
-        Settings(_env_file=None, SLACK_APP_TOKEN="xapp-1", **oauth)  # type: ignore[call-arg]
+        Settings(_env_file=None, SLACK_APP_TOKEN="xapp-1", **oauth)
 
 
 async def test_http_mode_serves_the_configured_path_only(
