@@ -26,6 +26,7 @@ from bot.kernel.replies import (
     Tone,
     Visibility,
 )
+from bot.parsing.markup import cut
 from bot.parsing.times import show_time
 from bot.privacy.suppression import Suppressed, suppress_small_counts
 from storage.checkins import AnswerRecord, RoundRecord
@@ -47,7 +48,8 @@ def plural(count: int, word: str) -> str:
 
 
 def quoted(prompt: str, limit: int = 300) -> str:
-    return "“" + (prompt if len(prompt) <= limit else prompt[: limit - 1] + "…") + "”"
+    """The round's prompt in quotation marks, cut to `limit` never inside a web address."""
+    return "“" + cut(prompt, limit) + "”"
 
 
 def answer_buttons(round_id: int) -> Buttons:

@@ -18,6 +18,7 @@ from adapters.discord.markup import shorten, to_markdown
 from adapters.discord.render import render
 from adapters.slack import blocks
 from adapters.slack.mrkdwn import mrkdwn_within, plain
+from bot.checkins.render import quoted
 from bot.kernel.replies import Reply, Text
 from bot.kernel.reply_codec import encode_reply
 from tests.fakes import Recorder
@@ -83,6 +84,13 @@ def test_cutting_to_a_limit_never_leaves_part_of_an_address(text: str, limit: in
     for shown in (plain(text, limit), mrkdwn_within(text, limit), shorten(text, limit)):
         assert len(shown) <= limit
         _addresses_whole(shown, text)
+
+
+@given(member_text, st.integers(min_value=10, max_value=120))
+def test_a_long_check_in_prompt_is_quoted_without_part_of_an_address(text: str, limit: int) -> None:
+    shown = quoted(text, limit)
+    assert len(shown) <= limit + 2  # the quotation marks
+    _addresses_whole(shown.strip("“”"), text)
 
 
 def test_a_long_discord_paragraph_is_cut_before_an_address_it_would_split() -> None:
