@@ -94,7 +94,16 @@ def test_only_one_pod_holds_the_discord_token(monkeypatch: pytest.MonkeyPatch) -
     [container] = _containers(discord)
     assert "staffroom-discord" in _sources(container)
     blanked = {item["name"]: item["value"] for item in container["env"]}
-    assert blanked == {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""}
+    # Every Slack credential the shared Secret may carry, or the Discord pod would start Slack
+    # too (or refuse to start, with half of an OAuth install's settings).
+    slack_credentials = (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "SLACK_STATE_SECRET",
+    )
+    assert blanked == dict.fromkeys(slack_credentials, "")
     for name, value in blanked.items():
         monkeypatch.setenv(name, value)
     settings = Settings(_env_file=None)
