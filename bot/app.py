@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from bot.delivery.clock import Clock, SystemClock
 from bot.delivery.ports import ChatSender
-from bot.delivery.scheduler import Heartbeat
+from bot.delivery.scheduler import Heartbeat, Nudge
 from bot.delivery.worker import DeliveryWorker
 from bot.features import build_registry
 from bot.kernel.core_config import CoreConfig
@@ -60,17 +60,8 @@ class Staffroom:
     settings: Settings
     core: Core
     worker: DeliveryWorker
+    heartbeat: Heartbeat
     readiness: Readiness = field(default_factory=Readiness)
-
-    def heartbeat(self) -> Heartbeat:
-        heartbeat = Heartbeat(
-            core=self.core,
-            deliver=self.worker.deliver_due,
-            timer_interval=self.settings.timer_interval,
-            delivery_interval=self.settings.delivery_interval,
-        )
-        self.core.outbox_listeners.append(heartbeat.nudge)
-        return heartbeat
 
 
 def build(
@@ -88,12 +79,14 @@ def build(
         default_timezone=settings.timezone,
         activity_retention_months=settings.activity_retention_months,
     )
+    nudge = Nudge()
     core = Core(
         engine=engine,
         registry=build_registry(),
         clock=clock,
         config=config,
         db_threads=db_threads(settings),
+        on_queued=nudge.ring,
     )
     worker = DeliveryWorker(
         engine=engine,
@@ -106,4 +99,11 @@ def build(
     )
     with core.transaction() as ctx:
         schedule_upkeep(ctx.connection, ctx.now)
-    return Staffroom(settings=settings, core=core, worker=worker)
+    heartbeat = Heartbeat(
+        core=core,
+        deliver=worker.deliver_due,
+        nudge=nudge,
+        timer_interval=settings.timer_interval,
+        delivery_interval=settings.delivery_interval,
+    )
+    return Staffroom(settings=settings, core=core, worker=worker, heartbeat=heartbeat)

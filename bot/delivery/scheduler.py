@@ -101,33 +101,50 @@ def next_due(core: Core, platforms: list[str]) -> datetime | None:
     return min(due) if due else None
 
 
+class Nudge:
+    """The doorbell the core rings after an event queued messages (from a database thread) and
+    the heartbeat answers with a delivery pass. Made before both, so that neither has to be
+    changed once it is built."""
+
+    def __init__(self) -> None:
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def ring(self) -> None:
+        """Ask for a delivery pass soon; safe from any thread, and a no-op until answered."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    def answer_on_this_loop(self) -> None:
+        self._loop = asyncio.get_running_loop()
+
+    async def rung(self) -> None:
+        await self._wake.wait()
+        self._wake.clear()
+
+
 class Heartbeat:
-    """Calls the timer pass and the delivery pass on intervals, plus on demand ("nudge")."""
+    """Calls the timer pass and the delivery pass on intervals, plus whenever `nudge` rings."""
 
     def __init__(
         self,
         *,
         core: Core,
         deliver: Callable[[], Awaitable[int]],
+        nudge: Nudge,
         timer_interval: float,
         delivery_interval: float,
     ) -> None:
         self._core = core
         self._deliver = deliver
+        self._nudge = nudge
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._timer_interval = timer_interval
         self._delivery_interval = delivery_interval
-        self._wake = asyncio.Event()
         self._delivering = asyncio.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._waker: asyncio.Task[None] | None = None
         self.last_timer_pass: datetime | None = None
         self.last_delivery_pass: datetime | None = None
-
-    def nudge(self) -> None:
-        """Ask for a delivery pass soon (thread-safe; called after an event queues messages)."""
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._wake.set)
 
     async def timer_pass(self) -> None:
         """Each due timer is its own job on the database threads, so events are handled
@@ -155,12 +172,11 @@ class Heartbeat:
 
     async def _wake_loop(self) -> None:
         while True:
-            await self._wake.wait()
-            self._wake.clear()
+            await self._nudge.rung()
             await self.delivery_pass()
 
     def start(self) -> None:
-        self._loop = asyncio.get_running_loop()
+        self._nudge.answer_on_this_loop()
         self._scheduler.add_job(
             self.timer_pass,
             "interval",

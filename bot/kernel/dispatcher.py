@@ -81,6 +81,7 @@ class Core:
         clock: Clock,
         config: CoreConfig,
         db_threads: int = 1,
+        on_queued: Callable[[], None] | None = None,
     ) -> None:
         self.engine = engine
         self.registry = registry
@@ -88,7 +89,7 @@ class Core:
         self.config = config
         self._threads = DatabaseThreads(db_threads)
         self._networks: dict[tuple[str, str], tuple[float, NetworkRecord | None]] = {}
-        self.outbox_listeners: list[Callable[[], None]] = []
+        self._on_queued = on_queued
         self.schedules_kept_at: datetime | None = None
         self.outcome_listeners: list[Callable[[Outcome], None]] = []
 
@@ -110,8 +111,15 @@ class Core:
         self.after_commit(ctx)
 
     def context(
-        self, connection: Connection, now: datetime, network: NetworkRecord | None
+        self,
+        connection: Connection,
+        now: datetime,
+        network: NetworkRecord | None,
+        *,
+        member: MemberRecord | None = None,
+        event: Event | None = None,
     ) -> Context:
+        """A handler's context, whole from the start: who and where come from the event."""
         return Context(
             connection=connection,
             now=now,
@@ -120,15 +128,17 @@ class Core:
             registry=self.registry,
             outbox=Outbox(connection, now, network.id if network else None),
             network=network,
+            member=member,
+            actor=event.actor if event else None,
+            place=event.place if event else None,
         )
 
     def after_commit(self, ctx: Context) -> None:
         if ctx.network_changed:
             self.forget_networks()
             self.schedules_kept_at = None  # a new network's recurring work is scheduled at once
-        if ctx.outbox.queued:
-            for listener in self.outbox_listeners:
-                listener()
+        if ctx.outbox.queued and self._on_queued is not None:
+            self._on_queued()
 
     # --- events ---------------------------------------------------------------------------
 
@@ -173,10 +183,12 @@ class Core:
                 routed.handler = "repeated delivery"
                 return None
             network = self.network_for(connection, event.actor.platform, event.actor.workspace)
-            ctx = self.context(connection, now, network)
-            ctx.actor, ctx.place = event.actor, event.place
-            if network is not None and not isinstance(event, ChannelActivity):
-                ctx.member = self._member_for(connection, network, event.actor, now)
+            member = (
+                self._member_for(connection, network, event.actor, now)
+                if network is not None and not isinstance(event, ChannelActivity)
+                else None
+            )
+            ctx = self.context(connection, now, network, member=member, event=event)
             reply = self._route(event, ctx, routed)
         self.after_commit(ctx)
         return reply

@@ -50,7 +50,7 @@ def _starter(path: str) -> AdapterStarter | None:
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Run until SIGINT or SIGTERM (or until `stop` is set, for tests)."""
     app = build(settings)
-    heartbeat = app.heartbeat()
+    heartbeat = app.heartbeat
     configured = [(name, path) for name, is_set, path in PLATFORMS if is_set(settings)]
     for name, _ in configured:
         app.readiness.expect(name)

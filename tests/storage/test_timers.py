@@ -94,7 +94,7 @@ async def test_the_heartbeat_runs_every_due_timer_in_its_pass(app: Staffroom) ->
     for n in range(3):
         _add(app, f"beat{n}", timedelta(0))
     _add(app, "tomorrow", timedelta(days=1))
-    await app.heartbeat().timer_pass()
+    await app.heartbeat.timer_pass()
     assert sorted(app.calls) == ["beat0", "beat1", "beat2"]  # type: ignore[attr-defined]
 
 

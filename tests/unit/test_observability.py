@@ -138,7 +138,7 @@ async def test_delivery_failures_are_counted_by_reason(
 
 
 async def test_time_since_the_last_timer_pass(app: Staffroom, clock: ManualClock) -> None:
-    heartbeat = app.heartbeat()
+    heartbeat = app.heartbeat
     metrics = Metrics(app.core, app.worker.stats, heartbeat)
     assert b"staffroom_scheduler_last_timer_pass_age_seconds" not in await metrics.render()
     await heartbeat.timer_pass()
