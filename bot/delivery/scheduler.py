@@ -29,12 +29,8 @@ TIMERS_PER_PASS = 500
 
 def keep_schedules(core: Core, now: datetime) -> None:
     """About hourly, let each feature make sure every network's recurring work is scheduled."""
-    last = core.schedules_kept_at
-    if not core.registry.schedule_keepers or (
-        last is not None and now - last < KEEP_SCHEDULES_EVERY
-    ):
+    if not core.registry.schedule_keepers or not core.schedules_due(now, KEEP_SCHEDULES_EVERY):
         return
-    core.schedules_kept_at = now
     with unit_of_work(core.engine) as connection:
         for network in networks.list_networks(connection):
             ctx = core.context(connection, now, network)

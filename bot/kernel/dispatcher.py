@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -33,11 +33,11 @@ from bot.kernel.events import (
     FormSubmit,
     HomeOpened,
 )
+from bot.kernel.first_contact import first_contact, platform_zone
 from bot.kernel.refusals import Refusal
 from bot.kernel.registry import Registry
 from bot.kernel.replies import Button, Buttons, Reply, Text, Tone
 from bot.kernel.router import Resolved, resolve
-from bot.parsing.times import zone_names
 from bot.runtime.db_threads import DatabaseThreads
 from storage import activity, deliveries, directory, networks
 from storage.directory import MemberRecord
@@ -45,7 +45,6 @@ from storage.networks import NetworkRecord
 from storage.uow import unit_of_work
 
 log = logging.getLogger("staffroom.core")
-
 T = TypeVar("T")
 # How long a process trusts its copy of a workspace's network (settings, membership of the
 # workspace): a change made through another replica reaches this one within this time. Every
@@ -90,7 +89,7 @@ class Core:
         self._threads = DatabaseThreads(db_threads)
         self._networks: dict[tuple[str, str], tuple[float, NetworkRecord | None]] = {}
         self._on_queued = on_queued
-        self.schedules_kept_at: datetime | None = None
+        self._schedules_kept_at: datetime | None = None
         self.outcome_listeners: list[Callable[[Outcome], None]] = []
 
     # --- running database work ----------------------------------------------------------
@@ -133,10 +132,19 @@ class Core:
             place=event.place if event else None,
         )
 
+    def schedules_due(self, now: datetime, every: timedelta) -> bool:
+        """Whether the features' schedule keepers are due (`every` since they last ran, or a
+        network changed since); if so, they count as run now."""
+        last = self._schedules_kept_at
+        if last is not None and now - last < every:
+            return False
+        self._schedules_kept_at = now
+        return True
+
     def after_commit(self, ctx: Context) -> None:
         if ctx.network_changed:
             self.forget_networks()
-            self.schedules_kept_at = None  # a new network's recurring work is scheduled at once
+            self._schedules_kept_at = None  # a new network's recurring work is scheduled at once
         if ctx.outbox.queued and self._on_queued is not None:
             self._on_queued()
 
@@ -282,7 +290,7 @@ class Core:
         if name and name != member.display_name:
             directory.rename_member(connection, member_id=member.id, display_name=name)
             changed = True
-        timezone = _platform_zone(actor)
+        timezone = platform_zone(actor)
         if timezone and timezone != member.timezone:
             directory.set_member_timezone(connection, member_id=member.id, timezone=timezone)
             changed = True
@@ -290,46 +298,6 @@ class Core:
             member = directory.get_member(connection, member_id=member.id)
             assert member is not None
         return member
-
-
-def first_contact(
-    connection: Connection,
-    network: NetworkRecord,
-    actor: Actor,
-    now: datetime,
-    *,
-    school_id: int | None = None,
-    is_facilitator: bool = False,
-) -> MemberRecord:
-    """Create the member record for someone the bot meets for the first time."""
-    member_id = directory.create_member(
-        connection,
-        network_id=network.id,
-        display_name=actor.display_name.strip()[:80] or actor.user_id,
-        now=now,
-        school_id=school_id,
-        timezone=_platform_zone(actor),
-        is_facilitator=is_facilitator,
-    )
-    directory.add_identity(
-        connection,
-        member_id=member_id,
-        platform=actor.platform,
-        workspace=actor.workspace,
-        user_id=actor.user_id,
-        now=now,
-    )
-    member = directory.get_member(connection, member_id=member_id)
-    assert member is not None
-    return member
-
-
-def _platform_zone(actor: Actor) -> str | None:
-    """The time zone the platform gives for the person, unless this server doesn't know it:
-    every time shown to them is in it, so an unknown one would break every reply."""
-    if actor.timezone in zone_names():
-        return actor.timezone
-    return None
 
 
 def _unknown_command(typed: str, suggestions: tuple[str, ...]) -> Reply:

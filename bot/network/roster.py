@@ -15,8 +15,9 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection
 
-from bot.kernel.dispatcher import Core, first_contact
+from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor
+from bot.kernel.first_contact import first_contact
 from bot.kernel.refusals import Refusal
 from bot.network.term import PERIOD_NAME_LIMIT
 from bot.parsing.dates import parse_date

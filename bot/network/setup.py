@@ -8,8 +8,8 @@ import secrets
 from datetime import timedelta
 
 from bot.kernel.context import Context
-from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Command
+from bot.kernel.first_contact import first_contact
 from bot.kernel.permissions import require_facilitator
 from bot.kernel.refusals import Refusal
 from bot.kernel.replies import Context as ContextLine

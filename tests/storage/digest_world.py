@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from bot.app import Staffroom
 from bot.digests.build import build_digest
 from bot.digests.weeks import Week
-from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Actor
+from bot.kernel.first_contact import first_contact
 from storage import activity, directory, groups, networks
 from storage.uow import unit_of_work
 

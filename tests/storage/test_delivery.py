@@ -14,8 +14,8 @@ from sqlalchemy import select
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
 from bot.delivery.worker import MAX_ATTEMPTS, DeliveryWorker
-from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Actor
+from bot.kernel.first_contact import first_contact
 from bot.kernel.replies import Reply
 from storage import networks, outbox
 from storage.groups import ChannelRecord

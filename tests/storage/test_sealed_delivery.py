@@ -17,8 +17,8 @@ from sqlalchemy import select
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
 from bot.delivery.worker import DeliveryWorker
-from bot.kernel.dispatcher import first_contact
 from bot.kernel.events import Actor
+from bot.kernel.first_contact import first_contact
 from bot.kernel.replies import Reply
 from bot.privacy.anonymity import SEALED, seal_address, seal_message
 from storage import networks
