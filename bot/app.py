@@ -1,16 +1,23 @@
 """The composition root: settings, database, clock, core, scheduler, delivery and adapters are
-built here and passed down. Nothing is built at import time."""
+built here and passed down. Nothing is built at import time.
+
+It is also the command line's only way to an adapter (the console, each platform's doctor
+checks): adapters are imported by name when needed, so neither this module nor `bot.cli` loads
+an adapter or a platform's SDK until a command uses it."""
 
 from __future__ import annotations
 
+import importlib
 import logging
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine
 
-from bot.delivery.clock import Clock, SystemClock
+from bot.delivery.clock import Clock, ManualClock, SystemClock
 from bot.delivery.ports import ChatSender
 from bot.delivery.scheduler import Heartbeat, Nudge
 from bot.delivery.worker import DeliveryWorker
@@ -20,6 +27,7 @@ from bot.kernel.dispatcher import Core
 from bot.privacy.server_secret import resolve_secret
 from bot.privacy.upkeep import schedule_upkeep
 from bot.runtime.config import Settings
+from bot.runtime.diagnosis import PlatformCheck
 from bot.runtime.observability.readiness import Readiness
 from storage import migrate
 from storage.engine import is_sqlite, make_engine
@@ -107,3 +115,55 @@ def build(
         delivery_interval=settings.delivery_interval,
     )
     return Staffroom(settings=settings, core=core, worker=worker, heartbeat=heartbeat)
+
+
+# (the adapter module whose `check` tests a platform's credentials, whether one is set): Slack's
+# is checked whenever a bot token is set, even one missing its way to receive events.
+DOCTORS: tuple[tuple[str, Callable[[Settings], bool]], ...] = (
+    ("adapters.slack.doctor", lambda settings: settings.slack_bot_token is not None),
+    ("adapters.discord.doctor", Settings.discord_configured),
+)
+
+
+def platform_checks(settings: Settings) -> list[PlatformCheck]:
+    """`staffroom doctor`'s check of each platform whose credentials are set."""
+    checks: list[PlatformCheck] = []
+    for module_name, is_set in DOCTORS:
+        if is_set(settings):
+            checks.append(importlib.import_module(module_name).check)
+    return checks
+
+
+async def open_console(
+    settings: Settings,
+    *,
+    demo: bool,
+    script: Path | None,
+    clock: ManualClock,
+    welcome: Sequence[str],
+) -> int:
+    """The bot in a terminal, played by the console adapter: `script`'s lines, or what is typed
+    after `welcome` is shown. The exit code: 0 unless a script's expectation failed."""
+    from rich.console import Console
+
+    from bot.demo.demo_network import ensure_demo
+
+    repl = importlib.import_module("adapters.console.repl")
+    session_module = importlib.import_module("adapters.console.session")
+    app = build(settings, clock=clock)
+    if demo:
+        ensure_demo(app.core)
+    terminal = Console(highlight=False)
+    files = Path(tempfile.gettempdir()) / "staffroom-files"
+    session = session_module.ConsoleSession(app, clock, terminal, files)
+    if demo:
+        await session.send(":as Fran Hughes")
+        await session.send(":in #a-level-chemistry")
+    if script is None:
+        for text in welcome:
+            terminal.print(text)
+        code: int = await repl.run_interactive(session)
+    else:
+        code = await repl.run_script(session, script)
+    app.core.close()
+    return code

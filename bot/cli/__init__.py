@@ -3,7 +3,7 @@
 Each group of subcommands lives in its own module and is added here.
 
 The command line is wiring, beside the composition root: it may import anything of the bot's and
-reaches adapters only to start them.
+reaches adapters only through the composition root (`bot.app`, `bot.runtime.serve`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,29 +70,9 @@ def start_console(
 async def _console(
     settings: Settings, *, demo: bool, script: Path | None, started: datetime | None
 ) -> int:
-    from rich.console import Console
-
-    from adapters.console.repl import run_interactive, run_script
-    from adapters.console.session import ConsoleSession
-    from bot.app import build
+    from bot.app import open_console
     from bot.delivery.clock import ManualClock
-    from bot.demo.demo_network import ensure_demo
 
     clock = ManualClock(started or datetime.now(UTC).replace(second=0, microsecond=0))
-    app = build(settings, clock=clock)
-    if demo:
-        ensure_demo(app.core)
-    terminal = Console(highlight=False)
-    session = ConsoleSession(app, clock, terminal, Path(tempfile.gettempdir()) / "staffroom-files")
-    if demo:
-        await session.send(":as Fran Hughes")
-        await session.send(":in #a-level-chemistry")
-    if script is None:
-        terminal.print(WELCOME)
-        if demo:
-            terminal.print(DEMO_WELCOME)
-        code = await run_interactive(session)
-    else:
-        code = await run_script(session, script)
-    app.core.close()
-    return code
+    welcome = (WELCOME, DEMO_WELCOME) if demo else (WELCOME,)
+    return await open_console(settings, demo=demo, script=script, clock=clock, welcome=welcome)

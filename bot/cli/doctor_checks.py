@@ -1,65 +1,25 @@
 """The checks behind `staffroom doctor`, loaded only when it runs: what an operator can get
-wrong — settings, the database and its schema, the Slack tokens and their scopes, the Discord
-token and its intents — and what to fix. Exits 1 if anything must be fixed before the bot can
-run.
-
-The platform checks call each platform's API (Slack `auth.test`, whose `x-oauth-scopes` header
-lists the token's scopes; Discord `GET /users/@me` and `/applications/@me`), at the base URLs
-in the settings so tests can point them at local fakes.
+wrong — settings, the secret, the database and its schema — and what to fix, with each
+configured platform's own checks of its credentials (in `adapters.<platform>.doctor`, reached
+through the composition root). Exits 1 if anything must be fixed before the bot can run.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from enum import Enum
 
-import aiohttp
 import typer
 from pydantic import ValidationError
 
+from bot.app import platform_checks
 from bot.cli.terminal import LazyConsole
 from bot.privacy.server_secret import SecretMissing, resolve_secret
 from bot.runtime.config import Settings
+from bot.runtime.diagnosis import Finding, Status
 from storage import migrate
 from storage.engine import is_sqlite, make_engine
 
 out = LazyConsole(highlight=False)
-
-# What the bot uses on Slack: slash command, posting, DMs (and files in them), names and time
-# zones, and message events in channels it counts activity in.
-SLACK_SCOPES = frozenset(
-    {
-        "commands",
-        "chat:write",
-        "im:write",
-        "files:write",
-        "users:read",
-        "channels:history",
-        "groups:history",
-    }
-)
-# Discord application flags for privileged intents (either the verified or limited bit).
-DISCORD_INTENTS = {
-    "Server Members": (1 << 14) | (1 << 15),
-    "Message Content": (1 << 18) | (1 << 19),
-    "Presence": (1 << 12) | (1 << 13),
-}
-TIMEOUT = aiohttp.ClientTimeout(total=15)
-
-
-class Status(Enum):
-    OK = "[green]✓[/green]"
-    WARN = "[yellow]![/yellow]"
-    FAIL = "[red]✗[/red]"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    area: str
-    status: Status
-    message: str
-    fix: str = ""
 
 
 def _check_secret(settings: Settings) -> Finding:
@@ -135,119 +95,10 @@ def check_database(settings: Settings) -> Finding:
     )
 
 
-async def check_slack(settings: Settings) -> list[Finding]:
-    from slack_sdk.errors import SlackApiError
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    assert settings.slack_bot_token is not None
-    base = settings.slack_api_url.rstrip("/") + "/"
-    client = AsyncWebClient(token=settings.slack_bot_token.get_secret_value(), base_url=base)
-    try:
-        answer = await client.auth_test()
-    except SlackApiError as error:
-        return [
-            Finding(
-                "Slack",
-                Status.FAIL,
-                f"SLACK_BOT_TOKEN rejected ({error.response.get('error')})",
-                "Copy the Bot User OAuth Token (xoxb-…) from the Slack app's OAuth & "
-                "Permissions page.",
-            )
-        ]
-    except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        return [Finding("Slack", Status.FAIL, f"cannot reach the Slack API ({error})")]
-    found = [Finding("Slack", Status.OK, f"bot {answer.get('user')} in {answer.get('team')}")]
-    granted = {
-        scope.strip()
-        for scope in str(answer.headers.get("x-oauth-scopes", "")).split(",")
-        if scope.strip()
-    }
-    missing = sorted(SLACK_SCOPES - granted)
-    if missing:
-        found.append(
-            Finding(
-                "Slack scopes",
-                Status.FAIL,
-                "missing " + ", ".join(missing),
-                "Add them under OAuth & Permissions → Bot Token Scopes, then reinstall the app.",
-            )
-        )
-    else:
-        found.append(Finding("Slack scopes", Status.OK, "all granted"))
-    if settings.slack_app_token is not None:
-        found.append(await _check_app_token(base, settings.slack_app_token.get_secret_value()))
-    return found
-
-
-async def _check_app_token(base: str, token: str) -> Finding:
-    from slack_sdk.errors import SlackApiError
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    try:
-        await AsyncWebClient(base_url=base).apps_connections_open(app_token=token)
-    except SlackApiError as error:
-        return Finding(
-            "Slack Socket Mode",
-            Status.FAIL,
-            f"SLACK_APP_TOKEN rejected ({error.response.get('error')})",
-            "Enable Socket Mode and create an app-level token (xapp-…) with the "
-            "connections:write scope under Basic Information.",
-        )
-    return Finding("Slack Socket Mode", Status.OK, "app token can open a connection")
-
-
-async def check_discord(settings: Settings) -> list[Finding]:
-    assert settings.discord_token is not None
-    base = settings.discord_api_url.rstrip("/")
-    headers = {"Authorization": f"Bot {settings.discord_token.get_secret_value()}"}
-    try:
-        async with aiohttp.ClientSession(headers=headers, timeout=TIMEOUT) as session:
-            async with session.get(f"{base}/users/@me") as response:
-                if response.status == 401:
-                    return [
-                        Finding(
-                            "Discord",
-                            Status.FAIL,
-                            "DISCORD_TOKEN rejected (401)",
-                            "Reset the token on the application's Bot page in the Discord "
-                            "Developer Portal and set DISCORD_TOKEN to it.",
-                        )
-                    ]
-                response.raise_for_status()
-                user = await response.json()
-            async with session.get(f"{base}/applications/@me") as response:
-                response.raise_for_status()
-                flags = int((await response.json()).get("flags") or 0)
-    except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        return [Finding("Discord", Status.FAIL, f"cannot reach the Discord API ({error})")]
-    enabled = [name for name, bits in DISCORD_INTENTS.items() if flags & bits]
-    found = [
-        Finding("Discord", Status.OK, f"bot {user.get('username')}"),
-        Finding(
-            "Discord intents",
-            Status.OK,
-            "privileged intents enabled: " + (", ".join(enabled) or "none"),
-        ),
-    ]
-    if "Message Content" in enabled:
-        found.append(
-            Finding(
-                "Discord intents",
-                Status.WARN,
-                "Message Content is enabled but not needed",
-                "Staffroom counts messages and never reads them: turn Message Content Intent "
-                "off on the Bot page.",
-            )
-        )
-    return found
-
-
 async def _platform_checks(settings: Settings) -> list[Finding]:
     found: list[Finding] = []
-    if settings.slack_bot_token is not None:
-        found += await check_slack(settings)
-    if settings.discord_token is not None:
-        found += await check_discord(settings)
+    for check in platform_checks(settings):
+        found += await check(settings)
     return found
 
 

@@ -13,8 +13,8 @@ from aiohttp import web
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from adapters.slack.doctor import SLACK_SCOPES
 from bot.cli import app as cli
-from bot.cli.doctor_checks import SLACK_SCOPES
 from storage.engine import make_engine
 
 GOOD = "good-token"
