@@ -17,6 +17,7 @@ from bot.kernel.replies import Heading, Reply, Text, Tone
 from bot.parsing.arguments import split_words
 from bot.parsing.names import NETWORK_NAME_LIMIT, clean_name
 from storage import directory, networks
+from storage.networks import NetworkRecord
 
 INVITE_LIFETIME = timedelta(hours=48)
 
@@ -56,14 +57,7 @@ def setup(cmd: Command, ctx: Context, arguments: str) -> Reply:
     network = networks.create_network(
         ctx.connection, name=name, timezone=ctx.config.default_timezone, now=ctx.now
     )
-    networks.bind_workspace(
-        ctx.connection,
-        network_id=network.id,
-        platform=cmd.actor.platform,
-        external_id=cmd.actor.workspace,
-        now=ctx.now,
-    )
-    first_contact(ctx.connection, network, cmd.actor, ctx.now, is_facilitator=True)
+    _bring_in_workspace(cmd, ctx, network, facilitator=True)
     ctx.network_changed = True
     return Reply(
         (
@@ -101,14 +95,7 @@ def _setup_join(cmd: Command, ctx: Context, code: str) -> Reply:
         )
     network = networks.get_network(ctx.connection, network_id=network_id)
     assert network is not None
-    networks.bind_workspace(
-        ctx.connection,
-        network_id=network.id,
-        platform=cmd.actor.platform,
-        external_id=cmd.actor.workspace,
-        now=ctx.now,
-    )
-    first_contact(ctx.connection, network, cmd.actor, ctx.now)
+    _bring_in_workspace(cmd, ctx, network)
     ctx.network_changed = True
     return Reply.say(
         f"This workspace is now part of **{network.name}**. Its groups can be linked to channels "
@@ -133,3 +120,17 @@ def network_invite(cmd: Command, ctx: Context, arguments: str) -> Reply:
         "In the other Slack workspace or Discord server, an admin types "
         f"`/staffroom setup join {code}`. Its channels can then be linked to this network's groups.",
     )
+
+
+def _bring_in_workspace(
+    cmd: Command, ctx: Context, network: NetworkRecord, *, facilitator: bool = False
+) -> None:
+    """Bind the command's workspace to `network` and meet the person who typed the command."""
+    networks.bind_workspace(
+        ctx.connection,
+        network_id=network.id,
+        platform=cmd.actor.platform,
+        external_id=cmd.actor.workspace,
+        now=ctx.now,
+    )
+    first_contact(ctx.connection, network, cmd.actor, ctx.now, is_facilitator=facilitator)
