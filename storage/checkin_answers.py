@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, func, insert, select, update
+from sqlalchemy import BindParameter, Connection, bindparam, func, select, update
 
 from storage.checkins import (
     ANSWER,
@@ -18,10 +19,17 @@ from storage.checkins import (
     AnswerRecord,
     RoundRecord,
     answer_record,
-    round_record,
 )
 from storage.directory import MEMBER, SCHOOL
-from storage.groups import MEMBERSHIP
+from storage.groups import (
+    GROUP,
+    GROUP_CHANNEL,
+    GROUP_COLUMNS,
+    MEMBERSHIP,
+    GroupRecord,
+    group_record,
+)
+from storage.prepared import Prepared, insert_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +60,12 @@ def get_answer(connection: Connection, *, round_id: int, member_id: int) -> Answ
     return answer_record(row) if row else None
 
 
-_insert_answer = insert(ANSWER)
-_replace_answer = (
+_insert_answer = Prepared(
+    insert_of(
+        ANSWER, "round_id", "member_id", "colour", "note", "anonymous", "answered_at", "changed_at"
+    )
+)
+_replace_answer = Prepared(
     update(ANSWER)
     .where(
         ANSWER.c.round_id == bindparam("answer_round"),
@@ -82,56 +94,121 @@ def save_answer(
     """Record the member's answer; `replacing` their earlier one (which the caller read with
     the round locked, so it cannot have appeared or gone meanwhile)."""
     if replacing:
-        changes = {"new_colour": colour, "new_note": note, "new_anonymous": anonymous}
-        key = {"answer_round": round_id, "answer_member": member_id}
-        connection.execute(_replace_answer, {**key, **changes, "now": now})
+        _replace_answer.run(
+            connection,
+            answer_round=round_id,
+            answer_member=member_id,
+            new_colour=colour,
+            new_note=note,
+            new_anonymous=anonymous,
+            now=now,
+        )
         return
-    connection.execute(
-        _insert_answer,
-        {
-            "round_id": round_id,
-            "member_id": member_id,
-            "colour": colour,
-            "note": note,
-            "anonymous": anonymous,
-            "answered_at": now,
-            "changed_at": now,
-        },
+    _insert_answer.run(
+        connection,
+        round_id=round_id,
+        member_id=member_id,
+        colour=colour,
+        note=note,
+        anonymous=anonymous,
+        answered_at=now,
+        changed_at=now,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Answering:
     """What answering a round needs, read in one statement with the round locked: the round,
-    the member's role in its group (None: not a member) and their answer so far."""
+    its group, the member's role in it (None: not a member), their answer so far, and when
+    the round's counts were last marked as changed (None: not since they were last shown)."""
 
     round: RoundRecord
+    group: GroupRecord
     role: str | None
     answer: AnswerRecord | None
+    counts_marked_at: datetime | None
 
 
 _member: BindParameter[int] = bindparam("member_id")
-_answering = (
-    select(*ROUND_COLUMNS, MEMBERSHIP.c.role, *ANSWER_COLUMNS)
-    .select_from(
-        ROUND.outerjoin(
+_ANSWERING_COLUMNS = (
+    *ROUND_COLUMNS,
+    ROUND.c.counts_changed_at,
+    *GROUP_COLUMNS,
+    MEMBERSHIP.c.role,
+    *ANSWER_COLUMNS,
+)
+
+
+def _answering_from(rounds: Any) -> Any:
+    """`rounds` (the round table, perhaps joined to what finds it) with the round's group, the
+    member's membership of it and their answer to it."""
+    return (
+        rounds.join(GROUP, GROUP.c.id == ROUND.c.group_id)
+        .outerjoin(
             MEMBERSHIP,
             (MEMBERSHIP.c.group_id == ROUND.c.group_id) & (MEMBERSHIP.c.member_id == _member),
-        ).outerjoin(ANSWER, (ANSWER.c.round_id == ROUND.c.id) & (ANSWER.c.member_id == _member))
+        )
+        .outerjoin(ANSWER, (ANSWER.c.round_id == ROUND.c.id) & (ANSWER.c.member_id == _member))
     )
+
+
+_answering = Prepared(
+    select(*_ANSWERING_COLUMNS)
+    .select_from(_answering_from(ROUND))
     .where(ROUND.c.id == bindparam("round_id"))
     .with_for_update(of=ROUND)
 )
+_answering_in_channel = Prepared(
+    select(*_ANSWERING_COLUMNS)
+    .select_from(
+        _answering_from(
+            GROUP_CHANNEL.join(ROUND, ROUND.c.open_group_id == GROUP_CHANNEL.c.group_id)
+        )
+    )
+    .where(
+        GROUP_CHANNEL.c.platform == bindparam("platform"),
+        GROUP_CHANNEL.c.workspace == bindparam("workspace"),
+        GROUP_CHANNEL.c.channel_id == bindparam("channel_id"),
+    )
+    .with_for_update(of=ROUND)
+)
+_ROUND_END = len(ROUND_COLUMNS)
+_GROUP_END = _ROUND_END + 1 + len(GROUP_COLUMNS)
+
+
+def _answering_record(row: tuple[Any, ...] | None) -> Answering | None:
+    if row is None:
+        return None
+    colour, note, anonymous, answered_at = row[_GROUP_END + 1 :]
+    answer = AnswerRecord(colour, note, bool(anonymous), answered_at) if colour else None
+    return Answering(
+        RoundRecord(*row[:_ROUND_END]),
+        group_record(row[_ROUND_END + 1 : _GROUP_END]),
+        row[_GROUP_END],
+        answer,
+        row[_ROUND_END],
+    )
 
 
 def answering(connection: Connection, *, round_id: int, member_id: int) -> Answering | None:
     """Lock the round (as `checkins.lock_round`) and read what answering it needs; None if
     there is no such round."""
-    row = connection.execute(_answering, {"round_id": round_id, "member_id": member_id}).first()
-    if row is None:
-        return None
-    answer = answer_record(row) if row.colour is not None else None
-    return Answering(round_record(row), row.role, answer)
+    return _answering_record(_answering.first(connection, round_id=round_id, member_id=member_id))
+
+
+def answering_in_channel(
+    connection: Connection, *, platform: str, workspace: str, channel_id: str, member_id: int
+) -> Answering | None:
+    """As `answering`, for the open round of the group linked to a channel; None if the
+    channel has no group or the group no open round."""
+    row = _answering_in_channel.first(
+        connection,
+        platform=platform,
+        workspace=workspace,
+        channel_id=channel_id,
+        member_id=member_id,
+    )
+    return _answering_record(row)
 
 
 def counts(connection: Connection, *, round_id: int) -> Counter[str]:

@@ -11,10 +11,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 
-from storage.directory import MEMBER, SCHOOL, MemberRecord
+from storage.directory import (
+    IDENTITY,
+    MEMBER,
+    MEMBER_COLUMNS,
+    MEMBER_FROM,
+    IdentityRecord,
+    MemberRecord,
+    member_record,
+)
 from storage.groups import GROUP, LEADER, MEMBERSHIP
+from storage.prepared import Prepared
 from storage.tables import table
 from storage.upsert import insert_returning_id
 
@@ -163,7 +172,7 @@ def close_round(connection: Connection, *, round_id: int, now: datetime) -> bool
     return True
 
 
-_mark_counts_changed = (
+_mark_counts_changed = Prepared(
     update(ROUND)
     .where(
         ROUND.c.id == bindparam("round_id"),
@@ -186,8 +195,10 @@ def mark_counts_changed(
 ) -> bool:
     """Note that the round's counts changed; True when this is the first change since they
     were last shown (or the mark is older than `stale_before`, so a lost edit is retried)."""
-    values = {"round_id": round_id, "now": now, "stale_before": stale_before}
-    return bool(connection.execute(_mark_counts_changed, values).rowcount)
+    changed = _mark_counts_changed.run(
+        connection, round_id=round_id, now=now, stale_before=stale_before
+    )
+    return changed > 0
 
 
 def clear_counts_changed(connection: Connection, *, round_id: int) -> bool:
@@ -195,31 +206,41 @@ def clear_counts_changed(connection: Connection, *, round_id: int) -> bool:
     return bool(connection.execute(_clear_counts_changed, {"round_id": round_id}).rowcount)
 
 
-_leaders_of_group = (
-    select(
-        MEMBER.c.id,
-        MEMBER.c.network_id,
-        MEMBER.c.display_name,
-        MEMBER.c.school_id,
-        SCHOOL.c.name,
-        MEMBER.c.timezone,
-        MEMBER.c.is_facilitator,
-    )
-    .select_from(
-        MEMBERSHIP.join(MEMBER, MEMBER.c.id == MEMBERSHIP.c.member_id).outerjoin(
-            SCHOOL, SCHOOL.c.id == MEMBER.c.school_id
-        )
-    )
-    .where(MEMBERSHIP.c.group_id == bindparam("group_id"), MEMBERSHIP.c.role == LEADER)
-    .order_by(MEMBER.c.display_name, MEMBER.c.id)
+_LEADERS_FROM = MEMBER_FROM.join(MEMBERSHIP, MEMBER.c.id == MEMBERSHIP.c.member_id)
+_IS_LEADER = (MEMBERSHIP.c.group_id == bindparam("group_id")) & (MEMBERSHIP.c.role == LEADER)
+_BY_NAME = (MEMBER.c.display_name, MEMBER.c.id)
+_leaders_of_group = Prepared(
+    select(*MEMBER_COLUMNS).select_from(_LEADERS_FROM).where(_IS_LEADER).order_by(*_BY_NAME)
+)
+_OTHER_IDENTITY = IDENTITY.alias("other_identity")
+_newest_identity = (
+    select(func.max(_OTHER_IDENTITY.c.id))
+    .where(_OTHER_IDENTITY.c.member_id == MEMBER.c.id)
+    .scalar_subquery()
+)
+_leaders_reachable = Prepared(
+    select(*MEMBER_COLUMNS, IDENTITY.c.platform, IDENTITY.c.workspace, IDENTITY.c.user_id)
+    .select_from(_LEADERS_FROM.outerjoin(IDENTITY, IDENTITY.c.id == _newest_identity))
+    .where(_IS_LEADER)
+    .order_by(*_BY_NAME)
 )
 
 
 def leaders_of_group(connection: Connection, *, group_id: int) -> list[MemberRecord]:
     """The group's leaders, by name — read through the (group, role) index, so the cost does
     not grow with the group."""
-    rows = connection.execute(_leaders_of_group, {"group_id": group_id})
-    return [MemberRecord(*row[:6], is_facilitator=bool(row[6])) for row in rows]
+    return [member_record(r) for r in _leaders_of_group.all(connection, group_id=group_id)]
+
+
+def leaders_reachable(
+    connection: Connection, *, group_id: int
+) -> list[tuple[MemberRecord, IdentityRecord | None]]:
+    """As `leaders_of_group`, each with the identity a direct message reaches them on (their
+    newest, as `directory.identities_of` orders them; None if they have none), in one query."""
+    return [
+        (member_record(r), IdentityRecord(r[7], r[8], r[9]) if r[7] is not None else None)
+        for r in _leaders_reachable.all(connection, group_id=group_id)
+    ]
 
 
 def mark_reminded(connection: Connection, *, round_id: int, now: datetime) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from storage.prepared import Prepared
 from storage.tables import table
 from storage.upsert import insert_returning_id
 
@@ -41,7 +42,8 @@ class IdentityRecord:
     user_id: str
 
 
-_MEMBER_COLUMNS = (
+# A member as `MemberRecord` holds it (`member_record`), and where those columns come from.
+MEMBER_COLUMNS = (
     MEMBER.c.id,
     MEMBER.c.network_id,
     MEMBER.c.display_name,
@@ -50,31 +52,24 @@ _MEMBER_COLUMNS = (
     MEMBER.c.timezone,
     MEMBER.c.is_facilitator,
 )
-_MEMBER_FROM = MEMBER.outerjoin(SCHOOL, SCHOOL.c.id == MEMBER.c.school_id)
-_member_for_identity = (
-    select(*_MEMBER_COLUMNS)
-    .select_from(_MEMBER_FROM.join(IDENTITY, IDENTITY.c.member_id == MEMBER.c.id))
+MEMBER_FROM = MEMBER.outerjoin(SCHOOL, SCHOOL.c.id == MEMBER.c.school_id)
+_member_for_identity = Prepared(
+    select(*MEMBER_COLUMNS)
+    .select_from(MEMBER_FROM.join(IDENTITY, IDENTITY.c.member_id == MEMBER.c.id))
     .where(
         IDENTITY.c.platform == bindparam("platform"),
         IDENTITY.c.workspace == bindparam("workspace"),
         IDENTITY.c.user_id == bindparam("user_id"),
     )
 )
-_member_by_id = (
-    select(*_MEMBER_COLUMNS).select_from(_MEMBER_FROM).where(MEMBER.c.id == bindparam("member_id"))
+_member_by_id = Prepared(
+    select(*MEMBER_COLUMNS).select_from(MEMBER_FROM).where(MEMBER.c.id == bindparam("member_id"))
 )
 
 
-def _member(row: Any) -> MemberRecord:
-    return MemberRecord(
-        id=row.id,
-        network_id=row.network_id,
-        display_name=row.display_name,
-        school_id=row.school_id,
-        school_name=row.school_name,
-        timezone=row.timezone,
-        is_facilitator=bool(row.is_facilitator),
-    )
+def member_record(row: Any) -> MemberRecord:
+    """A member from a row that starts with `MEMBER_COLUMNS`."""
+    return MemberRecord(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
 
 
 def list_schools(connection: Connection, *, network_id: int) -> list[SchoolRecord]:
@@ -117,15 +112,15 @@ def school_member_counts(connection: Connection, *, network_id: int) -> dict[int
 def member_for_identity(
     connection: Connection, *, platform: str, workspace: str, user_id: str
 ) -> MemberRecord | None:
-    row = connection.execute(
-        _member_for_identity, {"platform": platform, "workspace": workspace, "user_id": user_id}
-    ).first()
-    return _member(row) if row else None
+    row = _member_for_identity.first(
+        connection, platform=platform, workspace=workspace, user_id=user_id
+    )
+    return member_record(row) if row else None
 
 
 def get_member(connection: Connection, *, member_id: int) -> MemberRecord | None:
-    row = connection.execute(_member_by_id, {"member_id": member_id}).first()
-    return _member(row) if row else None
+    row = _member_by_id.first(connection, member_id=member_id)
+    return member_record(row) if row else None
 
 
 def create_member(
@@ -205,27 +200,27 @@ def members_named(
 ) -> list[MemberRecord]:
     """Members whose display name matches, ignoring case (for `@Name` mentions)."""
     rows = connection.execute(
-        select(*_MEMBER_COLUMNS)
-        .select_from(_MEMBER_FROM)
+        select(*MEMBER_COLUMNS)
+        .select_from(MEMBER_FROM)
         .where(
             MEMBER.c.network_id == network_id,
             func.lower(MEMBER.c.display_name) == display_name.lower(),
         )
     )
-    return [_member(row) for row in rows]
+    return [member_record(row) for row in rows]
 
 
 def facilitators(connection: Connection, *, network_id: int) -> list[MemberRecord]:
     rows = connection.execute(
-        select(*_MEMBER_COLUMNS)
-        .select_from(_MEMBER_FROM)
+        select(*MEMBER_COLUMNS)
+        .select_from(MEMBER_FROM)
         .where(MEMBER.c.network_id == network_id, MEMBER.c.is_facilitator.is_(True))
         .order_by(MEMBER.c.id)
     )
-    return [_member(row) for row in rows]
+    return [member_record(row) for row in rows]
 
 
-_identities_of = (
+_identities_of = Prepared(
     select(IDENTITY.c.platform, IDENTITY.c.workspace, IDENTITY.c.user_id)
     .where(IDENTITY.c.member_id == bindparam("member_id"))
     .order_by(IDENTITY.c.id.desc())
@@ -234,5 +229,4 @@ _identities_of = (
 
 def identities_of(connection: Connection, *, member_id: int) -> list[IdentityRecord]:
     """A member's identities, the most recently added first."""
-    rows = connection.execute(_identities_of, {"member_id": member_id})
-    return [IdentityRecord(row.platform, row.workspace, row.user_id) for row in rows]
+    return [IdentityRecord(*row) for row in _identities_of.all(connection, member_id=member_id)]

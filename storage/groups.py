@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, distinct, func, insert, select, update
 
 from storage.directory import MEMBER, SCHOOL
+from storage.prepared import Prepared
 from storage.tables import table
 from storage.upsert import insert_returning_id
 
@@ -53,7 +54,7 @@ class ChannelRecord:
     channel_name: str
 
 
-_GROUP_COLUMNS = (
+GROUP_COLUMNS = (
     GROUP.c.id,
     GROUP.c.network_id,
     GROUP.c.name,
@@ -62,21 +63,16 @@ _GROUP_COLUMNS = (
 )
 
 
-def _group(row: Any) -> GroupRecord:
-    return GroupRecord(
-        id=row.id,
-        network_id=row.network_id,
-        name=row.name,
-        description=row.description,
-        archived=row.archived_at is not None,
-    )
+def group_record(row: Any) -> GroupRecord:
+    """A group from a row that starts with `GROUP_COLUMNS`."""
+    return GroupRecord(row[0], row[1], row[2], row[3], row[4] is not None)
 
 
-_find_group = select(*_GROUP_COLUMNS).where(
+_find_group = select(*GROUP_COLUMNS).where(
     GROUP.c.network_id == bindparam("network_id"), GROUP.c.name_key == bindparam("name_key")
 )
-_group_for_channel = (
-    select(*_GROUP_COLUMNS)
+_group_for_channel = Prepared(
+    select(*GROUP_COLUMNS)
     .join(GROUP_CHANNEL, GROUP_CHANNEL.c.group_id == GROUP.c.id)
     .where(
         GROUP_CHANNEL.c.platform == bindparam("platform"),
@@ -84,7 +80,7 @@ _group_for_channel = (
         GROUP_CHANNEL.c.channel_id == bindparam("channel_id"),
     )
 )
-_get_group = select(*_GROUP_COLUMNS).where(GROUP.c.id == bindparam("group_id"))
+_get_group = Prepared(select(*GROUP_COLUMNS).where(GROUP.c.id == bindparam("group_id")))
 _role_of = select(MEMBERSHIP.c.role).where(
     MEMBERSHIP.c.group_id == bindparam("group_id"), MEMBERSHIP.c.member_id == bindparam("member_id")
 )
@@ -96,12 +92,12 @@ _remove_membership = delete(MEMBERSHIP).where(
 
 def find_group(connection: Connection, *, network_id: int, name_key: str) -> GroupRecord | None:
     row = connection.execute(_find_group, {"network_id": network_id, "name_key": name_key}).first()
-    return _group(row) if row else None
+    return group_record(row) if row else None
 
 
 def get_group(connection: Connection, *, group_id: int) -> GroupRecord | None:
-    row = connection.execute(_get_group, {"group_id": group_id}).first()
-    return _group(row) if row else None
+    row = _get_group.first(connection, group_id=group_id)
+    return group_record(row) if row else None
 
 
 def list_groups(
@@ -111,20 +107,21 @@ def list_groups(
     members = func.count(MEMBERSHIP.c.member_id)
     schools = func.count(distinct(MEMBER.c.school_id))
     query = (
-        select(*_GROUP_COLUMNS, members.label("members"), schools.label("schools"))
+        select(*GROUP_COLUMNS, members.label("members"), schools.label("schools"))
         .select_from(
             GROUP.outerjoin(MEMBERSHIP, MEMBERSHIP.c.group_id == GROUP.c.id).outerjoin(
                 MEMBER, MEMBER.c.id == MEMBERSHIP.c.member_id
             )
         )
         .where(GROUP.c.network_id == network_id)
-        .group_by(*_GROUP_COLUMNS)
+        .group_by(*GROUP_COLUMNS)
         .order_by(GROUP.c.name_key)
     )
     if not include_archived:
         query = query.where(GROUP.c.archived_at.is_(None))
     return [
-        GroupSummary(_group(row), row.members, row.schools) for row in connection.execute(query)
+        GroupSummary(group_record(row), row.members, row.schools)
+        for row in connection.execute(query)
     ]
 
 
@@ -217,21 +214,21 @@ def group_members(connection: Connection, *, group_id: int) -> list[GroupMember]
 def groups_of_member(connection: Connection, *, member_id: int) -> list[tuple[GroupRecord, str]]:
     """The live groups a member belongs to, with their role in each."""
     rows = connection.execute(
-        select(*_GROUP_COLUMNS, MEMBERSHIP.c.role)
+        select(*GROUP_COLUMNS, MEMBERSHIP.c.role)
         .join(MEMBERSHIP, MEMBERSHIP.c.group_id == GROUP.c.id)
         .where(MEMBERSHIP.c.member_id == member_id, GROUP.c.archived_at.is_(None))
         .order_by(GROUP.c.name_key)
     )
-    return [(_group(row), row.role) for row in rows]
+    return [(group_record(row), row.role) for row in rows]
 
 
 def group_for_channel(
     connection: Connection, *, platform: str, workspace: str, channel_id: str
 ) -> GroupRecord | None:
-    row = connection.execute(
-        _group_for_channel, {"platform": platform, "workspace": workspace, "channel_id": channel_id}
-    ).first()
-    return _group(row) if row else None
+    row = _group_for_channel.first(
+        connection, platform=platform, workspace=workspace, channel_id=channel_id
+    )
+    return group_record(row) if row else None
 
 
 _channels_of_group = (

@@ -7,9 +7,11 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, insert
+from sqlalchemy import ColumnElement, Connection, Table, bindparam, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from storage.prepared import Prepared
 
 
 def _insert(connection: Connection, table: Table) -> Any:
@@ -19,14 +21,21 @@ def _insert(connection: Connection, table: Table) -> Any:
 
 
 @cache
-def _insert_ignoring(dialect: str, table: Table, conflict: tuple[str, ...]) -> Any:
-    # Built once per table: building a statement costs more than SQLite takes to run it.
-    statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-    return statement.on_conflict_do_nothing(index_elements=list(conflict)).returning(
-        # rowcount is not reliable for INSERT on every driver (psycopg reports -1);
-        # a returned row is.
-        table.c[conflict[0]]
-    )
+def _insert_ignoring(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...]) -> Prepared:
+    # Prepared once per table and set of columns: building a statement costs more than
+    # SQLite takes to run it.
+    def statement(dialect: str) -> Any:
+        insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+        values: dict[str, Any] = {name: bindparam(name) for name in columns}
+        return (
+            insert.values(values)
+            .on_conflict_do_nothing(index_elements=list(conflict))
+            # rowcount is not reliable for INSERT on every driver (psycopg reports -1);
+            # a returned row is.
+            .returning(table.c[conflict[0]])
+        )
+
+    return Prepared(statement)
 
 
 def insert_returning_id(connection: Connection, table: Table, **values: Any) -> int:
@@ -40,8 +49,8 @@ def insert_ignore(
     connection: Connection, table: Table, values: Mapping[str, Any], *, conflict: Sequence[str]
 ) -> bool:
     """Insert `values` unless a row with the same `conflict` columns exists; True if inserted."""
-    statement = _insert_ignoring(connection.dialect.name, table, tuple(conflict))
-    return connection.execute(statement, dict(values)).first() is not None
+    statement = _insert_ignoring(table, tuple(values), tuple(conflict))
+    return statement.first(connection, **values) is not None
 
 
 def insert_or_update(

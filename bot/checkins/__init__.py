@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from bot.checkins import answers, cadence, closing, digest, history, rounds
+from bot.checkins import answers, cadence, closing, digest, history, open_rounds, rounds
 from bot.kernel.registry import (
     Audience,
     ButtonSpec,
@@ -123,7 +123,7 @@ def register(registry: Registry) -> None:
     registry.timer(TimerSpec(rounds.REMIND_TIMER, rounds.remind_timer))
     registry.timer(TimerSpec(rounds.COUNTS_TIMER, rounds.counts_timer))
     registry.timer(TimerSpec(cadence.CADENCE_TIMER, cadence.cadence_timer))
-    registry.home_section(answers.home_section)
+    registry.home_section(open_rounds.home_section)
     registry.personal(
         PersonalDataSpec(
             name="check-ins",

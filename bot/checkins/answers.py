@@ -8,12 +8,15 @@ is counted but never named to anyone, and never paired.
 
 from __future__ import annotations
 
-from bot.checkins import cadence, parsing, render
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.checkins import cadence, open_rounds, parsing, render
 from bot.checkins.render import colour_label
 from bot.checkins.rounds import (
     ROUND_GONE,
     counts_changed,
-    leaders_or_facilitators,
+    leaders_or_facilitators_reachable,
     round_and_group,
     zone_of,
 )
@@ -27,7 +30,8 @@ from bot.kernel.replies import Context as ContextLine
 from bot.parsing.numbers import id_in
 from bot.parsing.suggest import closest
 from bot.parsing.times import show_time
-from storage import checkin_answers, checkins, groups
+from storage import checkin_answers, checkins
+from storage.checkin_answers import Answering
 from storage.checkins import AnswerRecord, RoundRecord
 from storage.directory import MemberRecord
 from storage.groups import GroupRecord
@@ -35,33 +39,23 @@ from storage.groups import GroupRecord
 
 def record_answer(
     ctx: Context,
-    round_id: int,
+    found: Answering | None,
     colour: str,
     *,
-    group: GroupRecord | None = None,
     note: str | None = None,
     keep_note: bool = True,
     anonymous: bool | None = None,
 ) -> Reply:
     """Save the member's answer (a note of None keeps the earlier one when `keep_note`).
 
-    The round is locked and read with the member's role and earlier answer in one statement:
-    a close that committed meanwhile is seen, and answers pressed together are counted one
-    after the other. The round message is not edited here: the first answer that changes the
-    counts marks the round, and the counts timer edits it on the minute.
+    `found` was read with the round locked (`checkin_answers.answering`), with the member's
+    role and earlier answer: a close that committed meanwhile is seen, and answers pressed
+    together are counted one after the other. The round message is not edited here: the first
+    answer that changes the counts marks the round, and the counts timer edits it on the minute.
     """
     member = ctx.require_member()
-    found = checkin_answers.answering(ctx.connection, round_id=round_id, member_id=member.id)
-    if found is None or found.round.network_id != ctx.require_network().id:
-        raise Refusal(ROUND_GONE)
-    round = found.round
-    group = group or groups.get_group(ctx.connection, group_id=round.group_id)
-    if group is None:
-        raise Refusal(ROUND_GONE)
-    if not round.is_open:
-        raise Refusal(closed_message(ctx, round, group))
-    if found.role is None:
-        require_membership(ctx, group, doing="answer its check-ins")
+    found = _open_to_answer(ctx, found)
+    round, group = found.round, found.group
     before = found.answer
     if note is None and keep_note and before is not None:
         note = before.note
@@ -90,9 +84,25 @@ def record_answer(
         replacing=before is not None,
     )
     if before is None or before.colour != colour:
-        counts_changed(ctx, round)
+        counts_changed(ctx, round, marked_at=found.counts_marked_at)
     _follow_up_red(ctx, round, group, member, before, after)
     return _confirmation(round, group, after, changed=before is not None)
+
+
+def _open_to_answer(ctx: Context, found: Answering | None) -> Answering:
+    """The round found, if it is the network's, open, and the member's group's."""
+    if found is None or found.round.network_id != ctx.require_network().id:
+        raise Refusal(ROUND_GONE)
+    if not found.round.is_open:
+        raise Refusal(closed_message(ctx, found.round, found.group))
+    if found.role is None:
+        require_membership(ctx, found.group, doing="answer its check-ins")
+    return found
+
+
+def _answering(ctx: Context, round_id: int) -> Answering | None:
+    member = ctx.require_member()
+    return checkin_answers.answering(ctx.connection, round_id=round_id, member_id=member.id)
 
 
 def _confirmation(
@@ -122,6 +132,9 @@ def _confirmation(
     return Reply(tuple(blocks), tone=render.TONE[answer.colour])
 
 
+RECENTLY_CLOSED = timedelta(days=1)
+
+
 def red_notice_key(round_id: int, member_id: int, recipient_id: int) -> str:
     """The leader's private notice that the member answered red by name."""
     return f"checkin-red:{round_id}:{member_id}:{recipient_id}"
@@ -149,13 +162,20 @@ def _follow_up_red(
     is_named_red = after.colour == parsing.RED and not after.anonymous
     if not (was_named_red or is_named_red):
         return
-    for recipient in leaders_or_facilitators(ctx, group):
+    notices: dict[ZoneInfo, Reply] = {}  # the notice differs only by the reader's time zone
+    for recipient, identity in leaders_or_facilitators_reachable(ctx, group):
         if recipient.id == member.id:
             continue
         key = red_notice_key(round.id, member.id, recipient.id)
         if is_named_red:
-            notice = _red_notice(ctx, round, group, member, after, recipient)
-            if not ctx.outbox.to_member(recipient.id, key=key, reply=notice, purpose="checkin.red"):
+            zone = zone_of(ctx, recipient)
+            notice = notices.get(zone)
+            if notice is None:
+                notice = notices[zone] = _red_notice(ctx, round, group, member, after, zone)
+            queued = identity is not None and ctx.outbox.to_member(
+                recipient.id, key=key, reply=notice, purpose="checkin.red", identity=identity
+            )
+            if not queued:
                 ctx.outbox.edit(key=key, reply=notice, purpose="checkin.red")
         else:
             withdrawn = Reply.say(
@@ -172,7 +192,7 @@ def _red_notice(
     group: GroupRecord,
     member: MemberRecord,
     answer: AnswerRecord,
-    recipient: MemberRecord,
+    zone: ZoneInfo,
 ) -> Reply:
     school = f" ({member.school_name})" if member.school_name else ""
     blocks: list[Block] = [
@@ -186,7 +206,7 @@ def _red_notice(
         blocks.append(Text(f"Their note: {render.quoted(answer.note, 500)}"))
     blocks.append(
         ContextLine(
-            f"At {show_time(ctx.now, zone_of(ctx, recipient))}. You could message them now; when "
+            f"At {show_time(ctx.now, zone)}. You could message them now; when "
             "the round closes you'll also get suggested pairings."
         )
     )
@@ -213,7 +233,7 @@ def press_answer(press: ButtonPress, ctx: Context) -> Reply:
     colour = parsing.parse_colour(colour_word)
     if colour is None:
         raise Refusal("That button no longer does anything — it may be from an old message.")
-    return record_answer(ctx, id_in(round_id), colour)
+    return record_answer(ctx, _answering(ctx, id_in(round_id)), colour)
 
 
 def press_note(press: ButtonPress, ctx: Context) -> Reply:
@@ -226,7 +246,7 @@ def press_note(press: ButtonPress, ctx: Context) -> Reply:
 
 
 def submit_note(submit: FormSubmit, ctx: Context) -> Reply:
-    round, group = round_and_group(ctx, submit.context)
+    found = _open_to_answer(ctx, _answering(ctx, id_in(submit.context.split(":", 1)[0])))
     colour = parsing.parse_colour(submit.values.get("colour", ""))
     if colour is None:
         return Reply.errors({"colour": "Choose how you feel: green, amber or red."})
@@ -235,36 +255,29 @@ def submit_note(submit: FormSubmit, ctx: Context) -> Reply:
     except Refusal as refusal:
         return Reply.errors({"note": refusal.message})
     anonymous = submit.values.get("anonymous", "") == "yes"
-    return record_answer(
-        ctx, round.id, colour, group=group, note=note, keep_note=False, anonymous=anonymous
-    )
+    return record_answer(ctx, found, colour, note=note, keep_note=False, anonymous=anonymous)
 
 
 def answer_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
     """`checkin` alone lists my open rounds; `checkin red [anonymously] [note]` answers."""
     if not arguments.strip():
-        return my_open_rounds(ctx)
+        return open_rounds.my_open_rounds(ctx)
     _refuse_misspelt_subcommand(ctx, arguments.split()[0])
     colour, anonymous, note = parsing.parse_answer_words(arguments)
+    found = _answering_here(ctx)
+    if found is not None:
+        return record_answer(ctx, found, colour, note=note, anonymous=anonymous or None)
     here = group_here(ctx)
     if here is not None:
-        round = checkins.open_round_of_group(ctx.connection, group_id=here.id)
-        if round is None:
-            raise Refusal(
-                f"**{here.name}** has no open check-in right now. " + _next_hint(ctx, here)
-            )
-        return record_answer(
-            ctx, round.id, colour, group=here, note=note, anonymous=anonymous or None
-        )
+        raise Refusal(_nothing_open_message(ctx, here))
     member = ctx.require_member()
-    open_rounds = checkins.open_rounds_of_member(ctx.connection, member_id=member.id)
-    if len(open_rounds) == 1:
-        return record_answer(
-            ctx, open_rounds[0].round.id, colour, note=note, anonymous=anonymous or None
-        )
-    if not open_rounds:
+    mine = checkins.open_rounds_of_member(ctx.connection, member_id=member.id)
+    if len(mine) == 1:
+        found = _answering(ctx, mine[0].round.id)
+        return record_answer(ctx, found, colour, note=note, anonymous=anonymous or None)
+    if not mine:
         raise Refusal("None of your groups has an open check-in right now.")
-    reply = my_open_rounds(ctx)
+    reply = open_rounds.my_open_rounds(ctx)
     return Reply(
         (
             Text(
@@ -273,6 +286,21 @@ def answer_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
             ),
             *reply.blocks,
         )
+    )
+
+
+def _answering_here(ctx: Context) -> Answering | None:
+    """The open round of the group whose channel the command was typed in, locked, in one
+    statement (None: no group here, or no open round)."""
+    place, member = ctx.place, ctx.require_member()
+    if place is None or place.channel is None or place.is_direct:
+        return None
+    return checkin_answers.answering_in_channel(
+        ctx.connection,
+        platform=place.platform,
+        workspace=place.workspace,
+        channel_id=place.channel,
+        member_id=member.id,
     )
 
 
@@ -294,44 +322,12 @@ def _refuse_misspelt_subcommand(ctx: Context, word: str) -> None:
         )
 
 
-def _next_hint(ctx: Context, group: GroupRecord) -> str:
+def _nothing_open_message(ctx: Context, group: GroupRecord) -> str:
+    """Why an answer typed in the group's channel found no open round: the round that closed
+    in the last day (perhaps just as the answer was sent), or that none is open."""
+    last = checkins.closed_rounds_of_group(ctx.connection, group_id=group.id, limit=1)
+    if last and last[0].closed_at and last[0].closed_at > ctx.now - RECENTLY_CLOSED:
+        return closed_message(ctx, last[0], group)
     upcoming = cadence.next_opening(ctx, group)
-    return f"The next one opens {show_time(upcoming, ctx.zone)}." if upcoming else ""
-
-
-def open_round_blocks(ctx: Context) -> list[Block]:
-    """The member's open rounds with answer buttons (home view and `checkin`)."""
-    member = ctx.require_member()
-    blocks: list[Block] = []
-    for item in checkins.open_rounds_of_member(ctx.connection, member_id=member.id):
-        mine = (
-            f" · you answered {colour_label(item.answer.colour)}"
-            + (" (anonymously)" if item.answer.anonymous else "")
-            if item.answer
-            else ""
-        )
-        until = (
-            f" · closes {show_time(item.round.closes_at, ctx.zone)}" if item.round.closes_at else ""
-        )
-        blocks.append(
-            Text(f"**{item.group_name}** — {render.quoted(item.round.prompt, 160)}{until}{mine}")
-        )
-        blocks.append(render.answer_buttons(item.round.id))
-    return blocks
-
-
-def my_open_rounds(ctx: Context) -> Reply:
-    blocks = open_round_blocks(ctx)
-    if not blocks:
-        return Reply.say(
-            "None of your groups has an open check-in right now. `/staffroom checkin mine` shows "
-            "your earlier answers."
-        )
-    return Reply((Heading("Open check-ins"), *blocks))
-
-
-def home_section(ctx: Context) -> list[Block]:
-    if ctx.member is None:
-        return []
-    blocks = open_round_blocks(ctx)
-    return [Text("**Open check-ins**"), *blocks] if blocks else []
+    then = f"The next one opens {show_time(upcoming, ctx.zone)}." if upcoming else ""
+    return f"**{group.name}** has no open check-in right now. {then}"

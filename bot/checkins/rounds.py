@@ -5,7 +5,7 @@ about, and who gets a leader's prompts (the leaders, or the facilitators when th
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins import parsing, render
@@ -22,7 +22,7 @@ from bot.parsing.suggest import did_you_mean
 from bot.parsing.times import show_time
 from storage import checkin_answers, checkins, directory, groups, timers
 from storage.checkins import RoundRecord
-from storage.directory import MemberRecord
+from storage.directory import IdentityRecord, MemberRecord
 from storage.groups import GroupRecord
 from storage.timers import TimerRecord
 
@@ -65,6 +65,20 @@ def leaders_or_facilitators(ctx: Context, group: GroupRecord) -> list[MemberReco
     """Who gets the group's leader prompts: its leaders, or the facilitators when it has none."""
     leaders = checkins.leaders_of_group(ctx.connection, group_id=group.id)
     return leaders or directory.facilitators(ctx.connection, network_id=group.network_id)
+
+
+def leaders_or_facilitators_reachable(
+    ctx: Context, group: GroupRecord
+) -> list[tuple[MemberRecord, IdentityRecord | None]]:
+    """As `leaders_or_facilitators`, each with the identity a direct message reaches them on:
+    one query for a group with leaders (every red answer asks)."""
+    leaders = checkins.leaders_reachable(ctx.connection, group_id=group.id)
+    if leaders:
+        return leaders
+    return [
+        (member, next(iter(directory.identities_of(ctx.connection, member_id=member.id)), None))
+        for member in directory.facilitators(ctx.connection, network_id=group.network_id)
+    ]
 
 
 def group_and_rest(ctx: Context, text: str, *, example: str) -> tuple[GroupRecord, str]:
@@ -117,10 +131,13 @@ def update_round_post(ctx: Context, round: RoundRecord, group: GroupRecord) -> N
     )
 
 
-def counts_changed(ctx: Context, round: RoundRecord) -> None:
+def counts_changed(ctx: Context, round: RoundRecord, *, marked_at: datetime | None) -> None:
     """Have the round message show the new counts on the next minute. The first change since
-    the last edit schedules the counts timer; the rest of the minute's answers only find the
-    mark set, so an answer costs one small update whatever the group's size."""
+    the last edit marks the round and schedules the counts timer; the rest of the minute's
+    answers find the mark set (`marked_at`, read with the round) and write nothing more, so an
+    answer costs the same whatever the group's size."""
+    if marked_at is not None and marked_at >= ctx.now - COUNTS_MARK_STALE:
+        return
     if checkins.mark_counts_changed(
         ctx.connection, round_id=round.id, now=ctx.now, stale_before=ctx.now - COUNTS_MARK_STALE
     ):

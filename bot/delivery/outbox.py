@@ -20,6 +20,7 @@ from bot.kernel.reply_codec import encode_reply
 from bot.privacy.anonymity import SEALED
 from storage import directory, groups, networks
 from storage import outbox as store
+from storage.directory import IdentityRecord
 from storage.groups import ChannelRecord
 
 
@@ -35,6 +36,7 @@ class Outbox:
         self._connection = connection
         self._now = now
         self._network_id = network_id
+        self._last_encoded: tuple[Reply, str] | None = None
         self.queued = 0
 
     def _network_of(self, platform: str, workspace: str) -> int | None:
@@ -91,7 +93,7 @@ class Outbox:
     ) -> bool:
         return self._queue(
             key=key,
-            payload=encode_reply(reply),
+            payload=self._encoded(reply),
             purpose=purpose,
             platform=channel.platform,
             workspace=channel.workspace,
@@ -138,19 +140,23 @@ class Outbox:
         purpose: str,
         due_at: datetime | None = None,
         expires_at: datetime | None = None,
+        identity: IdentityRecord | None = None,
     ) -> bool:
-        """Send a direct message to the member on their most recent identity.
+        """Send a direct message to the member on their most recent identity (or on
+        `identity`, when the caller read it with the member's other details in one query).
 
         Returns False when the member has no identity to reach (for example, imported from a
-        roster and never seen on chat) — the caller decides whether that matters.
+        roster and never seen on chat) — the caller decides whether that matters — or the key
+        was queued before.
         """
-        identities = directory.identities_of(self._connection, member_id=member_id)
-        if not identities:
-            return False
-        identity = identities[0]
+        if identity is None:
+            identities = directory.identities_of(self._connection, member_id=member_id)
+            if not identities:
+                return False
+            identity = identities[0]
         return self._queue(
             key=key,
-            payload=encode_reply(reply),
+            payload=self._encoded(reply),
             purpose=purpose,
             platform=identity.platform,
             workspace=identity.workspace,
@@ -158,6 +164,12 @@ class Outbox:
             due_at=due_at,
             expires_at=expires_at,
         )
+
+    def _encoded(self, reply: Reply) -> str:
+        """The reply as stored; a reply sent to several people in a row is encoded once."""
+        if self._last_encoded is None or self._last_encoded[0] is not reply:
+            self._last_encoded = (reply, encode_reply(reply))
+        return self._last_encoded[1]
 
     def to_sealed(
         self,
