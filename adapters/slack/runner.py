@@ -44,7 +44,7 @@ from bot.runtime.installations import Installations
 log = logging.getLogger("staffroom.slack")
 
 WEB_API_TIMEOUT = 10
-READINESS = "Slack"  # the name `bot.runtime.serve` expects it under
+READINESS = "Slack"  # as the catalogue in `bot.platforms` names it, which readiness expects
 
 
 def socket_connected(socket: AsyncSocketModeHandler) -> bool:
