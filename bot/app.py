@@ -173,7 +173,7 @@ async def stored_installs(settings: Settings) -> StoredInstalls:
             return StoredInstalls(problem="the database schema is not current (see Database above)")
         installations = Installations(engine=engine, run_in_db=asyncio.to_thread, secret=secret)
         return await installations.survey()
-    except Exception as error:
+    except Exception as error:  # the Database check has said what; here: nothing to read
         return StoredInstalls(
             problem=f"the database cannot be read ({type(error).__name__}; see Database above)"
         )
