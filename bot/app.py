@@ -1,16 +1,20 @@
-"""The composition root: settings, database, clock, core, scheduler, delivery and adapters are
-built here and passed down. Nothing is built at import time.
+"""The composition root: the database, clock, core, scheduler, delivery worker and the configured
+platform adapters are built here from the settings (read by `bot.platforms`) and handed what
+each needs; nothing changes the graph after `build`. Nothing is built at import time.
 
-It is also the command line's only way to an adapter (the console, each platform's doctor
-checks): adapters are imported by name when needed, so neither this module nor `bot.cli` loads
-an adapter or a platform's SDK until a command uses it."""
+It is also the command line's only way to an engine (`open_engine`, `open_database`) and to an
+adapter (the console; each platform's start and doctor check, from the one catalogue in
+`bot.platforms`): adapters are imported by name when needed, so neither this module nor
+`bot.cli` loads an adapter or a platform's SDK until a command uses it."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
+import secrets
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -24,10 +28,12 @@ from bot.delivery.worker import DeliveryWorker
 from bot.features import build_registry
 from bot.kernel.core_config import CoreConfig
 from bot.kernel.dispatcher import Core
-from bot.privacy.server_secret import resolve_secret
+from bot.platforms import PlatformAdapter
+from bot.privacy.server_secret import SecretMissing, resolve_secret
 from bot.privacy.upkeep import schedule_upkeep
 from bot.runtime.config import Settings
-from bot.runtime.diagnosis import PlatformCheck
+from bot.runtime.diagnosis import Finding
+from bot.runtime.installations import Installations, StoredInstalls
 from bot.runtime.observability.readiness import Readiness
 from storage import migrate
 from storage.engine import is_sqlite, make_engine
@@ -39,10 +45,16 @@ class StartupError(Exception):
     """Something the operator must fix before the bot can start; the message says what."""
 
 
+def open_engine(settings: Settings) -> Engine:
+    """The engine on DATABASE_URL, its schema as it is: for `staffroom db …` (which upgrades
+    it, or says how old it is) and the doctor."""
+    return make_engine(settings.database_url, pool_size=max(settings.db_threads, 4))
+
+
 def open_database(settings: Settings, *, upgrade_sqlite: bool = True) -> Engine:
     """The engine, with the schema current: SQLite is upgraded in place (a single-server
     install should just work); PostgreSQL must be upgraded deliberately (`staffroom db upgrade`)."""
-    engine = make_engine(settings.database_url, pool_size=max(settings.db_threads, 4))
+    engine = open_engine(settings)
     if not migrate.needs_upgrade(engine):
         return engine
     if is_sqlite(settings.database_url) and upgrade_sqlite:
@@ -63,13 +75,15 @@ def db_threads(settings: Settings) -> int:
 
 @dataclass
 class Staffroom:
-    """A running bot's parts. Adapters add their readiness checks to `readiness`."""
+    """A running bot's parts. `adapters` are the platforms whose credentials are set, each
+    expected in `readiness` until it has started and added its own check there."""
 
     settings: Settings
     core: Core
     worker: DeliveryWorker
     heartbeat: Heartbeat
     readiness: Readiness = field(default_factory=Readiness)
+    adapters: tuple[PlatformAdapter, ...] = ()
 
 
 def build(
@@ -78,8 +92,10 @@ def build(
     clock: Clock | None = None,
     engine: Engine | None = None,
     senders: Sequence[ChatSender] = (),
+    platforms: Sequence[PlatformAdapter] = (),
 ) -> Staffroom:
-    """Wire the bot together from settings (tests pass their own clock and engine)."""
+    """Wire the bot together from settings and the platforms read with them (of which those
+    whose credentials are set become `adapters`); tests pass their own clock and engine."""
     engine = engine or open_database(settings)
     clock = clock or SystemClock()
     config = CoreConfig(
@@ -114,24 +130,67 @@ def build(
         timer_interval=settings.timer_interval,
         delivery_interval=settings.delivery_interval,
     )
-    return Staffroom(settings=settings, core=core, worker=worker, heartbeat=heartbeat)
+    adapters = tuple(platform for platform in platforms if platform.configured())
+    readiness = Readiness()
+    for adapter in adapters:
+        readiness.expect(adapter.name)
+    return Staffroom(
+        settings=settings,
+        core=core,
+        worker=worker,
+        heartbeat=heartbeat,
+        readiness=readiness,
+        adapters=adapters,
+    )
 
 
-# (the adapter module whose `check` tests a platform's credentials, whether one is set): Slack's
-# is checked whenever a bot token is set, even one missing its way to receive events.
-DOCTORS: tuple[tuple[str, Callable[[Settings], bool]], ...] = (
-    ("adapters.slack.doctor", lambda settings: settings.slack_bot_token is not None),
-    ("adapters.discord.doctor", Settings.discord_configured),
-)
+async def check_platforms(
+    settings: Settings, platforms: Sequence[PlatformAdapter]
+) -> list[Finding]:
+    """`staffroom doctor`'s check of each platform whose credentials are set, each able to read
+    the workspaces installed through its OAuth flow from our database."""
+
+    async def read_installs() -> StoredInstalls:
+        return await stored_installs(settings)
+
+    found: list[Finding] = []
+    for platform in platforms:
+        found += await platform.check(read_installs)
+    return found
 
 
-def platform_checks(settings: Settings) -> list[PlatformCheck]:
-    """`staffroom doctor`'s check of each platform whose credentials are set."""
-    checks: list[PlatformCheck] = []
-    for module_name, is_set in DOCTORS:
-        if is_set(settings):
-            checks.append(importlib.import_module(module_name).check)
-    return checks
+async def stored_installs(settings: Settings) -> StoredInstalls:
+    """The installed workspaces, as the current server secret opens them, without starting the
+    bot (nor generating a secret); `problem` says why they cannot be read."""
+    secret = _existing_secret(settings)
+    if secret is None:
+        return StoredInstalls(problem="the server secret is not usable (see Secret above)")
+    engine = open_engine(settings)
+    try:
+        if migrate.current_revision(engine) is None:
+            return StoredInstalls()  # a new database: nothing is installed yet
+        if migrate.needs_upgrade(engine):
+            return StoredInstalls(problem="the database schema is not current (see Database above)")
+        installations = Installations(engine=engine, run_in_db=asyncio.to_thread, secret=secret)
+        return await installations.survey()
+    except Exception as error:  # the Database check has said what; here: nothing to read
+        return StoredInstalls(
+            problem=f"the database cannot be read ({type(error).__name__}; see Database above)"
+        )
+    finally:
+        engine.dispose()
+
+
+def _existing_secret(settings: Settings) -> bytes | None:
+    generated = settings.secret is None and is_sqlite(settings.database_url)
+    if generated and not settings.secret_file.exists():
+        # No secret yet, so nothing stored can be opened: a key nobody has shows exactly that,
+        # where resolving the secret would generate the file.
+        return secrets.token_bytes(32)
+    try:
+        return resolve_secret(settings)
+    except SecretMissing:
+        return None
 
 
 async def open_console(

@@ -52,6 +52,12 @@ def find_installation(connection: Connection, *, team_id: str) -> InstallationRo
     return InstallationRow(**found) if found is not None else None
 
 
+def all_installations(connection: Connection) -> list[InstallationRow]:
+    """Every workspace's install, by team id."""
+    found = connection.execute(select(_installations).order_by(_installations.c.team_id))
+    return [InstallationRow(**row) for row in found.mappings()]
+
+
 def delete_installation(connection: Connection, *, team_id: str) -> bool:
     """Forget a workspace's install (it uninstalled the app); True if there was one."""
     result = connection.execute(delete(_installations).where(_installations.c.team_id == team_id))

@@ -5,10 +5,15 @@ Loaded by the composition root only when the doctor runs and a token is set."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import aiohttp
 
-from bot.runtime.config import Settings
+from adapters.discord.settings import DiscordSettings
 from bot.runtime.diagnosis import Finding, Status
+
+if TYPE_CHECKING:
+    from bot.platforms import ReadInstalls
 
 # Discord application flags for privileged intents (either the verified or limited bit).
 DISCORD_INTENTS = {
@@ -19,10 +24,11 @@ DISCORD_INTENTS = {
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 
 
-async def check(settings: Settings) -> list[Finding]:
-    assert settings.discord_token is not None
-    base = settings.discord_api_url.rstrip("/")
-    headers = {"Authorization": f"Bot {settings.discord_token.get_secret_value()}"}
+async def check(settings: DiscordSettings, read_installs: ReadInstalls) -> list[Finding]:
+    """The bot token's findings (a Discord bot has one token, so no installs to read)."""
+    assert settings.token is not None
+    base = settings.api_url.rstrip("/")
+    headers = {"Authorization": f"Bot {settings.token.get_secret_value()}"}
     try:
         async with aiohttp.ClientSession(headers=headers, timeout=TIMEOUT) as session:
             async with session.get(f"{base}/users/@me") as response:

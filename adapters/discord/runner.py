@@ -1,6 +1,6 @@
-"""Starting and stopping the Discord adapter (`bot.runtime.serve` calls `start` when DISCORD_TOKEN is
-set): log in, register `/staffroom`, hand the outbox a Discord sender, then keep the gateway
-connection in the background until `stop`.
+"""Starting and stopping the Discord adapter (`bot.runtime.serve` calls `start`, with its
+`DiscordSettings`, when DISCORD_TOKEN is set): log in, register `/staffroom`, hand the outbox a
+Discord sender, then keep the gateway connection in the background until `stop`.
 
 Readiness ("Discord") is true while every shard of this process is connected. When the
 connection ends for good (`adapters.discord.connection`), the adapter says why in one log line,
@@ -19,6 +19,7 @@ from adapters.discord.command_plan import plan_commands
 from adapters.discord.connection import why_stopped
 from adapters.discord.interactions import DEADLINE_SECONDS, Interactions
 from adapters.discord.sender import DiscordSender
+from adapters.discord.settings import DiscordSettings
 from bot.app import Staffroom
 from bot.runtime.observability.outage import tell_facilitators
 
@@ -34,23 +35,25 @@ class DiscordAdapter:
     and feed interactions in themselves. `connect` adds the gateway connection.
     """
 
-    def __init__(self, app: Staffroom, *, deadline: float = DEADLINE_SECONDS) -> None:
-        settings = app.settings
+    def __init__(
+        self, app: Staffroom, settings: DiscordSettings, *, deadline: float = DEADLINE_SECONDS
+    ) -> None:
         self._app = app
+        self._settings = settings
         self.interactions = Interactions(app.core, deadline=deadline)
         self.plan = plan_commands(app.core.registry)
         self.client = StaffroomClient(
             self.interactions,
             self.plan,
-            guild_ids=settings.discord_guild_ids,
-            sync_globally=settings.discord_syncs_globally(),
-            shard_count=settings.discord_shard_count,
-            shard_ids=settings.discord_shard_ids,
+            guild_ids=settings.guild_ids,
+            sync_globally=settings.syncs_globally(),
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_ids,
         )
         self.sender = DiscordSender(self.client)
         self._gateway: asyncio.Task[None] | None = None
         self._stopping = False
-        _say_which_shards(settings.discord_shard_count, settings.discord_shard_ids)
+        _say_which_shards(settings.shard_count, settings.shard_ids)
         if self.plan.typed_only:
             log.warning(
                 "/staffroom has no room for %d commands; they work through /staffroom %s",
@@ -59,13 +62,13 @@ class DiscordAdapter:
             )
 
     async def open(self) -> None:
-        settings = self._app.settings
-        token = settings.discord_token
+        settings = self._settings
+        token = settings.token
         if token is None:
             raise ValueError("DISCORD_TOKEN is not set")
         # discord.py builds every REST URL (interaction responses included) from this one
         # class attribute; DISCORD_API_URL points it at a proxy, or a fake in tests.
-        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+        discord.http.Route.BASE = settings.api_url.rstrip("/")
         await self.client.login(token.get_secret_value())
         self._app.worker.add_sender(self.sender)
         if self.client.application_id is not None:
@@ -125,8 +128,8 @@ def _say_which_shards(count: int | None, ids: list[int] | None) -> None:
         )
 
 
-async def start(app: Staffroom) -> DiscordAdapter:
-    adapter = DiscordAdapter(app)
+async def start(app: Staffroom, settings: DiscordSettings) -> DiscordAdapter:
+    adapter = DiscordAdapter(app, settings)
     await adapter.open()
     adapter.connect()
     return adapter

@@ -36,15 +36,15 @@ from adapters.slack.installations import InstallationStore, StateStore
 from adapters.slack.intake_process import IntakeProcess
 from adapters.slack.link import IntakeConfig, Page, PageRequest
 from adapters.slack.sender import SlackSender, slack_error
+from adapters.slack.settings import SlackSettings
 from adapters.slack.workspaces import WorkspaceClients, WorkspaceTokens
 from bot.app import Staffroom, StartupError
-from bot.runtime.config import Settings
 from bot.runtime.installations import Installations
 
 log = logging.getLogger("staffroom.slack")
 
 WEB_API_TIMEOUT = 10
-READINESS = "Slack"  # the name `bot.runtime.serve` expects it under
+READINESS = "Slack"  # as the catalogue in `bot.platforms` names it, which readiness expects
 
 
 def socket_connected(socket: AsyncSocketModeHandler) -> bool:
@@ -55,15 +55,15 @@ def socket_connected(socket: AsyncSocketModeHandler) -> bool:
 
 
 def web_client(
-    settings: Settings, session: aiohttp.ClientSession, *, patient: bool
+    settings: SlackSettings, session: aiohttp.ClientSession, *, patient: bool
 ) -> AsyncWebClient:
     """A Web API client on `SLACK_API_URL`; a patient one retries 429s and 5xx (twice each),
     an impatient one (the outbox's) nothing: after a lost answer it looks before it resends.
     It carries `SLACK_BOT_TOKEN`, except for an OAuth install (a token per workspace)."""
-    bot_token = None if settings.slack_oauth() else settings.slack_bot_token
+    bot_token = None if settings.oauth() else settings.bot_token
     token = bot_token.get_secret_value() if bot_token else None
     client = AsyncWebClient(
-        token=token, base_url=settings.slack_api_url, session=session, timeout=WEB_API_TIMEOUT
+        token=token, base_url=settings.api_url, session=session, timeout=WEB_API_TIMEOUT
     )
     if patient:
         client.retry_handlers.extend(
@@ -121,14 +121,13 @@ class RunningSlack:
         await self.session.close()
 
 
-async def start(app: Staffroom) -> RunningSlack:
-    """Start Slack in the mode the settings choose and register its outbound sender."""
-    settings = app.settings
-    if settings.slack_oauth():
-        return await _start_oauth(app)
-    if settings.slack_bot_token is None:
+async def start(app: Staffroom, settings: SlackSettings) -> RunningSlack:
+    """Start Slack in the mode its settings choose and register its outbound sender."""
+    if settings.oauth():
+        return await _start_oauth(app, settings)
+    if settings.bot_token is None:
         raise StartupError("SLACK_BOT_TOKEN is not set.")
-    app_token, secret = settings.slack_app_token, settings.slack_signing_secret
+    app_token, secret = settings.app_token, settings.signing_secret
     if app_token is None and secret is None:
         raise StartupError("Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).")
     session = aiohttp.ClientSession()
@@ -149,28 +148,27 @@ async def start(app: Staffroom) -> RunningSlack:
         app.readiness.add(READINESS, lambda: socket_connected(socket))
         log.info("Slack: connected in Socket Mode")
         return RunningSlack(adapter, session, socket=socket)
-    config = _intake_config(settings, adapter, bot)
+    config = _intake_config(app, settings, adapter, bot)
     return await _serve_http(app, adapter, session, config)
 
 
-async def _start_oauth(app: Staffroom) -> RunningSlack:
+async def _start_oauth(app: Staffroom, settings: SlackSettings) -> RunningSlack:
     """HTTP mode for any number of workspaces, each installed with Slack's OAuth flow."""
-    settings = app.settings
-    assert settings.slack_client_id and settings.slack_client_secret
-    assert settings.slack_state_secret is not None
-    if settings.slack_bot_token is not None:
+    assert settings.client_id and settings.client_secret
+    assert settings.state_secret is not None
+    if settings.bot_token is not None:
         log.warning(
             "Slack: SLACK_BOT_TOKEN is ignored: with SLACK_CLIENT_ID every workspace "
             "uses the token its install gave"
         )
-    client_secret = settings.slack_client_secret.get_secret_value()
+    client_secret = settings.client_secret.get_secret_value()
     session = aiohttp.ClientSession()
     interactive = web_client(settings, session, patient=True)
     installations = Installations(
         engine=app.core.engine, run_in_db=app.core.run_in_db, secret=app.core.config.secret
     )
     rotator = AsyncTokenRotator(
-        client_id=settings.slack_client_id, client_secret=client_secret, client=interactive
+        client_id=settings.client_id, client_secret=client_secret, client=interactive
     )
     tokens = WorkspaceTokens(InstallationStore(installations), rotator)
     outbound = WorkspaceClients(web_client(settings, session, patient=False), tokens)
@@ -180,38 +178,39 @@ async def _start_oauth(app: Staffroom) -> RunningSlack:
         oauth_flow(
             client=interactive,
             tokens=tokens,
-            state_store=StateStore(installations, settings.slack_state_secret.get_secret_value()),
-            client_id=settings.slack_client_id,
+            state_store=StateStore(installations, settings.state_secret.get_secret_value()),
+            client_id=settings.client_id,
             client_secret=client_secret,
-            install_path=settings.slack_install_path,
-            redirect_path=settings.slack_redirect_path,
-            redirect_uri=settings.slack_redirect_uri,
+            install_path=settings.install_path,
+            redirect_path=settings.redirect_path,
+            redirect_uri=settings.redirect_uri,
         )
     )
-    config = _intake_config(settings, adapter, None, pages=pages.paths)
+    config = _intake_config(app, settings, adapter, None, pages=pages.paths)
     running = await _serve_http(app, adapter, session, config, pages)
-    log.info("Slack: installs at %s", settings.slack_install_path)
+    log.info("Slack: installs at %s", settings.install_path)
     return running
 
 
 def _intake_config(
-    settings: Settings,
+    app: Staffroom,
+    settings: SlackSettings,
     adapter: SlackAdapter,
     bot: AuthorizeResult | None,
     *,
     pages: tuple[str, ...] = (),
 ) -> IntakeConfig:
-    assert settings.slack_signing_secret is not None
+    assert settings.signing_secret is not None
     return IntakeConfig(
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
-        host=settings.slack_http_host,
-        port=settings.slack_http_port,
-        path=settings.slack_http_path,
+        signing_secret=settings.signing_secret.get_secret_value(),
+        host=settings.http_host,
+        port=settings.http_port,
+        path=settings.http_path,
         team_id=bot.team_id if bot else None,
         bot_user_id=bot.bot_user_id if bot else None,
         bot_id=bot.bot_id if bot else None,
-        log_level=settings.log_level,
-        log_format=settings.log_format,
+        log_level=app.settings.log_level,
+        log_format=app.settings.log_format,
         holds=adapter.holds(),
         pages=pages,
     )

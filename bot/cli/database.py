@@ -21,11 +21,11 @@ out = LazyConsole(soft_wrap=True)
 @app.command()
 def upgrade() -> None:
     """Bring the database (DATABASE_URL) to the newest schema. Run before starting a new version."""
+    from bot.app import open_engine
     from storage import migrate
-    from storage.engine import make_engine
 
     settings = load_settings()
-    engine = make_engine(settings.database_url)
+    engine = open_engine(settings)
     before = migrate.current_revision(engine)
     migrate.upgrade(engine)
     after = migrate.current_revision(engine)
@@ -38,11 +38,11 @@ def upgrade() -> None:
 @app.command()
 def status() -> None:
     """Show the database's schema revision and whether it needs an upgrade."""
+    from bot.app import open_engine
     from storage import migrate
-    from storage.engine import make_engine
 
     settings = load_settings()
-    engine = make_engine(settings.database_url)
+    engine = open_engine(settings)
     current, head = migrate.current_revision(engine), migrate.head_revision()
     state = "up to date" if current == head else "needs `staffroom db upgrade`"
     out.print(f"Schema revision {current or 'none (empty database)'}; newest {head}: {state}.")
@@ -87,10 +87,10 @@ def revision(
     message: str = typer.Option(..., "-m", "--message", help="What the revision changes."),
 ) -> None:
     """(Developers) Autogenerate a migration from the models against an up-to-date database."""
+    from bot.app import open_engine
     from storage import migrate
-    from storage.engine import make_engine
 
     settings = load_settings()
-    engine = make_engine(settings.database_url)
+    engine = open_engine(settings)
     migrate.upgrade(engine)
     migrate.new_revision(engine, message)

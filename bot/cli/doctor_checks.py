@@ -1,7 +1,8 @@
 """The checks behind `staffroom doctor`, loaded only when it runs: what an operator can get
 wrong — settings, the secret, the database and its schema — and what to fix, with each
 configured platform's own checks of its credentials (in `adapters.<platform>.doctor`, reached
-through the composition root). Exits 1 if anything must be fixed before the bot can run.
+through the composition root with each adapter's own settings). Exits 1 if anything must be
+fixed before the bot can run.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import asyncio
 import typer
 from pydantic import ValidationError
 
-from bot.app import platform_checks
+from bot.app import check_platforms, open_engine
 from bot.cli.terminal import LazyConsole
+from bot.platforms import PlatformAdapter, read_adapters, read_settings
 from bot.privacy.server_secret import SecretMissing, resolve_secret
 from bot.runtime.config import Settings
 from bot.runtime.diagnosis import Finding, Status
 from storage import migrate
-from storage.engine import is_sqlite, make_engine
+from storage.engine import is_sqlite
 
 out = LazyConsole(highlight=False)
 
@@ -36,25 +38,17 @@ def _check_secret(settings: Settings) -> Finding:
     return Finding("Secret", Status.OK, where)
 
 
-def check_configuration(settings: Settings) -> list[Finding]:
+def check_configuration(settings: Settings, platforms: list[PlatformAdapter]) -> list[Finding]:
     found = [_check_secret(settings)]
-    if settings.slack_bot_token is not None and not settings.slack_configured():
-        found.append(
-            Finding(
-                "Slack",
-                Status.FAIL,
-                "SLACK_BOT_TOKEN is set without a way to receive events",
-                "Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).",
-            )
-        )
-    if not (settings.slack_configured() or settings.discord_configured()):
+    if not any(platform.configured() for platform in platforms):
         found.append(
             Finding(
                 "Platforms",
                 Status.WARN,
                 "no Slack or Discord credentials: `staffroom run` opens the console demo",
-                "Set SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, and/or "
-                "DISCORD_TOKEN.",
+                "Set SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET; or, to "
+                "install into several workspaces, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, "
+                "SLACK_STATE_SECRET and SLACK_SIGNING_SECRET; and/or DISCORD_TOKEN.",
             )
         )
     if settings.health_port == 0:
@@ -70,7 +64,7 @@ def check_configuration(settings: Settings) -> list[Finding]:
 
 
 def check_database(settings: Settings) -> Finding:
-    engine = make_engine(settings.database_url)
+    engine = open_engine(settings)
     try:
         current = migrate.current_revision(engine)
     except Exception as error:
@@ -95,13 +89,6 @@ def check_database(settings: Settings) -> Finding:
     )
 
 
-async def _platform_checks(settings: Settings) -> list[Finding]:
-    found: list[Finding] = []
-    for check in platform_checks(settings):
-        found += await check(settings)
-    return found
-
-
 def _variable(location: tuple[int | str, ...]) -> str:
     field = str(location[0]) if location else ""
     return Settings.environment_variables().get(field, (field.upper(),))[0]
@@ -110,7 +97,8 @@ def _variable(location: tuple[int | str, ...]) -> str:
 def run_checks() -> None:
     """Run every check, print the findings and what to fix; exit 1 if something must be."""
     try:
-        settings = Settings()
+        settings = read_settings()
+        platforms = read_adapters()
     except ValidationError as error:
         findings = [
             Finding(
@@ -123,9 +111,9 @@ def run_checks() -> None:
         ]
     else:
         findings = [Finding("Settings", Status.OK, "loaded")]
-        findings += check_configuration(settings)
+        findings += check_configuration(settings, platforms)
         findings.append(check_database(settings))
-        findings += asyncio.run(_platform_checks(settings))
+        findings += asyncio.run(check_platforms(settings, platforms))
     for finding in findings:
         out.print(f"{finding.status.value} {finding.area}: {finding.message}")
     to_fix = [f for f in findings if f.fix and f.status is not Status.OK]

@@ -3,7 +3,7 @@ variables to set and open the console on the demo network instead."""
 
 from __future__ import annotations
 
-from bot.cli.startup import load_settings, operator_errors
+from bot.cli.startup import load_platforms, load_settings, operator_errors
 from bot.cli.terminal import LazyConsole
 
 out = LazyConsole(stderr=True, soft_wrap=True)
@@ -12,16 +12,19 @@ NO_PLATFORM = """No chat platform credentials are set, so Staffroom is starting 
 with the demo network (the same as `staffroom console --demo`).
 
 To connect a platform, set these (environment or a .env file) and run `staffroom run` again:
-  Slack (Socket Mode):  SLACK_BOT_TOKEN and SLACK_APP_TOKEN
-  Slack (HTTP mode):    SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET
-  Discord:              DISCORD_TOKEN
+  Slack (Socket Mode):    SLACK_BOT_TOKEN and SLACK_APP_TOKEN
+  Slack (HTTP mode):      SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET
+  Slack (OAuth install):  SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and
+                          SLACK_SIGNING_SECRET (HTTP mode, any number of workspaces)
+  Discord:                DISCORD_TOKEN
 """
 
 
 def run() -> None:
     """Run the bot: Slack and/or Discord when configured, otherwise the console demo."""
     settings = load_settings()
-    if not (settings.slack_configured() or settings.discord_configured()):
+    platforms = load_platforms()
+    if not any(platform.configured() for platform in platforms):
         out.print(NO_PLATFORM)
         from bot.cli.console import start_console
 
@@ -32,4 +35,4 @@ def run() -> None:
     from bot.runtime.serve import serve
 
     with operator_errors():
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, platforms))

@@ -1,5 +1,7 @@
-"""How every CLI command starts: loading the settings, opening the database, and reporting
-what the operator must fix (a bad setting, a missing secret, an old schema) without a traceback.
+"""How every CLI command starts: loading the settings (through the composition root's
+`bot.platforms`: Staffroom's own, and each platform adapter's for the commands that start one),
+opening the database, and reporting what the operator must fix (a bad setting, a missing secret,
+an old schema) without a traceback.
 
 Only `typer` is imported with the command line; settings, the database and the bot are
 imported by the commands that use them, so `staffroom --help` starts at once.
@@ -18,25 +20,41 @@ from bot.cli.terminal import err
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from bot.platforms import PlatformAdapter
     from bot.runtime.config import Settings
 
 
-def load_settings(**overrides: object) -> Settings:
-    """The settings from the environment (and `.env`), or exit naming each bad one."""
+@contextmanager
+def settings_errors() -> Iterator[None]:
+    """Exit naming each bad setting, without a traceback."""
     from pydantic import ValidationError
 
-    from bot.runtime.config import Settings
-    from bot.runtime.logs import configure_logging
-
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        yield
     except ValidationError as error:
         for problem in error.errors():
             where = ".".join(str(part) for part in problem["loc"])
             err.print(f"[red]Setting {where.upper()}: {problem['msg']}[/red]")
         raise typer.Exit(2) from None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The settings from the environment (and `.env`), or exit naming each bad one."""
+    from bot.platforms import read_settings
+    from bot.runtime.logs import configure_logging
+
+    with settings_errors():
+        settings = read_settings(**overrides)
     configure_logging(settings.log_level, settings.log_format)
     return settings
+
+
+def load_platforms() -> list[PlatformAdapter]:
+    """Every chat platform with its adapter's settings, or exit naming each bad one."""
+    from bot.platforms import read_adapters
+
+    with settings_errors():
+        return read_adapters()
 
 
 @contextmanager

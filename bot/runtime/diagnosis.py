@@ -4,13 +4,8 @@ fix. Platform-neutral, so the command line and each adapter's own credential che
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bot.runtime.config import Settings
 
 
 class Status(Enum):
@@ -25,7 +20,3 @@ class Finding:
     status: Status
     message: str
     fix: str = ""
-
-
-# An adapter's check of its platform's credentials, against the platform's API.
-PlatformCheck = Callable[["Settings"], Awaitable[list[Finding]]]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Connection, Engine
@@ -42,6 +42,17 @@ class WorkspaceInstall:
     bot_refresh_token: str | None = field(default=None, repr=False)
     bot_token_expires_at: datetime | None = None
     is_enterprise_install: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoredInstalls:
+    """What `staffroom doctor` learns of the installed workspaces, without any workspace: the
+    installs whose tokens the current server secret opens, the team ids of those it cannot, or
+    why none could be read at all (`problem`, with what to do)."""
+
+    readable: tuple[WorkspaceInstall, ...] = ()
+    unreadable: tuple[str, ...] = ()
+    problem: str = ""
 
 
 def token_cipher(secret: bytes) -> Fernet:
@@ -93,12 +104,7 @@ class Installations:
         )
         await self._in_transaction(lambda connection: rows.save_installation(connection, row=row))
 
-    async def find(self, team_id: str) -> WorkspaceInstall | None:
-        found = await self._in_transaction(
-            lambda connection: rows.find_installation(connection, team_id=team_id)
-        )
-        if found is None:
-            return None
+    def _install(self, found: rows.InstallationRow) -> WorkspaceInstall:
         return WorkspaceInstall(
             team_id=found.team_id,
             enterprise_id=found.enterprise_id,
@@ -112,6 +118,24 @@ class Installations:
             is_enterprise_install=found.is_enterprise_install,
             installed_at=found.installed_at,
         )
+
+    async def find(self, team_id: str) -> WorkspaceInstall | None:
+        found = await self._in_transaction(
+            lambda connection: rows.find_installation(connection, team_id=team_id)
+        )
+        return None if found is None else self._install(found)
+
+    async def survey(self) -> StoredInstalls:
+        """Every install, split by whether the current server secret opens its tokens (one it
+        cannot was sealed under another secret: STAFFROOM_SECRET or its file changed)."""
+        readable: list[WorkspaceInstall] = []
+        unreadable: list[str] = []
+        for found in await self._in_transaction(rows.all_installations):
+            try:
+                readable.append(self._install(found))
+            except InvalidToken:
+                unreadable.append(found.team_id)
+        return StoredInstalls(tuple(readable), tuple(unreadable))
 
     async def delete(self, team_id: str) -> bool:
         """Forget a workspace's tokens (the app was uninstalled); its network's data stays."""

@@ -1,74 +1,50 @@
-"""Serving on real chat platforms: start the configured adapters, the scheduler, the delivery
-worker and the health server on one event loop, and stop them cleanly on SIGINT/SIGTERM.
+"""Serving on real chat platforms: start the adapters the composition root built (those whose
+credentials are set), the scheduler, the delivery worker and the health server on one event
+loop, and stop them cleanly on SIGINT/SIGTERM.
 
 The health server starts first, so an orchestrator sees the process alive while it connects;
-every configured adapter is expected by name before that, so /readyz says "starting" for each
-until the adapter has started and registered its own check (under the same name)."""
+`build` expects every configured adapter by name before that, so /readyz says "starting" for
+each until the adapter has started and registered its own check (under the same name)."""
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
-from typing import Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from bot.app import Staffroom, StartupError, build
+from bot.app import build
 from bot.runtime.config import Settings
 from bot.runtime.observability.metrics import Metrics
 from bot.runtime.observability.server import HealthServer
 
+if TYPE_CHECKING:
+    from bot.platforms import PlatformAdapter, RunningAdapter
+
 log = logging.getLogger("staffroom.serve")
 
 
-class RunningAdapter(Protocol):
-    """What an adapter's `start` returns: something to stop at shutdown."""
-
-    async def stop(self) -> None: ...
-
-
-AdapterStarter = Callable[[Staffroom], Awaitable[RunningAdapter]]
-
-# (platform, whether its credentials are set, "module:function" that starts it)
-PLATFORMS: tuple[tuple[str, Callable[[Settings], bool], str], ...] = (
-    ("Slack", Settings.slack_configured, "adapters.slack.runner:start"),
-    ("Discord", Settings.discord_configured, "adapters.discord.runner:start"),
-)
-
-
-def _starter(path: str) -> AdapterStarter | None:
-    module_name, _, function = path.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return None
-    starter: AdapterStarter = getattr(module, function)
-    return starter
-
-
-async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+async def serve(
+    settings: Settings,
+    platforms: Sequence[PlatformAdapter],
+    stop: asyncio.Event | None = None,
+) -> None:
     """Run until SIGINT or SIGTERM (or until `stop` is set, for tests)."""
-    app = build(settings)
+    app = build(settings, platforms=platforms)
     heartbeat = app.heartbeat
-    configured = [(name, path) for name, is_set, path in PLATFORMS if is_set(settings)]
-    for name, _ in configured:
-        app.readiness.expect(name)
     health: HealthServer | None = None
     if settings.health_port:
         metrics = Metrics(app.core, app.worker.stats, heartbeat)
         health = HealthServer(app.core, app.readiness, metrics)
         await health.start(settings.health_host, settings.health_port)
+    for platform in platforms:
+        if platform not in app.adapters:
+            log.info("%s not started: its credentials are not set", platform.name)
     running: list[RunningAdapter] = []
-    for name, _, path in PLATFORMS:
-        if (name, path) not in configured:
-            log.info("%s not started: its credentials are not set", name)
-            continue
-        starter = _starter(path)
-        if starter is None:
-            raise StartupError(f"{name} credentials are set, but this build has no {name} adapter.")
-        running.append(await starter(app))
-        log.info("%s started", name)
+    for adapter in app.adapters:
+        running.append(await adapter.start(app))
+        log.info("%s started", adapter.name)
     heartbeat.start()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -79,8 +55,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         loop.remove_signal_handler(sig)
     log.info("stopping")
     heartbeat.stop()
-    for adapter in running:
-        await adapter.stop()
+    for started in running:
+        await started.stop()
     if health is not None:
         await health.stop()
     app.core.close()

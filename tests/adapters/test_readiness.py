@@ -17,12 +17,13 @@ import pytest
 import yarl
 from discord.gateway import DiscordWebSocket
 
+from adapters.discord.settings import DiscordSettings
 from adapters.slack import runner as slack_runner
-from bot.app import build
-from bot.delivery.clock import ManualClock
+from adapters.slack.settings import SlackSettings
+from bot.app import Staffroom
+from bot.platforms import CATALOGUE, PlatformAdapter
 from bot.runtime.config import Settings
 from bot.runtime.serve import serve
-from storage.engine import make_engine
 from tests.adapters.discord import payloads
 from tests.adapters.discord.conftest import TEACHER, eventually
 from tests.adapters.discord.fake_discord import FakeDiscord
@@ -71,22 +72,28 @@ async def discord_fakes(
 
 
 async def test_ready_only_once_slack_and_discord_both_serve(
-    discord_fakes: tuple[FakeDiscord, FakeGateway], slack_settings: Callable[..., Settings]
+    discord_fakes: tuple[FakeDiscord, FakeGateway],
+    slack_settings: Callable[..., SlackSettings],
+    settings_for: Callable[[str], Settings],
+    sqlite_url: str,
 ) -> None:
     rest, gateway = discord_fakes
     health_port, slack_port = _free_port(), _free_port()
-    configured = slack_settings(
-        slack_http_port=slack_port,
-        discord_token="fake-token",
-        discord_api_url=rest.base_url,
-        discord_guild_ids=[int(payloads.GUILD)],
-        discord_global_sync=False,
-        health_host="127.0.0.1",
-        health_port=health_port,
+    configured = settings_for(sqlite_url).model_copy(
+        update={"health_host": "127.0.0.1", "health_port": health_port}
     )
+    slack = slack_settings(http_port=slack_port)
+    discord_settings = DiscordSettings(
+        _env_file=None, token="fake-token", api_url=rest.base_url, guild_ids=[int(payloads.GUILD)]
+    )
+    entries = {entry.name: entry for entry in CATALOGUE}
+    platforms = [
+        PlatformAdapter(entries["Slack"], slack),
+        PlatformAdapter(entries["Discord"], discord_settings),
+    ]
     gateway.accepting.clear()  # Discord connects only when the test lets it
     stop = asyncio.Event()
-    serving = asyncio.create_task(serve(configured, stop))
+    serving = asyncio.create_task(serve(configured, platforms, stop))
     readyz = f"http://127.0.0.1:{health_port}/readyz"
     answers: list[tuple[int, str]] = []
     try:
@@ -114,7 +121,7 @@ async def test_ready_only_once_slack_and_discord_both_serve(
             assert answers[-1] == (200, "ready\n")
 
             # Both really serve: a signed Slack command and a Discord interaction are answered.
-            slack_url = f"http://127.0.0.1:{slack_port}{configured.slack_http_path}"
+            slack_url = f"http://127.0.0.1:{slack_port}{slack.http_path}"
             status, _ = await SlackRequests(session, slack_url).command(command_form("help"))
             assert status == 200
             before = len(rest.callbacks())
@@ -137,18 +144,13 @@ async def test_ready_only_once_slack_and_discord_both_serve(
 
 
 async def test_socket_mode_is_ready_while_its_websocket_is_open(
-    fake_slack: FakeSlack, slack_settings: Callable[..., Settings], clock: ManualClock
+    app: Staffroom, fake_slack: FakeSlack, slack_settings: Callable[..., SlackSettings]
 ) -> None:
-    configured = slack_settings(
-        slack_app_token="xapp-1-A0STAFFROOM-test", slack_signing_secret=None
-    )
-    app = build(configured, clock=clock, engine=make_engine(configured.database_url))
-    running = await slack_runner.start(app)
+    socket_mode = slack_settings(app_token="xapp-1-A0STAFFROOM-test", signing_secret=None)
+    running = await slack_runner.start(app, socket_mode)
     try:
         await eventually(lambda: app.readiness.problems() == [])
         await fake_slack.stop()  # the websocket goes away
         await eventually(lambda: app.readiness.problems() == ["Slack: not connected"])
     finally:
         await running.stop()
-        app.core.close()
-        app.core.engine.dispose()

@@ -23,6 +23,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import runner
+from adapters.slack.settings import SlackSettings
 from bot.app import build
 from bot.kernel.events import Actor, Command, Place
 from bot.runtime.config import Settings
@@ -55,11 +56,13 @@ async def _serve_ours(fake: FakeSlack, folder: str, budget: float) -> tuple[int,
         database_url=f"sqlite:///{folder}/bench.db",
         secret="benchmark-secret-0123456789",
         secret_file=Path(folder) / "s",
-        slack_bot_token="xoxb-bench",
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake.base_url,
-        slack_http_host="127.0.0.1",
-        slack_http_port=0,
+    )
+    slack = SlackSettings(
+        bot_token="xoxb-bench",
+        signing_secret=SIGNING_SECRET,
+        api_url=fake.base_url,
+        http_host="127.0.0.1",
+        http_port=0,
     )
     app = build(settings)
     admin = Actor("slack", TEAM, "U0ADMIN", "Fran Hughes", is_workspace_admin=True)
@@ -79,7 +82,7 @@ async def _serve_ours(fake: FakeSlack, folder: str, budget: float) -> tuple[int,
     for command in commands[PEOPLE * 2 :]:
         await app.core.handle(command)
     core_ms = (time.perf_counter() - started) / (len(commands) - PEOPLE * 2) * 1000
-    running = await runner.start(app)
+    running = await runner.start(app, slack)
     running.adapter.command_budget = budget
     assert running.intake is not None and running.intake.port and running.intake.pid
     return running.intake.port, core_ms, running.intake.pid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,8 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'ops.db'}")
     monkeypatch.setenv("STAFFROOM_SECRET", "cli-test-secret-0123456789")
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
+    for name in [name for name in os.environ if name.startswith(("SLACK_", "DISCORD_"))]:
+        monkeypatch.delenv(name)
     return tmp_path
 
 
@@ -101,8 +102,23 @@ def test_run_without_credentials_explains_and_opens_the_demo_console(environment
     result = runner.invoke(app, ["run"], input="/staffroom whoami\n")
     assert result.exit_code == 0, result.output
     assert "SLACK_BOT_TOKEN" in result.output and "DISCORD_TOKEN" in result.output
+    assert "Slack (OAuth install)" in result.output and "SLACK_CLIENT_ID" in result.output
     assert "Fran Hughes" in result.output and "facilitator of the network" in result.output
     assert (environment / "staffroom-demo.db").exists()
+
+
+def test_a_bad_platform_setting_stops_the_start_naming_it(
+    environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_HTTP_PORT", "not-a-port")
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 2
+    assert "Setting SLACK_HTTP_PORT: Input should be a valid integer" in result.output
+    monkeypatch.setenv("SLACK_HTTP_PORT", "3000")
+    monkeypatch.setenv("DISCORD_SHARD_IDS", "0")
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 2 and "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT" in result.output
 
 
 def test_console_script_exit_code_reflects_expectations(environment: Path) -> None:

@@ -11,10 +11,18 @@ from typing import Any
 import pytest
 import yaml
 
+from adapters.discord.settings import DiscordSettings
+from adapters.slack.settings import SlackSettings
 from bot.runtime.config import Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-SETTINGS = {name for names in Settings.environment_variables().values() for name in names}
+# Staffroom's own settings and each platform adapter's.
+SETTINGS = {
+    name
+    for owner in (Settings, SlackSettings, DiscordSettings)
+    for names in owner.environment_variables().values()
+    for name in names
+}
 
 
 def _kubernetes() -> list[dict[str, Any]]:
@@ -106,8 +114,9 @@ def test_only_one_pod_holds_the_discord_token(monkeypatch: pytest.MonkeyPatch) -
     assert blanked == dict.fromkeys(slack_credentials, "")
     for name, value in blanked.items():
         monkeypatch.setenv(name, value)
-    settings = Settings(_env_file=None)
-    assert settings.slack_bot_token is None and settings.slack_signing_secret is None
+    slack_settings = SlackSettings(_env_file=None)
+    assert slack_settings.bot_token is None and slack_settings.signing_secret is None
+    assert not slack_settings.configured()
 
 
 def test_kubernetes_probes_hit_the_health_server_and_the_schema_is_upgraded_first() -> None:

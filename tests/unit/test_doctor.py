@@ -1,11 +1,10 @@
 """`staffroom doctor` against local fakes of the Slack Web API and the Discord REST API: it
 reports good credentials, rejected tokens, missing scopes, intents and an out-of-date schema,
-and says what to fix."""
+and says what to fix. An OAuth install's checks are in `test_doctor_oauth.py`."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -59,11 +58,9 @@ def _discord_api(flags: int) -> web.Application:
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[web.Application], str]]:
-    """Runs fake APIs on a loop in another thread (the CLI runs its own event loop)."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
+def serve(background: asyncio.AbstractEventLoop) -> Iterator[Callable[[web.Application], str]]:
+    """Runs a fake API on the background loop; its root URL."""
+    loop = background
     runners: list[web.AppRunner] = []
 
     async def start(application: web.Application) -> str:
@@ -80,8 +77,6 @@ def serve() -> Iterator[Callable[[web.Application], str]]:
     yield run
     for runner in runners:
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
 
 
 def _doctor() -> tuple[int, str]:

@@ -17,7 +17,7 @@ def _starting() -> bool:
 class Readiness:
     """A registry of checks, each a function that returns True when its part is serving.
 
-    `serve` expects every configured adapter before anything starts, so /readyz cannot say
+    `build` expects every configured adapter before anything starts, so /readyz cannot say
     ready before the adapter has registered its own check, e.g.
     `app.readiness.add("Slack", intake.serving)`.
     """

@@ -22,6 +22,7 @@ from pydantic import SecretStr
 
 from adapters.discord.render import COLOURS
 from adapters.discord.runner import DiscordAdapter
+from adapters.discord.settings import DiscordSettings
 from bot.app import Staffroom
 from bot.kernel.replies import Tone
 from tests.adapters.discord import payloads
@@ -39,17 +40,15 @@ _DISPATCHED = ("CommandTree-invoker", "discord-ui-", "discord.py: ", "staffroom:
 class DiscordBot:
     """Drives the adapter with gateway payloads and reads what reached the fake Discord."""
 
-    def __init__(self, app: Staffroom, fake: FakeDiscord) -> None:
+    def __init__(self, app: Staffroom, fake: FakeDiscord, settings: dict[str, Any]) -> None:
         self.app = app
         self.fake = fake
+        self.settings = DiscordSettings(_env_file=None, **{**settings, "api_url": fake.base_url})
         self.adapter: DiscordAdapter | None = None
         self.deadline = 2.0
 
     async def start(self) -> DiscordAdapter:
-        self.app.settings = self.app.settings.model_copy(
-            update={"discord_api_url": self.fake.base_url}
-        )
-        self.adapter = DiscordAdapter(self.app, deadline=self.deadline)
+        self.adapter = DiscordAdapter(self.app, self.settings, deadline=self.deadline)
         await self.adapter.open()
         return self.adapter
 
@@ -145,12 +144,9 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
 
 @pytest.fixture
 def discord_settings() -> dict[str, Any]:
-    """Settings the Discord tests run with; a test may change them before `discord_bot`."""
-    return {
-        "discord_token": SecretStr("fake-token"),
-        "discord_guild_ids": [int(payloads.GUILD)],
-        "discord_global_sync": False,
-    }
+    """Discord's settings the tests run with (by field name); a test may change them before
+    `discord_bot`."""
+    return {"token": SecretStr("fake-token"), "guild_ids": [int(payloads.GUILD)]}
 
 
 @pytest.fixture
@@ -165,8 +161,7 @@ def sample(app: Staffroom) -> SampleFeature:
 async def discord_bot(
     app: Staffroom, fake: FakeDiscord, discord_settings: dict[str, Any], sample: SampleFeature
 ) -> AsyncIterator[DiscordBot]:
-    app.settings = app.settings.model_copy(update=discord_settings)
-    bot = DiscordBot(app, fake)
+    bot = DiscordBot(app, fake, discord_settings)
     await bot.start()
     yield bot
     assert bot.adapter is not None

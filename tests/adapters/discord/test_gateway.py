@@ -41,10 +41,10 @@ async def test_ready_only_once_the_gateway_session_is_up(
 
 
 TWO_SHARDS = {
-    "discord_token": SecretStr("fake-token"),
-    "discord_guild_ids": [int(payloads.GUILD)],
-    "discord_global_sync": False,
-    "discord_shard_count": 2,
+    "token": SecretStr("fake-token"),
+    "guild_ids": [int(payloads.GUILD)],
+    "global_sync": False,
+    "shard_count": 2,
 }
 
 

@@ -103,8 +103,7 @@ async def test_nothing_logged_names_the_asker_or_repeats_the_question(
     sample: SampleFeature,
     production_logs: pytest.LogCaptureFixture,
 ) -> None:
-    app.settings = app.settings.model_copy(update=discord_settings)
-    bot = DiscordBot(app, fake)
+    bot = DiscordBot(app, fake, discord_settings)
     await bot.start()
     await bot.command(("setup",), ("details", "Solent Network"), who=FACILITATOR)
     await bot.command(("group", "create"), ("details", "Physics"), who=FACILITATOR)

@@ -19,10 +19,8 @@ import pytest
 
 from adapters.slack import runner
 from adapters.slack.runner import RunningSlack
-from bot.app import Staffroom, build
-from bot.delivery.clock import ManualClock
-from bot.runtime.config import Settings
-from storage.engine import make_engine
+from adapters.slack.settings import SlackSettings
+from bot.app import Staffroom
 from tests.adapters.slack.fake_slack import TEAM, FakeSlack
 from tests.adapters.slack.installing import CLIENT_ID, CLIENT_SECRET, STATE_SECRET, Browser
 from tests.adapters.slack.payloads import payload
@@ -89,23 +87,19 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-def slack_settings(
-    sqlite_url: str, tmp_path: Any, fake_slack: FakeSlack
-) -> Callable[..., Settings]:
-    def make(**overrides: Any) -> Settings:
+def slack_settings(fake_slack: FakeSlack) -> Callable[..., SlackSettings]:
+    """Slack's settings in HTTP mode against the fake (any port); overrides by field name."""
+
+    def make(**overrides: Any) -> SlackSettings:
         values: dict[str, Any] = {
-            "database_url": sqlite_url,
-            "secret": "test-secret-for-staffroom-0123456789",
-            "secret_file": tmp_path / "unused.secret",
-            "channel_interval": 0.0,
-            "slack_bot_token": "xoxb-0000-test",
-            "slack_signing_secret": SIGNING_SECRET,
-            "slack_api_url": fake_slack.base_url,
-            "slack_http_host": "127.0.0.1",
-            "slack_http_port": 0,
+            "bot_token": "xoxb-0000-test",
+            "signing_secret": SIGNING_SECRET,
+            "api_url": fake_slack.base_url,
+            "http_host": "127.0.0.1",
+            "http_port": 0,
             **overrides,
         }
-        return Settings(**values)
+        return SlackSettings(_env_file=None, **values)
 
     return make
 
@@ -118,6 +112,7 @@ class SlackBot:
     running: RunningSlack
     slack: SlackRequests
     fake: FakeSlack
+    settings: SlackSettings
     _names: Iterator[int] = field(default_factory=itertools.count)
 
     async def settle(self) -> None:
@@ -153,38 +148,35 @@ class SlackBot:
 
 @pytest.fixture
 async def slack_bot(
-    slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
+    app: Staffroom, slack_settings: Callable[..., SlackSettings], fake_slack: FakeSlack
 ) -> AsyncIterator[SlackBot]:
-    async for bot in running_bot(slack_settings(), clock, fake_slack):
+    async for bot in running_bot(app, slack_settings(), fake_slack):
         yield bot
 
 
 async def running_bot(
-    settings: Settings, clock: ManualClock, fake_slack: FakeSlack
+    app: Staffroom, settings: SlackSettings, fake_slack: FakeSlack
 ) -> AsyncIterator[SlackBot]:
-    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
-    running = await runner.start(app)
+    running = await runner.start(app, settings)
     async with aiohttp.ClientSession() as session:
-        url = f"http://127.0.0.1:{running.port}{settings.slack_http_path}"
-        yield SlackBot(app, running, SlackRequests(session, url), fake_slack)
+        url = f"http://127.0.0.1:{running.port}{settings.http_path}"
+        yield SlackBot(app, running, SlackRequests(session, url), fake_slack, settings)
     await running.stop()
-    app.core.close()
-    app.core.engine.dispose()
 
 
 @pytest.fixture
 async def oauth_bot(
-    slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
+    app: Staffroom, slack_settings: Callable[..., SlackSettings], fake_slack: FakeSlack
 ) -> AsyncIterator[SlackBot]:
     """The bot in HTTP mode installed with Slack's OAuth flow: no SLACK_BOT_TOKEN, a token
     per workspace (none installed yet)."""
     settings = slack_settings(
-        slack_bot_token=None,
-        slack_client_id=CLIENT_ID,
-        slack_client_secret=CLIENT_SECRET,
-        slack_state_secret=STATE_SECRET,
+        bot_token=None,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        state_secret=STATE_SECRET,
     )
-    async for bot in running_bot(settings, clock, fake_slack):
+    async for bot in running_bot(app, settings, fake_slack):
         yield bot
 
 

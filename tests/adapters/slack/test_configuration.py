@@ -17,10 +17,8 @@ import pytest
 from pydantic import ValidationError
 
 from adapters.slack import runner
-from bot.app import StartupError, build
-from bot.delivery.clock import ManualClock
-from bot.runtime.config import Settings
-from storage.engine import make_engine
+from adapters.slack.settings import SlackSettings
+from bot.app import Staffroom, StartupError
 from tests.adapters.slack import trial_feature
 from tests.adapters.slack.conftest import SlackBot, SlackRequests, command_form
 from tests.adapters.slack.fake_slack import Failure, FakeSlack
@@ -30,11 +28,11 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("SLACK_API_URL", "http://proxy.internal:8080/api/")
     monkeypatch.setenv("SLACK_HTTP_PORT", "8443")
     monkeypatch.setenv("SLACK_HTTP_PATH", "/hooks/slack")
-    settings = Settings(_env_file=None)
-    assert settings.slack_api_url == "http://proxy.internal:8080/api/"
-    assert (settings.slack_http_port, settings.slack_http_path) == (8443, "/hooks/slack")
+    settings = SlackSettings(_env_file=None)
+    assert settings.api_url == "http://proxy.internal:8080/api/"
+    assert (settings.http_port, settings.http_path) == (8443, "/hooks/slack")
     monkeypatch.delenv("SLACK_API_URL")
-    assert Settings(_env_file=None).slack_api_url == "https://slack.com/api/"
+    assert SlackSettings(_env_file=None).api_url == "https://slack.com/api/"
 
 
 def test_an_oauth_install_needs_all_its_settings_and_http_mode() -> None:
@@ -44,22 +42,20 @@ def test_an_oauth_install_needs_all_its_settings_and_http_mode() -> None:
         "SLACK_STATE_SECRET": "state-secret-0123456789",
         "SLACK_SIGNING_SECRET": "signing-secret",
     }
-    settings = Settings(_env_file=None, **oauth)
-    assert settings.slack_configured() and settings.slack_oauth()
-    assert settings.slack_bot_token is None  # no single token: one per workspace
+    settings = SlackSettings(_env_file=None, **oauth)
+    assert settings.configured() and settings.oauth()
+    assert settings.bot_token is None  # no single token: one per workspace
     partial: dict[str, Any] = {**oauth, "SLACK_STATE_SECRET": None, "SLACK_SIGNING_SECRET": None}
     with pytest.raises(ValidationError, match="also needs SLACK_STATE_SECRET, SLACK_SIGNING"):
-        Settings(_env_file=None, **partial)
+        SlackSettings(_env_file=None, **partial)
     with pytest.raises(ValidationError, match=r"SLACK_APP_TOKEN \(Socket Mode\) serves one"):
-        Settings(_env_file=None, SLACK_APP_TOKEN="xapp-1", **oauth)
+        SlackSettings(_env_file=None, SLACK_APP_TOKEN="xapp-1", **oauth)
 
 
 async def test_http_mode_serves_the_configured_path_only(
-    slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
+    app: Staffroom, slack_settings: Callable[..., SlackSettings], fake_slack: FakeSlack
 ) -> None:
-    settings = slack_settings(slack_http_path="/hooks/slack")
-    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
-    running = await runner.start(app)
+    running = await runner.start(app, slack_settings(http_path="/hooks/slack"))
     try:
         async with aiohttp.ClientSession() as session:
             root = f"http://127.0.0.1:{running.port}"
@@ -78,31 +74,24 @@ async def test_http_mode_serves_the_configured_path_only(
         assert auth["_token"] == "xoxb-0000-test"
     finally:
         await running.stop()
-        app.core.close()
 
 
 async def test_slack_needs_a_signing_secret_or_an_app_token(
-    slack_settings: Callable[..., Settings], clock: ManualClock
+    app: Staffroom, slack_settings: Callable[..., SlackSettings]
 ) -> None:
-    settings = slack_settings(slack_signing_secret=None)
-    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
     with pytest.raises(StartupError, match="SLACK_APP_TOKEN"):
-        await runner.start(app)
-    app.core.close()
+        await runner.start(app, slack_settings(signing_secret=None))
 
 
 async def test_a_port_in_use_stops_start_up_with_a_clear_message(
-    slack_settings: Callable[..., Settings], clock: ManualClock
+    app: Staffroom, slack_settings: Callable[..., SlackSettings]
 ) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        settings = slack_settings(slack_http_port=port)
-        app = build(settings, clock=clock, engine=make_engine(settings.database_url))
         with pytest.raises(StartupError, match=f"cannot listen on 127.0.0.1:{port}"):
-            await runner.start(app)
-    app.core.close()
+            await runner.start(app, slack_settings(http_port=port))
 
 
 async def test_the_intake_process_is_started_again_if_it_dies(slack_bot: SlackBot) -> None:
@@ -236,11 +225,8 @@ def test_the_manifest_subscribes_to_what_the_adapter_handles() -> None:
 
 
 async def test_a_token_slack_refuses_stops_the_start_with_a_clear_message(
-    slack_settings: Callable[..., Settings], clock: ManualClock, fake_slack: FakeSlack
+    app: Staffroom, slack_settings: Callable[..., SlackSettings], fake_slack: FakeSlack
 ) -> None:
     fake_slack.fail("auth.test", Failure(error="invalid_auth"))
-    settings = slack_settings()
-    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
     with pytest.raises(StartupError, match=r"Slack refused SLACK_BOT_TOKEN \(invalid_auth\)"):
-        await runner.start(app)
-    app.core.close()
+        await runner.start(app, slack_settings())

@@ -5,13 +5,14 @@ token sealed; and states that are forged, replayed or from another browser refus
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 from sqlalchemy import select
 
 from adapters.slack.install import SCOPES
-from bot.delivery.clock import ManualClock
+from bot.app import Staffroom
 from storage.tables import table
 from storage.uow import unit_of_work
 from tests.adapters.slack.conftest import SlackBot, running_bot
@@ -153,10 +154,14 @@ async def test_a_command_from_a_workspace_without_a_token_is_still_answered(
 
 
 async def test_an_install_can_come_back_to_another_replica(
-    oauth_bot: SlackBot, browser: Browser, clock: ManualClock
+    oauth_bot: SlackBot,
+    browser: Browser,
+    app_factory: Callable[[str], Staffroom],
+    sqlite_url: str,
 ) -> None:
     """The state lives in the database: a second replica on it finishes the install."""
-    async for replica in running_bot(oauth_bot.app.settings, clock, oauth_bot.fake):
+    second = app_factory(sqlite_url)
+    async for replica in running_bot(second, oauth_bot.settings, oauth_bot.fake):
         page = await browser.open_install_page()  # served by the first replica
         other = Browser(browser.session, f"http://127.0.0.1:{replica.running.port}", browser.fake)
         status, _ = await other.come_back(

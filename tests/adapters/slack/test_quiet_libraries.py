@@ -15,11 +15,9 @@ import aiohttp
 import pytest
 
 from adapters.slack import runner
-from bot.app import build
-from bot.delivery.clock import ManualClock
+from adapters.slack.settings import SlackSettings
+from bot.app import Staffroom
 from bot.questions.catalogue import CATEGORIES
-from bot.runtime.config import Settings
-from storage.engine import make_engine
 from tests.adapters.slack.conftest import SlackRequests, command_form
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.payloads import payload
@@ -35,22 +33,21 @@ Send = Callable[[str, dict[str, Any]], Awaitable[object]]
 async def send(
     request: pytest.FixtureRequest,
     production_logs: pytest.LogCaptureFixture,
-    slack_settings: Callable[..., Settings],
-    clock: ManualClock,
+    app: Staffroom,
+    slack_settings: Callable[..., SlackSettings],
     fake_slack: FakeSlack,
 ) -> AsyncIterator[Send]:
     """The whole bot with Slack started (after logging is set to DEBUG) in one of its modes."""
     socket = request.param == "socket"
     settings = (
-        slack_settings(slack_app_token="xapp-1-A0STAFFROOM-test", slack_signing_secret=None)
+        slack_settings(app_token="xapp-1-A0STAFFROOM-test", signing_secret=None)
         if socket
         else slack_settings()
     )
-    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
-    running = await runner.start(app)
+    running = await runner.start(app, settings)
     envelopes = itertools.count(1)
     async with aiohttp.ClientSession() as session:
-        url = f"http://127.0.0.1:{running.port}{settings.slack_http_path}"
+        url = f"http://127.0.0.1:{running.port}{settings.http_path}"
         signed = SlackRequests(session, url)
 
         async def deliver(kind: str, body: dict[str, Any]) -> object:
@@ -77,8 +74,6 @@ async def send(
 
         yield deliver
     await running.stop()
-    app.core.close()
-    app.core.engine.dispose()
 
 
 def _submission(user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:

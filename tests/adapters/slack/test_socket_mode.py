@@ -10,10 +10,8 @@ import pytest
 
 from adapters.slack import runner
 from adapters.slack.runner import RunningSlack
-from bot.app import build
-from bot.delivery.clock import ManualClock
-from bot.runtime.config import Settings
-from storage.engine import make_engine
+from adapters.slack.settings import SlackSettings
+from bot.app import Staffroom
 from tests.adapters.slack.block_kit import check_message
 from tests.adapters.slack.conftest import command_form
 from tests.adapters.slack.fake_slack import FakeSlack
@@ -22,15 +20,12 @@ from tests.adapters.slack.payloads import payload
 
 @pytest.fixture
 async def socket_bot(
-    slack_settings: Callable[..., Settings], clock: ManualClock
+    app: Staffroom, slack_settings: Callable[..., SlackSettings]
 ) -> AsyncIterator[RunningSlack]:
-    settings = slack_settings(slack_app_token="xapp-1-A0STAFFROOM-test", slack_signing_secret=None)
-    app = build(settings, clock=clock, engine=make_engine(settings.database_url))
-    running = await runner.start(app)
+    settings = slack_settings(app_token="xapp-1-A0STAFFROOM-test", signing_secret=None)
+    running = await runner.start(app, settings)
     yield running
     await running.stop()
-    app.core.close()
-    app.core.engine.dispose()
 
 
 def _slash_command(envelope_id: str, form: dict[str, str]) -> dict[str, object]:
