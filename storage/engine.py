@@ -4,7 +4,8 @@ SQLite (the embedded default) gets WAL, a busy timeout, foreign keys and `BEGIN 
 transactions, so concurrent writers queue instead of failing on a lock upgrade. Its files are
 private (created 0600, and SQLite gives the `-wal` and `-shm` files the database's mode),
 deleted content is overwritten with zeros (`secure_delete`) and the WAL is kept small
-(`journal_size_limit`); `storage.scrub` truncates it after detaching operations. PostgreSQL is
+(`journal_size_limit`) and folded into the file by the heartbeat (`storage.wal`), not by the
+command that happens to fill it; `storage.scrub` truncates it after detaching operations. PostgreSQL is
 reached through psycopg 3; plain `postgresql://` and `postgres://` URLs are accepted.
 Both hide statement parameters from error messages: they may be text members wrote, and a
 failed statement's error is logged.
@@ -26,6 +27,11 @@ from storage import scrub
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # After a checkpoint the WAL is cut back to this size instead of staying as large as it grew.
 SQLITE_WAL_LIMIT_BYTES = 1 << 20
+# SQLite folds the WAL into the file itself only once it reaches this many pages: a running bot
+# does it every second off the command path (`storage.wal`), so this is the backstop for a
+# process without a heartbeat (the command line) rather than a cost one command in a few
+# hundred pays.
+SQLITE_AUTOCHECKPOINT_PAGES = 10_000
 PRIVATE_FILE_MODE = 0o600
 
 
@@ -91,6 +97,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA journal_size_limit={SQLITE_WAL_LIMIT_BYTES}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")

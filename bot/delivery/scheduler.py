@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.kernel.dispatcher import Core
-from storage import networks, outbox, timers
+from storage import networks, outbox, timers, wal
 from storage.uow import unit_of_work
 
 log = logging.getLogger("staffroom.scheduler")
@@ -25,6 +25,7 @@ log = logging.getLogger("staffroom.scheduler")
 MAX_TIMER_ATTEMPTS = 5
 KEEP_SCHEDULES_EVERY = timedelta(hours=1)
 TIMERS_PER_PASS = 500
+CHECKPOINT_EVERY_SECONDS = 1.0
 
 
 def keep_schedules(core: Core, now: datetime) -> None:
@@ -120,7 +121,8 @@ class Nudge:
 
 
 class Heartbeat:
-    """Calls the timer pass and the delivery pass on intervals, plus whenever `nudge` rings."""
+    """Calls the timer pass and the delivery pass on intervals, plus whenever `nudge` rings;
+    on SQLite, checkpoints the WAL every second."""
 
     def __init__(
         self,
@@ -166,6 +168,14 @@ class Heartbeat:
                 log.exception("delivery pass failed")
             self.last_delivery_pass = self._core.clock.now()
 
+    async def checkpoint_pass(self) -> None:
+        """Fold SQLite's log into the database file on a thread of its own, so no command's
+        commit pays for it (`storage.wal`)."""
+        try:
+            await asyncio.to_thread(wal.checkpoint, self._core.engine)
+        except Exception:
+            log.exception("WAL checkpoint failed; SQLite's own checkpoint is the backstop")
+
     async def _wake_loop(self) -> None:
         while True:
             await self._nudge.rung()
@@ -190,6 +200,15 @@ class Heartbeat:
             max_instances=1,
             coalesce=True,
         )
+        if self._core.engine.dialect.name == "sqlite":
+            self._scheduler.add_job(
+                self.checkpoint_pass,
+                "interval",
+                seconds=CHECKPOINT_EVERY_SECONDS,
+                id="checkpoint",
+                max_instances=1,
+                coalesce=True,
+            )
         self._scheduler.start()
         self._waker = asyncio.create_task(self._wake_loop())
 
