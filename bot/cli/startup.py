@@ -7,6 +7,7 @@ imported by the commands that use them, so `staffroom --help` starts at once.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -21,12 +22,33 @@ if TYPE_CHECKING:
     from bot.runtime.config import Settings
 
 
+@contextmanager
+def loading() -> Iterator[None]:
+    """Load a command's modules with Python's cyclic garbage collector paused.
+
+    Loading SQLAlchemy, the tables and the features allocates some hundred thousand objects
+    and frees almost none, so the collector's passes over them (0.15–0.25 s of a 1.3 s
+    digest) find nothing. Afterwards what was loaded is frozen out of its way (it lives as
+    long as the process) and the collector runs again, over what the work allocates. Nested
+    blocks leave that to the outermost.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
+
+
 def load_settings(**overrides: object) -> Settings:
     """The settings from the environment (and `.env`), or exit naming each bad one."""
-    from pydantic import ValidationError
+    with loading():
+        from pydantic import ValidationError
 
-    from bot.runtime.config import Settings
-    from bot.runtime.logs import configure_logging
+        from bot.runtime.config import Settings
+        from bot.runtime.logs import configure_logging
 
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
@@ -54,7 +76,8 @@ def operator_errors() -> Iterator[None]:
 
 def open_configured_database(settings: Settings | None = None) -> Engine:
     """The database the settings name, with its schema current, or exit saying what to fix."""
-    from bot.app import open_database
+    with loading():
+        from bot.app import open_database
 
     with operator_errors():
         return open_database(settings or load_settings())
