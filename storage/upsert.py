@@ -8,20 +8,24 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 
-def _insert(connection: Connection, table: Table) -> Any:
-    if connection.dialect.name == "postgresql":
-        return pg_insert(table)
+def dialect_insert(dialect: str, table: Table) -> Any:
+    """The dialect's own INSERT, which has ON CONFLICT. Each dialect's module is imported when
+    first used: an SQLite install never pays for loading PostgreSQL's."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
     return sqlite_insert(table)
 
 
 @cache
 def _insert_ignoring(dialect: str, table: Table, conflict: tuple[str, ...]) -> Any:
     # Built once per table: building a statement costs more than SQLite takes to run it.
-    statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    statement = dialect_insert(dialect, table)
     return statement.on_conflict_do_nothing(index_elements=list(conflict)).returning(
         # rowcount is not reliable for INSERT on every driver (psycopg reports -1);
         # a returned row is.
@@ -55,7 +59,7 @@ def insert_or_update(
 ) -> None:
     """Insert `values`, or on a `conflict` apply `update` (expressions may use `table.c`) —
     only to a row matching `where`, when given; other conflicting rows stay as they are."""
-    statement = _insert(connection, table).values(**values)
+    statement = dialect_insert(connection.dialect.name, table).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=list(conflict), set_=dict(update), where=where
     )

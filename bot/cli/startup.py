@@ -64,8 +64,9 @@ def load_settings(**overrides: object) -> Settings:
 @contextmanager
 def operator_errors() -> Iterator[None]:
     """Print what the operator must fix, without a traceback."""
-    from bot.app import StartupError
-    from bot.privacy.server_secret import SecretMissing
+    with loading():
+        from bot.app import StartupError
+        from bot.privacy.server_secret import SecretMissing
 
     try:
         yield
