@@ -7,20 +7,18 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, literal, select, true
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.directory import IDENTITY, MEMBER
 from storage.groups import GROUP, GROUP_CHANNEL
 from storage.tables import table
+from storage.upsert import dialect_insert
 
 ACTIVITY_DAY = table("activity_day")
 _KEY = ["group_id", "member_id", "day"]
 
 
 def _upsert(dialect: str, source: Any) -> Any:
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(ACTIVITY_DAY)
+    statement = dialect_insert(dialect, ACTIVITY_DAY)
     statement = (
         statement.from_select(
             ["network_id", "group_id", "member_id", "school_id", "day", "messages"], source

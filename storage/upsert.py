@@ -8,15 +8,19 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, bindparam, insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.prepared import Prepared
 
 
-def _insert(connection: Connection, table: Table) -> Any:
-    if connection.dialect.name == "postgresql":
-        return pg_insert(table)
+def dialect_insert(dialect: str, table: Table) -> Any:
+    """The dialect's own INSERT, which has ON CONFLICT. Each dialect's module is imported when
+    first used: an SQLite install never pays for loading PostgreSQL's."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
     return sqlite_insert(table)
 
 
@@ -25,10 +29,10 @@ def _insert_ignoring(table: Table, columns: tuple[str, ...], conflict: tuple[str
     # Prepared once per table and set of columns: building a statement costs more than
     # SQLite takes to run it.
     def statement(dialect: str) -> Any:
-        insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
         values: dict[str, Any] = {name: bindparam(name) for name in columns}
         return (
-            insert.values(values)
+            dialect_insert(dialect, table)
+            .values(values)
             .on_conflict_do_nothing(index_elements=list(conflict))
             # rowcount is not reliable for INSERT on every driver (psycopg reports -1);
             # a returned row is.
@@ -64,7 +68,7 @@ def insert_or_update(
 ) -> None:
     """Insert `values`, or on a `conflict` apply `update` (expressions may use `table.c`) —
     only to a row matching `where`, when given; other conflicting rows stay as they are."""
-    statement = _insert(connection, table).values(**values)
+    statement = dialect_insert(connection.dialect.name, table).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=list(conflict), set_=dict(update), where=where
     )

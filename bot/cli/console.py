@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.startup import load_settings, operator_errors
+from bot.cli.startup import load_settings, loading, operator_errors
 from bot.cli.terminal import err
 
 if TYPE_CHECKING:
@@ -70,8 +70,9 @@ def start_console(
 async def _console(
     settings: Settings, *, demo: bool, script: Path | None, started: datetime | None
 ) -> int:
-    from bot.app import open_console
-    from bot.delivery.clock import ManualClock
+    with loading():
+        from bot.app import open_console
+        from bot.delivery.clock import ManualClock
 
     clock = ManualClock(started or datetime.now(UTC).replace(second=0, microsecond=0))
     welcome = (WELCOME, DEMO_WELCOME) if demo else (WELCOME,)

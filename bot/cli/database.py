@@ -74,8 +74,10 @@ def backup(
     if target.is_dir():
         target = target / f"staffroom-{datetime.now(UTC):%Y%m%d-%H%M%S}.db"
     try:
-        with progress("Backing up", quiet=quiet):
-            source = backup_sqlite(database_url=settings.database_url, target=target)
+        with progress("Backing up", quiet=quiet) as advance:
+            source = backup_sqlite(
+                database_url=settings.database_url, target=target, advance=advance
+            )
     except BackupError as problem:
         err.print(f"[red]{problem}[/red]")
         raise typer.Exit(1) from None

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli.startup import open_configured_database
+from bot.cli.startup import loading, open_configured_database
 from bot.cli.terminal import LazyConsole, err
 
 out = LazyConsole(soft_wrap=True)
@@ -30,14 +30,15 @@ def digest(
     ),
 ) -> None:
     """Build a network's weekly engagement digest (every figure k-suppressed, as in chat)."""
-    from bot.delivery.clock import SystemClock
-    from bot.digests.build import build_digest
-    from bot.digests.files import to_csv, to_html, to_markdown
-    from bot.digests.weeks import parse_week
-    from bot.features import build_registry
-    from bot.kernel.refusals import Refusal
-    from storage import networks
-    from storage.uow import unit_of_work
+    with loading():
+        from bot.delivery.clock import SystemClock
+        from bot.digests.build import build_digest
+        from bot.digests.files import to_csv, to_html, to_markdown
+        from bot.digests.weeks import parse_week
+        from bot.features import build_registry
+        from bot.kernel.refusals import Refusal
+        from storage import networks
+        from storage.uow import unit_of_work
 
     engine = open_configured_database()
     with unit_of_work(engine) as connection:

@@ -81,6 +81,7 @@ def erase(
     if not yes and not typer.confirm("Erase everything Staffroom holds about them?"):
         out.print("Nothing was erased.")
         raise typer.Exit(1)
-    with unit_of_work(engine) as connection, progress("Erasing", quiet=quiet):
-        erased = erase_member(connection, registry, member.id, secret=secret)
+    # The bar stays up until the erasure has committed and the files are scrubbed of it.
+    with progress("Erasing", quiet=quiet) as advance, unit_of_work(engine) as connection:
+        erased = erase_member(connection, registry, member.id, secret=secret, advance=advance)
     out.print(f"Erased: {', '.join(erased)}. Weekly totals already counted stay, without them.")

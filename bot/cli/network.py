@@ -126,14 +126,15 @@ def import_roster_file(
         raise typer.Exit(1) from None
     engine = open_configured_database()
     try:
-        with unit_of_work(engine) as connection, progress("Importing", quiet=quiet):
+        # The bar stays up until the transaction has committed.
+        with progress("Importing", quiet=quiet) as advance, unit_of_work(engine) as connection:
             target = networks.find_network_by_name(connection, name=network)
             if target is None:
                 err.print(
                     f"[red]There is no network called {network!r}; see `staffroom network list`.[/red]"
                 )
                 raise typer.Exit(1)
-            report = import_roster(connection, target, rows, now)
+            report = import_roster(connection, target, rows, now, advance=advance)
             if dry_run:
                 raise _DryRun(report.summary())
     except RosterError as problem:

@@ -9,6 +9,7 @@ imported by the commands that use them, so `staffroom --help` starts at once.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -25,9 +26,31 @@ if TYPE_CHECKING:
 
 
 @contextmanager
+def loading() -> Iterator[None]:
+    """Load a command's modules with Python's cyclic garbage collector paused.
+
+    Loading SQLAlchemy, the tables and the features allocates some 150,000 objects of which
+    under a thousand are garbage, so the collector's passes over them (0.15–0.25 s of a 1.3 s
+    digest) find next to nothing. Afterwards what was loaded is frozen out of its way (it lives
+    as long as the process; the little garbage frozen with it is never freed) and the
+    collector runs again, over what the work allocates. Nested blocks leave that to the
+    outermost.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
+
+
+@contextmanager
 def settings_errors() -> Iterator[None]:
     """Exit naming each bad setting, without a traceback."""
-    from pydantic import ValidationError
+    with loading():
+        from pydantic import ValidationError
 
     try:
         yield
@@ -40,8 +63,9 @@ def settings_errors() -> Iterator[None]:
 
 def load_settings(**overrides: object) -> Settings:
     """The settings from the environment (and `.env`), or exit naming each bad one."""
-    from bot.platforms import read_settings
-    from bot.runtime.logs import configure_logging
+    with loading():
+        from bot.platforms import read_settings
+        from bot.runtime.logs import configure_logging
 
     with settings_errors():
         settings = read_settings(**overrides)
@@ -51,7 +75,8 @@ def load_settings(**overrides: object) -> Settings:
 
 def load_platforms() -> list[PlatformAdapter]:
     """Every chat platform with its adapter's settings, or exit naming each bad one."""
-    from bot.platforms import read_adapters
+    with loading():
+        from bot.platforms import read_adapters
 
     with settings_errors():
         return read_adapters()
@@ -60,8 +85,9 @@ def load_platforms() -> list[PlatformAdapter]:
 @contextmanager
 def operator_errors() -> Iterator[None]:
     """Print what the operator must fix, without a traceback."""
-    from bot.app import StartupError
-    from bot.privacy.server_secret import SecretMissing
+    with loading():
+        from bot.app import StartupError
+        from bot.privacy.server_secret import SecretMissing
 
     try:
         yield
@@ -72,7 +98,8 @@ def operator_errors() -> Iterator[None]:
 
 def open_configured_database(settings: Settings | None = None) -> Engine:
     """The database the settings name, with its schema current, or exit saying what to fix."""
-    from bot.app import open_database
+    with loading():
+        from bot.app import open_database
 
     with operator_errors():
         return open_database(settings or load_settings())

@@ -13,8 +13,9 @@ from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor
 from bot.network.roster import ensure_member
 from bot.parsing.names import name_key
-from storage import activity, checkin_answers, checkins, directory, groups, networks
+from storage import checkin_answers, checkins, directory, groups, networks, synthetic
 from storage.groups import ChannelRecord
+from storage.synthetic import DayCount
 
 NETWORK_NAME = "Solent Schools Network"
 CONSOLE = "console"
@@ -160,6 +161,7 @@ def seed_demo(connection: Connection, today: datetime, timezone: str = "Europe/L
     directory.set_facilitator(connection, member_id=facilitator.id, is_facilitator=True)
     rng = random.Random(2026)
     chemistry: list[int] = []
+    history: list[DayCount] = []
     for name, school, roles in _cast(len(school_ids), len(group_ids)):
         member, _ = ensure_member(
             connection, network, _actor(name), now, school_id=school_ids[school]
@@ -170,16 +172,11 @@ def seed_demo(connection: Connection, today: datetime, timezone: str = "Europe/L
             groups.add_membership(
                 connection, group_id=group_ids[index], member_id=member.id, role=role, now=now
             )
-            _history(
-                connection,
-                rng,
-                network.id,
-                group_ids[index],
-                member.id,
-                school_ids[school],
-                today,
-                drifting=index == 9,
+            history += _history(
+                rng, group_ids[index], member.id, school_ids[school], today, drifting=index == 9
             )
+    # One statement for the lot: the console's first start waits for it.
+    synthetic.add_day_counts(connection, network_id=network.id, counts=history)
     _checkin_history(connection, network.id, group_ids[0], chemistry, today)
 
 
@@ -242,29 +239,22 @@ def _actor(name: str) -> Actor:
 
 
 def _history(
-    connection: Connection,
     rng: random.Random,
-    network_id: int,
     group_id: int,
     member_id: int,
     school_id: int,
     now: datetime,
     *,
     drifting: bool,
-) -> None:
+) -> list[DayCount]:
     """Eight weeks of message counts; a drifting group's activity fades in the last weeks."""
+    counts = []
     for days_ago in range(1, 57):
         chance = 0.4 * days_ago / 56 if drifting else 0.35
         if rng.random() < chance:
-            activity.count_message(
-                connection,
-                network_id=network_id,
-                group_id=group_id,
-                member_id=member_id,
-                school_id=school_id,
-                day=(now - timedelta(days=days_ago)).date(),
-                messages=rng.randint(1, 4),
-            )
+            day = (now - timedelta(days=days_ago)).date()
+            counts.append(DayCount(group_id, member_id, school_id, day, rng.randint(1, 4)))
+    return counts
 
 
 def ensure_demo(core: Core) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -45,6 +45,7 @@ COLUMNS = (
     "ends_on",
 )
 PERIODS = (calendar.TERM, calendar.HOLIDAY)
+PEOPLE = ("facilitator", "leader", "member")
 PLATFORMS = ("slack", "discord", "console")
 
 
@@ -136,7 +137,7 @@ def _row(line: int, values: dict[str, str], today: date) -> RosterRow:
     user_id = values.get("user_id", "")
     if kind in PERIODS:
         return _period_row(line, kind, name, values, today)
-    if kind in ("facilitator", "leader", "member"):
+    if kind in PEOPLE:
         if platform not in PLATFORMS or not user_id:
             raise Refusal(
                 "people need a platform (slack, discord or console) and their user_id on it, "
@@ -182,42 +183,65 @@ def _import_period(
 
 
 def import_roster(
-    connection: Connection, network: NetworkRecord, rows: Iterable[RosterRow], now: datetime
+    connection: Connection,
+    network: NetworkRecord,
+    rows: Iterable[RosterRow],
+    now: datetime,
+    *,
+    advance: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Apply checked rows in the caller's transaction; raises `RosterError` if any row cannot
-    be applied (unknown school or group, a workspace the network lacks), so the caller's
-    transaction rolls back whole."""
+    """Apply checked rows in the caller's transaction — schools, groups and periods first,
+    then people — telling `advance` (rows applied, rows in all) after each row. Raises
+    `RosterError` if any row cannot be applied (unknown school or group, a workspace the
+    network lacks), so the caller's transaction rolls back whole."""
     report = ImportReport()
     rows = list(rows)
-    for row in rows:
-        if row.kind == "school" and _ensure_school(connection, network, row.name, now):
-            report.schools += 1
-        elif (
-            row.kind == "group"
-            and groups.find_group(connection, network_id=network.id, name_key=name_key(row.name))
-            is None
-        ):
-            groups.create_group(
-                connection,
-                network_id=network.id,
-                name=row.name,
-                name_key=name_key(row.name),
-                description=row.description[:300],
-                now=now,
-            )
-            report.groups += 1
-        elif row.kind in PERIODS and _import_period(connection, network, row, now):
-            report.periods += 1
+    structure = [row for row in rows if row.kind not in PEOPLE]
+    people = [row for row in rows if row.kind in PEOPLE]
+    total = len(rows)
+    for done, row in enumerate(structure, start=1):
+        _import_structure(connection, network, row, now, report)
+        if advance is not None:
+            advance(done, total)
     workspaces = dict(networks.workspaces_of_network(connection, network_id=network.id))
-    for row in rows:
-        if row.kind in ("facilitator", "leader", "member"):
-            try:
-                _import_person(connection, network, row, workspaces, now, report)
-            except Refusal as problem:
-                report.errors.append(f"line {row.line}: {problem.message}")
+    for done, row in enumerate(people, start=len(structure) + 1):
+        try:
+            _import_person(connection, network, row, workspaces, now, report)
+        except Refusal as problem:
+            report.errors.append(f"line {row.line}: {problem.message}")
+        if advance is not None:
+            advance(done, total)
     if report.errors:
         raise RosterError(report.errors)
     return report
+
+
+def _import_structure(
+    connection: Connection,
+    network: NetworkRecord,
+    row: RosterRow,
+    now: datetime,
+    report: ImportReport,
+) -> None:
+    """A school, group, term or holiday row, unless the network has it already."""
+    if row.kind == "school" and _ensure_school(connection, network, row.name, now):
+        report.schools += 1
+    elif (
+        row.kind == "group"
+        and groups.find_group(connection, network_id=network.id, name_key=name_key(row.name))
+        is None
+    ):
+        groups.create_group(
+            connection,
+            network_id=network.id,
+            name=row.name,
+            name_key=name_key(row.name),
+            description=row.description[:300],
+            now=now,
+        )
+        report.groups += 1
+    elif row.kind in PERIODS and _import_period(connection, network, row, now):
+        report.periods += 1
 
 
 def _ensure_school(

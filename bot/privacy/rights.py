@@ -9,6 +9,7 @@ declares its data is covered without changes here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -68,16 +69,25 @@ def erase_order(registry: Registry) -> list[PersonalDataSpec]:
 
 
 def erase_member(
-    connection: Connection, registry: Registry, member_id: int, *, secret: bytes
+    connection: Connection,
+    registry: Registry,
+    member_id: int,
+    *,
+    secret: bytes,
+    advance: Callable[[int, int], None] | None = None,
 ) -> list[str]:
     """Erase the member through every declaration, with the server secret for what only keyed
-    hashes tie to them; returns the names of what was erased."""
+    hashes tie to them, telling `advance` (declarations done, declarations in all) after each;
+    returns the names of what was erased."""
     erased = []
-    for spec in erase_order(registry):
+    order = erase_order(registry)
+    for done, spec in enumerate(order, start=1):
         spec.erase(connection, member_id)
         if spec.erase_keyed is not None:
             spec.erase_keyed(connection, member_id, secret)
         erased.append(spec.name)
+        if advance is not None:
+            advance(done, len(order))
     scrub_after_commit(connection)  # an erasure reaches most tables
     return erased
 

@@ -6,6 +6,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -19,6 +21,33 @@ def test_sqlite_from_empty_matches_the_models(tmp_path: Path) -> None:
     migrate.upgrade(engine)
     assert migrate.current_revision(engine) == migrate.head_revision()
     assert migrate.differences(engine) == []
+    engine.dispose()
+
+
+def alembic_scripts() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS))
+    return ScriptDirectory.from_config(config)
+
+
+def test_the_revisions_read_without_alembic_are_alembics() -> None:
+    """The start-up check reads the migration files itself; Alembic must agree with it."""
+    scripts = alembic_scripts()
+    assert migrate.head_revision() == scripts.get_current_head()
+    every = {script.revision for script in scripts.walk_revisions()}
+    assert all(migrate.is_known(revision) for revision in every)
+    assert not migrate.is_known("0123456789ab")
+
+
+def test_a_database_one_revision_behind_needs_an_upgrade(tmp_path: Path) -> None:
+    previous = alembic_scripts().get_revision(migrate.head_revision()).down_revision
+    assert isinstance(previous, str)
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate.upgrade(engine, previous)
+    assert migrate.current_revision(engine) == previous
+    assert migrate.needs_upgrade(engine)
+    migrate.upgrade(engine)
+    assert not migrate.needs_upgrade(engine)
     engine.dispose()
 
 

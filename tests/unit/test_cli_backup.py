@@ -4,7 +4,9 @@ only, which restores by copying it back; with PostgreSQL it points at pg_dump.""
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from typer.testing import CliRunner
 from adapters.console.session import ConsoleSession
 from bot.cli import app as cli
 from storage import networks
+from storage.backup import PAGES_PER_STEP, backup_sqlite
 from storage.engine import make_engine
 from storage.uow import unit_of_work
 
@@ -26,6 +29,7 @@ async def test_backup_of_a_running_bot(
     folder.mkdir()
     result = CliRunner().invoke(cli, ["db", "backup", str(folder)])  # bot still connected
     assert result.exit_code == 0, result.output
+    assert "Backed up " in result.output and "(readable by its owner only)" in result.output
     [copy] = folder.iterdir()
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     engine = make_engine(f"sqlite:///{copy}")
@@ -53,3 +57,27 @@ def test_postgresql_is_backed_up_with_pg_dump(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("DATABASE_URL", "postgresql://staffroom@db/staffroom")
     result = CliRunner().invoke(cli, ["db", "backup", "x.db"])
     assert result.exit_code == 2 and "pg_dump" in result.output
+
+
+def test_a_large_backup_reports_its_progress_as_it_copies(sqlite_url: str, tmp_path: Path) -> None:
+    """Several steps of pages for a file of a few thousand pages, each reported, ending at the
+    whole file; the copy is complete."""
+    live = make_engine(sqlite_url)
+    with live.begin() as connection:  # about 12 MB of member-sized rows
+        connection.exec_driver_sql("CREATE TABLE padding (bytes BLOB)")
+        connection.exec_driver_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+            "INSERT INTO padding SELECT randomblob(4000) FROM n"
+        )
+    reported: list[tuple[int, int]] = []
+    target = tmp_path / "copy.db"
+    backup_sqlite(
+        database_url=sqlite_url, target=target, advance=lambda *step: reported.append(step)
+    )
+    live.dispose()
+    done = [step[0] for step in reported]
+    [total] = {step[1] for step in reported}
+    assert len(reported) >= 3 and total > 2 * PAGES_PER_STEP
+    assert done == sorted(set(done)) and done[-1] == total
+    with closing(sqlite3.connect(target)) as copy:
+        assert copy.execute("SELECT count(*) FROM padding").fetchone() == (3000,)

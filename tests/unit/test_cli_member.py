@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from adapters.console.session import ConsoleSession
 from bot.cli import app as cli
-from storage import directory, networks
+from bot.privacy.rights import erase_member, erase_order
+from storage import directory, networks, personal_data
 from storage import questions as questions_store
 from storage.uow import unit_of_work
 
@@ -47,6 +48,29 @@ async def test_erase_asks_first_and_then_erases(
     erased = runner.invoke(cli, ["member", "erase", "console:console:nell-newcomer", "--yes"])
     assert erased.exit_code == 0, erased.output
     assert "Erased: " in erased.output and "profile" in erased.output
+    assert _names(bot) == ["Fran Hughes"]
+
+
+async def test_an_erasure_reports_each_kind_of_data_as_it_is_erased(
+    bot: ConsoleSession,
+) -> None:
+    await _people(bot)
+    registry = bot.core.registry
+    reported: list[tuple[int, int]] = []
+    with unit_of_work(bot.core.engine) as connection:
+        [nell] = personal_data.members_with_identity(
+            connection, platform="console", user_id="nell-newcomer"
+        )
+        erased = erase_member(
+            connection,
+            registry,
+            nell,
+            secret=bot.core.config.secret,
+            advance=lambda *step: reported.append(step),
+        )
+    steps = len(erase_order(registry))
+    assert len(erased) == steps > 1
+    assert reported == [(done, steps) for done in range(1, steps + 1)]
     assert _names(bot) == ["Fran Hughes"]
 
 

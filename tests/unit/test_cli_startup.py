@@ -103,3 +103,16 @@ def test_output_that_is_not_a_terminal_has_no_progress_bar(
     assert "Created 'Synthetic Trust'" in done.stdout
     assert BAR not in done.stdout + done.stderr
     assert "Generating" not in done.stdout + done.stderr
+
+
+def test_the_garbage_collector_is_paused_only_while_a_command_loads() -> None:
+    """Paused while modules load (their objects are never garbage), and on again afterwards so
+    a long-running console or bot still frees cyclic garbage."""
+    code = (
+        "import gc\nfrom bot.cli.startup import loading\n"
+        "with loading():\n    with loading():\n        import bot.app\n"
+        "    inside = gc.isenabled()\n"
+        "print(inside, gc.isenabled(), gc.get_freeze_count() > 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True", "True"]

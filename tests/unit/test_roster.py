@@ -37,6 +37,18 @@ def _network(app: Staffroom) -> networks.NetworkRecord:
     return network
 
 
+def test_an_import_reports_each_row_as_it_is_applied(app: Staffroom) -> None:
+    network = _network(app)
+    reported: list[tuple[int, int]] = []
+    with app.core.transaction() as ctx:
+        rows = parse_roster(GOOD, today=ctx.now.date())
+        report = import_roster(
+            ctx.connection, network, rows, ctx.now, advance=lambda *row: reported.append(row)
+        )
+    assert report.people == 3
+    assert reported == [(done, len(rows)) for done in range(1, len(rows) + 1)]
+
+
 def test_a_good_roster_imports_everything_once(app: Staffroom) -> None:
     network = _network(app)
     for expected_people in (3, 0):  # importing again changes nothing
