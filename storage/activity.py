@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, literal, select, true
 
 from storage.directory import IDENTITY, MEMBER
 from storage.groups import GROUP, GROUP_CHANNEL
+from storage.prepared import Prepared
 from storage.tables import table
 from storage.upsert import dialect_insert
 
@@ -40,7 +41,6 @@ def _count_statement(dialect: str) -> Any:
     return _upsert(dialect, None)
 
 
-@cache
 def _count_in_channel_statement(dialect: str) -> Any:
     """One statement for the commonest event: find the member and the channel's live group,
     and count the message — or do nothing if either is unknown."""
@@ -50,7 +50,7 @@ def _count_in_channel_statement(dialect: str) -> Any:
             GROUP.c.id,
             MEMBER.c.id,
             MEMBER.c.school_id,
-            bindparam("day"),
+            bindparam("day", type_=ACTIVITY_DAY.c.day.type),
             literal(1),
         )
         .select_from(
@@ -77,6 +77,9 @@ def _count_in_channel_statement(dialect: str) -> Any:
     return _upsert(dialect, source)
 
 
+_count_in_channel = Prepared(_count_in_channel_statement)
+
+
 def count_message_in_channel(
     connection: Connection,
     *,
@@ -90,17 +93,15 @@ def count_message_in_channel(
 
     Unknown people and unlinked channels are ignored: nothing is written about them.
     """
-    connection.execute(
-        _count_in_channel_statement(connection.dialect.name),
-        {
-            "platform": platform,
-            "workspace": workspace,
-            "user_id": user_id,
-            "channel_platform": platform,
-            "channel_workspace": workspace,
-            "channel_id": channel_id,
-            "day": day,
-        },
+    _count_in_channel.run(
+        connection,
+        platform=platform,
+        workspace=workspace,
+        user_id=user_id,
+        channel_platform=platform,
+        channel_workspace=workspace,
+        channel_id=channel_id,
+        day=day,
     )
 
 

@@ -81,14 +81,16 @@ def list_schools(connection: Connection, *, network_id: int) -> list[SchoolRecor
     return [SchoolRecord(id=row.id, name=row.name) for row in rows]
 
 
-_find_school = select(SCHOOL.c.id, SCHOOL.c.name).where(
-    SCHOOL.c.network_id == bindparam("network_id"), SCHOOL.c.name_key == bindparam("name_key")
+_find_school = Prepared(
+    select(SCHOOL.c.id, SCHOOL.c.name).where(
+        SCHOOL.c.network_id == bindparam("network_id"), SCHOOL.c.name_key == bindparam("name_key")
+    )
 )
 
 
 def find_school(connection: Connection, *, network_id: int, name_key: str) -> SchoolRecord | None:
-    row = connection.execute(_find_school, {"network_id": network_id, "name_key": name_key}).first()
-    return SchoolRecord(id=row.id, name=row.name) if row else None
+    row = _find_school.first(connection, network_id=network_id, name_key=name_key)
+    return SchoolRecord(*row) if row else None
 
 
 def add_school(
@@ -182,11 +184,11 @@ def set_member_timezone(connection: Connection, *, member_id: int, timezone: str
     )
 
 
+_set_school = Prepared(_update_member.values(school_id=bindparam("school_id")))
+
+
 def set_member_school(connection: Connection, *, member_id: int, school_id: int) -> None:
-    connection.execute(
-        _update_member.values(school_id=bindparam("school_id")),
-        {"member_id": member_id, "school_id": school_id},
-    )
+    _set_school.run(connection, member_id=member_id, school_id=school_id)
 
 
 def set_facilitator(connection: Connection, *, member_id: int, is_facilitator: bool) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, distinct, func, insert, select, update
 
 from storage.directory import MEMBER, SCHOOL
-from storage.prepared import Prepared
+from storage.prepared import Prepared, insert_of
 from storage.tables import table
 from storage.upsert import insert_returning_id
 
@@ -68,8 +68,10 @@ def group_record(row: Any) -> GroupRecord:
     return GroupRecord(row[0], row[1], row[2], row[3], row[4] is not None)
 
 
-_find_group = select(*GROUP_COLUMNS).where(
-    GROUP.c.network_id == bindparam("network_id"), GROUP.c.name_key == bindparam("name_key")
+_find_group = Prepared(
+    select(*GROUP_COLUMNS).where(
+        GROUP.c.network_id == bindparam("network_id"), GROUP.c.name_key == bindparam("name_key")
+    )
 )
 _group_for_channel = Prepared(
     select(*GROUP_COLUMNS)
@@ -81,17 +83,16 @@ _group_for_channel = Prepared(
     )
 )
 _get_group = Prepared(select(*GROUP_COLUMNS).where(GROUP.c.id == bindparam("group_id")))
-_role_of = select(MEMBERSHIP.c.role).where(
-    MEMBERSHIP.c.group_id == bindparam("group_id"), MEMBERSHIP.c.member_id == bindparam("member_id")
+_THIS_MEMBERSHIP = (MEMBERSHIP.c.group_id == bindparam("group_id")) & (
+    MEMBERSHIP.c.member_id == bindparam("member_id")
 )
-_add_membership = insert(MEMBERSHIP)
-_remove_membership = delete(MEMBERSHIP).where(
-    MEMBERSHIP.c.group_id == bindparam("group_id"), MEMBERSHIP.c.member_id == bindparam("member_id")
-)
+_role_of = Prepared(select(MEMBERSHIP.c.role).where(_THIS_MEMBERSHIP))
+_add_membership = Prepared(insert_of(MEMBERSHIP, "group_id", "member_id", "role", "joined_at"))
+_remove_membership = Prepared(delete(MEMBERSHIP).where(_THIS_MEMBERSHIP))
 
 
 def find_group(connection: Connection, *, network_id: int, name_key: str) -> GroupRecord | None:
-    row = connection.execute(_find_group, {"network_id": network_id, "name_key": name_key}).first()
+    row = _find_group.first(connection, network_id=network_id, name_key=name_key)
     return group_record(row) if row else None
 
 
@@ -164,20 +165,20 @@ def archive_group(connection: Connection, *, group_id: int, now: datetime) -> No
 
 def role_in_group(connection: Connection, *, group_id: int, member_id: int) -> str | None:
     """The member's role in the group, or None when they do not belong to it."""
-    return connection.execute(_role_of, {"group_id": group_id, "member_id": member_id}).scalar()
+    row = _role_of.first(connection, group_id=group_id, member_id=member_id)
+    return row[0] if row else None
 
 
 def add_membership(
     connection: Connection, *, group_id: int, member_id: int, role: str, now: datetime
 ) -> None:
-    connection.execute(
-        _add_membership,
-        {"group_id": group_id, "member_id": member_id, "role": role, "joined_at": now},
+    _add_membership.run(
+        connection, group_id=group_id, member_id=member_id, role=role, joined_at=now
     )
 
 
 def remove_membership(connection: Connection, *, group_id: int, member_id: int) -> None:
-    connection.execute(_remove_membership, {"group_id": group_id, "member_id": member_id})
+    _remove_membership.run(connection, group_id=group_id, member_id=member_id)
 
 
 def set_role(connection: Connection, *, group_id: int, member_id: int, role: str) -> None:
@@ -231,7 +232,7 @@ def group_for_channel(
     return group_record(row) if row else None
 
 
-_channels_of_group = (
+_channels_of_group = Prepared(
     select(
         GROUP_CHANNEL.c.platform,
         GROUP_CHANNEL.c.workspace,
@@ -244,10 +245,7 @@ _channels_of_group = (
 
 
 def channels_of_group(connection: Connection, *, group_id: int) -> list[ChannelRecord]:
-    rows = connection.execute(_channels_of_group, {"group_id": group_id})
-    return [
-        ChannelRecord(row.platform, row.workspace, row.channel_id, row.channel_name) for row in rows
-    ]
+    return [ChannelRecord(*row) for row in _channels_of_group.all(connection, group_id=group_id)]
 
 
 def link_channel(
