@@ -155,3 +155,21 @@ async def test_leader_prompts_go_to_the_facilitators_when_the_group_has_no_leade
     assert "→ Fran Hughes (direct message)" in out and "Ben Carter (Castle Hill College)" in out
     out = await play(group, ":as Fran Hughes", "/staffroom checkin close A-level Chemistry")
     assert "Check-in closed · A-level Chemistry" in out and "→ Fran Hughes" in out
+
+
+async def test_an_answer_typed_with_no_open_round_says_whether_one_just_closed(
+    group: ConsoleSession,
+) -> None:
+    """Typed in the group's channel: no round yet says so; just after a close, when it closed
+    (the answer may have crossed the close); days later, simply that none is open."""
+    out = await play(group, ":as Aisha Khan", ":in #chem", "/staffroom checkin green")
+    assert "A-level Chemistry has no open check-in right now." in out
+    await open_round(group)
+    await play(group, "/staffroom checkin close A-level Chemistry")
+    late = await play(group, ":as Aisha Khan", ":in #chem", "/staffroom checkin green")
+    assert "check-in closed" in late and "so answers are no longer taken" in late
+    await group.send(":tick 2d")
+    days_later = await play(group, ":as Aisha Khan", ":in #chem", "/staffroom checkin green")
+    assert "has no open check-in right now" in days_later and "closed" not in days_later
+    with unit_of_work(group.core.engine) as connection:
+        assert connection.execute(select(ANSWER.c.colour)).all() == []  # nothing was saved
