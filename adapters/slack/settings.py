@@ -8,9 +8,11 @@ here, and an impossible mix is refused while loading, naming the variables to ch
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from bot.runtime.config import OperatorSettings
+
+STATE_SECRET_LEAST = 16  # characters: a guessable state secret lets anyone forge an install link
 
 
 class SlackSettings(OperatorSettings):
@@ -41,7 +43,6 @@ class SlackSettings(OperatorSettings):
     client_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
     state_secret: SecretStr | None = Field(
         default=None,
-        min_length=16,
         validation_alias="SLACK_STATE_SECRET",
         description="Signs the one-time `state` of each OAuth install (at least 16 characters).",
     )
@@ -56,6 +57,16 @@ class SlackSettings(OperatorSettings):
         validation_alias="SLACK_REDIRECT_URI",
         description="The full redirect URL, needed only if the app lists more than one.",
     )
+
+    @field_validator("state_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < STATE_SECRET_LEAST:
+            raise ValueError(
+                f"use at least {STATE_SECRET_LEAST} random characters, the same on every "
+                "replica (for example the output of `openssl rand -hex 24`)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _oauth_complete(self) -> SlackSettings:

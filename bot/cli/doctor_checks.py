@@ -16,7 +16,7 @@ from bot.app import check_platforms, open_engine
 from bot.cli.terminal import LazyConsole
 from bot.platforms import PlatformAdapter, read_adapters, read_settings
 from bot.privacy.server_secret import SecretMissing, resolve_secret
-from bot.runtime.config import Settings
+from bot.runtime.config import Settings, problem_text
 from bot.runtime.diagnosis import Finding, Status
 from storage import migrate
 from storage.engine import is_sqlite
@@ -104,7 +104,7 @@ def run_checks() -> None:
             Finding(
                 "Settings",
                 Status.FAIL,
-                f"{_variable(problem['loc'])}: {problem['msg']}",
+                f"{_variable(problem['loc'])}: {problem_text(problem['msg'])}",
                 "Correct it in the environment or the .env file.",
             )
             for problem in error.errors()

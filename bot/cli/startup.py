@@ -52,12 +52,14 @@ def settings_errors() -> Iterator[None]:
     with loading():
         from pydantic import ValidationError
 
+        from bot.runtime.config import problem_text
+
     try:
         yield
     except ValidationError as error:
         for problem in error.errors():
             where = ".".join(str(part) for part in problem["loc"])
-            err.print(f"[red]Setting {where.upper()}: {problem['msg']}[/red]")
+            err.print(f"[red]Setting {where.upper()}: {problem_text(problem['msg'])}[/red]")
         raise typer.Exit(2) from None
 
 

@@ -101,3 +101,9 @@ class Settings(OperatorSettings):
         if problem:
             raise ValueError(problem)
         return value
+
+
+def problem_text(message: str) -> str:
+    """A setting's problem as the operator reads it: pydantic prefixes what our validators say
+    with "Value error, ", which tells them nothing."""
+    return message.removeprefix("Value error, ")

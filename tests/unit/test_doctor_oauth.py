@@ -130,7 +130,10 @@ def test_a_changed_server_secret_file_is_caught_before_the_bot_starts(
     ("change", "problem"),
     [
         ({"SLACK_STATE_SECRET": None}, "also needs SLACK_STATE_SECRET"),
-        ({"SLACK_STATE_SECRET": "too-short"}, "SLACK_STATE_SECRET: Value should have at least 16"),
+        (
+            {"SLACK_STATE_SECRET": "too-short"},
+            "SLACK_STATE_SECRET: use at least 16 random characters",
+        ),
         ({"SLACK_APP_TOKEN": "xapp-1"}, "runs in HTTP mode: unset one of them"),
     ],
 )
