@@ -212,14 +212,16 @@ def members_named(
     return [member_record(row) for row in rows]
 
 
+_facilitators = Prepared(
+    select(*MEMBER_COLUMNS)
+    .select_from(MEMBER_FROM)
+    .where(MEMBER.c.network_id == bindparam("network_id"), MEMBER.c.is_facilitator.is_(True))
+    .order_by(MEMBER.c.id)
+)
+
+
 def facilitators(connection: Connection, *, network_id: int) -> list[MemberRecord]:
-    rows = connection.execute(
-        select(*MEMBER_COLUMNS)
-        .select_from(MEMBER_FROM)
-        .where(MEMBER.c.network_id == network_id, MEMBER.c.is_facilitator.is_(True))
-        .order_by(MEMBER.c.id)
-    )
-    return [member_record(row) for row in rows]
+    return [member_record(row) for row in _facilitators.all(connection, network_id=network_id)]
 
 
 _identities_of = Prepared(

@@ -101,10 +101,7 @@ def get_group(connection: Connection, *, group_id: int) -> GroupRecord | None:
     return group_record(row) if row else None
 
 
-def list_groups(
-    connection: Connection, *, network_id: int, include_archived: bool = False
-) -> list[GroupSummary]:
-    """Groups with their member and school counts, by name."""
+def _groups_with_counts(*, include_archived: bool) -> Prepared:
     members = func.count(MEMBERSHIP.c.member_id)
     schools = func.count(distinct(MEMBER.c.school_id))
     query = (
@@ -114,15 +111,27 @@ def list_groups(
                 MEMBER, MEMBER.c.id == MEMBERSHIP.c.member_id
             )
         )
-        .where(GROUP.c.network_id == network_id)
+        .where(GROUP.c.network_id == bindparam("network_id"))
         .group_by(*GROUP_COLUMNS)
         .order_by(GROUP.c.name_key)
     )
     if not include_archived:
         query = query.where(GROUP.c.archived_at.is_(None))
+    return Prepared(query)
+
+
+_live_groups = _groups_with_counts(include_archived=False)
+_all_groups = _groups_with_counts(include_archived=True)
+
+
+def list_groups(
+    connection: Connection, *, network_id: int, include_archived: bool = False
+) -> list[GroupSummary]:
+    """Groups with their member and school counts, by name."""
+    query = _all_groups if include_archived else _live_groups
     return [
-        GroupSummary(group_record(row), row.members, row.schools)
-        for row in connection.execute(query)
+        GroupSummary(group_record(row), row[5], row[6])
+        for row in query.all(connection, network_id=network_id)
     ]
 
 
@@ -212,15 +221,18 @@ def group_members(connection: Connection, *, group_id: int) -> list[GroupMember]
     ]
 
 
+_groups_of_member = Prepared(
+    select(*GROUP_COLUMNS, MEMBERSHIP.c.role)
+    .join(MEMBERSHIP, MEMBERSHIP.c.group_id == GROUP.c.id)
+    .where(MEMBERSHIP.c.member_id == bindparam("member_id"), GROUP.c.archived_at.is_(None))
+    .order_by(GROUP.c.name_key)
+)
+
+
 def groups_of_member(connection: Connection, *, member_id: int) -> list[tuple[GroupRecord, str]]:
     """The live groups a member belongs to, with their role in each."""
-    rows = connection.execute(
-        select(*GROUP_COLUMNS, MEMBERSHIP.c.role)
-        .join(MEMBERSHIP, MEMBERSHIP.c.group_id == GROUP.c.id)
-        .where(MEMBERSHIP.c.member_id == member_id, GROUP.c.archived_at.is_(None))
-        .order_by(GROUP.c.name_key)
-    )
-    return [(group_record(row), row.role) for row in rows]
+    rows = _groups_of_member.all(connection, member_id=member_id)
+    return [(group_record(row), row[5]) for row in rows]
 
 
 def group_for_channel(
