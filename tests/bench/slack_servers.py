@@ -35,11 +35,15 @@ PEOPLE = 200
 
 
 def texts(count: int) -> list[str]:
-    """A mix of reads and writes, every answer private (so it may ride on the ack)."""
+    """A mix of reads and writes, every answer private (so it may ride on the ack). Request `n`
+    comes from person `n % PEOPLE`, who moves on to the next kind each time round, so each
+    person joins their group and later leaves it: joins and leaves are real writes, not the
+    same refusal again and again."""
     mix = []
     for n in range(count):
         group = GROUPS[n % len(GROUPS)]
-        mix.append(("groups", "whoami", f"join {group}", f"leave {group}", "help")[n % 5])
+        kinds = ("groups", "whoami", f"join {group}", f"leave {group}", "help")
+        mix.append(kinds[(n + n // PEOPLE) % len(kinds)])
     return mix
 
 
@@ -75,6 +79,8 @@ async def _serve_ours(fake: FakeSlack, folder: str, budget: float) -> tuple[int,
         await app.core.handle(Command(admin, place, line))
     # The core alone on the same mix, one command at a time, for comparison.
     people = [Actor("slack", TEAM, f"U{n:05d}", f"Bench Teacher {n}") for n in range(PEOPLE)]
+    for person in people:  # a school first: joining a group asks for one
+        await app.core.handle(Command(person, place, "school Ridgeway School"))
     commands = [Command(people[n % PEOPLE], place, t) for n, t in enumerate(texts(PEOPLE * 6))]
     for command in commands[: PEOPLE * 2]:
         await app.core.handle(command)
