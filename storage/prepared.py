@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, bindparam, exc, insert
+from sqlalchemy import BindParameter, Connection, Insert, Table, bindparam, exc, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
@@ -137,6 +137,12 @@ def _read(plan: Plan, row: Any) -> tuple[Any, ...]:
     )
 
 
+def parameters(*columns: str) -> dict[str, BindParameter[Any]]:
+    """An INSERT's values, each a parameter named as its column (every column given, so none
+    is left to a default computed in Python)."""
+    return {name: bindparam(name) for name in columns}
+
+
 def insert_of(table: Table, *columns: str) -> Insert:
     """`INSERT INTO table (columns…) VALUES (…)`, each value a parameter named as its column."""
-    return insert(table).values({name: bindparam(name) for name in columns})
+    return insert(table).values(parameters(*columns))

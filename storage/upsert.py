@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, bindparam, insert
+from sqlalchemy import ColumnElement, Connection, Table, insert
 
-from storage.prepared import Prepared
+from storage.prepared import Prepared, parameters
 
 
 def dialect_insert(dialect: str, table: Table) -> Any:
@@ -29,10 +29,9 @@ def _insert_ignoring(table: Table, columns: tuple[str, ...], conflict: tuple[str
     # Prepared once per table and set of columns: building a statement costs more than
     # SQLite takes to run it.
     def statement(dialect: str) -> Any:
-        values: dict[str, Any] = {name: bindparam(name) for name in columns}
         return (
             dialect_insert(dialect, table)
-            .values(values)
+            .values(parameters(*columns))
             .on_conflict_do_nothing(index_elements=list(conflict))
             # rowcount is not reliable for INSERT on every driver (psycopg reports -1);
             # a returned row is.

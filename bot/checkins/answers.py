@@ -20,7 +20,7 @@ from bot.checkins.rounds import (
     round_and_group,
     zone_of,
 )
-from bot.groups.lookup import group_here
+from bot.groups.lookup import channel_here, group_here
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command, FormSubmit
 from bot.kernel.permissions import require_membership
@@ -292,14 +292,15 @@ def answer_command(cmd: Command, ctx: Context, arguments: str) -> Reply:
 def _answering_here(ctx: Context) -> Answering | None:
     """The open round of the group whose channel the command was typed in, locked, in one
     statement (None: no group here, or no open round)."""
-    place, member = ctx.place, ctx.require_member()
-    if place is None or place.channel is None or place.is_direct:
+    member, here = ctx.require_member(), channel_here(ctx)
+    if here is None:
         return None
+    place, channel = here
     return checkin_answers.answering_in_channel(
         ctx.connection,
         platform=place.platform,
         workspace=place.workspace,
-        channel_id=place.channel,
+        channel_id=channel,
         member_id=member.id,
     )
 

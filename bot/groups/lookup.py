@@ -4,6 +4,7 @@ given — the group whose channel the command was typed in."""
 from __future__ import annotations
 
 from bot.kernel.context import Context
+from bot.kernel.events import Place
 from bot.kernel.refusals import Refusal
 from bot.parsing.names import name_key
 from bot.parsing.suggest import did_you_mean
@@ -11,13 +12,22 @@ from storage import groups
 from storage.groups import GroupRecord
 
 
-def group_here(ctx: Context) -> GroupRecord | None:
-    """The group linked to the channel the event came from, if any."""
+def channel_here(ctx: Context) -> tuple[Place, str] | None:
+    """The channel (not a direct conversation) the event came from, with its id, if any."""
     place = ctx.place
     if place is None or place.channel is None or place.is_direct:
         return None
+    return place, place.channel
+
+
+def group_here(ctx: Context) -> GroupRecord | None:
+    """The group linked to the channel the event came from, if any."""
+    here = channel_here(ctx)
+    if here is None:
+        return None
+    place, channel = here
     return groups.group_for_channel(
-        ctx.connection, platform=place.platform, workspace=place.workspace, channel_id=place.channel
+        ctx.connection, platform=place.platform, workspace=place.workspace, channel_id=channel
     )
 
 
