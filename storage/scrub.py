@@ -36,6 +36,11 @@ def scrub_after_commit(connection: Connection, *tables: str) -> None:
     pending.update(tables or (_PERSONAL,))
 
 
+def pending(connection: Connection) -> bool:
+    """Whether the connection's unit of work asked for a scrub not yet run."""
+    return bool(connection.info.get(_PENDING))
+
+
 def install(engine: Engine, *, sqlite: bool) -> None:
     """Scrub whenever a connection that asked for it returns to the pool (after its commit)."""
     scrub = _checkpoint if sqlite else _vacuum

@@ -42,7 +42,7 @@ from bot.runtime.db_threads import DatabaseThreads
 from storage import activity, deliveries, directory, networks
 from storage.directory import MemberRecord
 from storage.networks import NetworkRecord
-from storage.uow import unit_of_work
+from storage.uow import HeldConnections, unit_of_work
 
 log = logging.getLogger("staffroom.core")
 T = TypeVar("T")
@@ -87,6 +87,7 @@ class Core:
         self.clock = clock
         self.config = config
         self._threads = DatabaseThreads(db_threads)
+        self._held = HeldConnections(engine)
         self._networks: dict[tuple[str, str], tuple[float, NetworkRecord | None]] = {}
         self._on_queued = on_queued
         self._schedules_kept_at: datetime | None = None
@@ -100,6 +101,7 @@ class Core:
 
     def close(self) -> None:
         self._threads.close()
+        self._held.close()
 
     @contextmanager
     def transaction(self, network: NetworkRecord | None = None) -> Any:
@@ -155,7 +157,7 @@ class Core:
         return await self.run_in_db(self.handle_now, event)
 
     def handle_now(self, event: Event) -> Reply | None:
-        """Handle one event on the calling thread (tests, benchmarks, the console)."""
+        """Handle one event on the calling thread (a database thread; tests and benchmarks)."""
         started = time.perf_counter()
         kind = type(event).__name__
         routed = _Routed()
@@ -185,7 +187,7 @@ class Core:
         return reply
 
     def _handle_once(self, event: Event, routed: _Routed) -> Reply | None:
-        with unit_of_work(self.engine) as connection:
+        with self._held.unit_of_work() as connection:
             now = self.clock.now()
             if not _first_delivery(connection, event, now):
                 routed.handler = "repeated delivery"
