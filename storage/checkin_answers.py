@@ -30,6 +30,7 @@ from storage.groups import (
     group_record,
 )
 from storage.prepared import Prepared, insert_of
+from storage.tables.checkins import LEADERS_TO_TELL, TOLD_COLOUR
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +234,72 @@ def counts_of_rounds(connection: Connection, *, round_ids: list[int]) -> dict[in
     for round_id, colour, count in rows:
         found[round_id][colour] = count
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ToTell:
+    """An answer the leaders are to hear about: red by name (new, or changed since they were
+    told), or changed away from one they were told of."""
+
+    member_id: int
+    display_name: str
+    school_name: str | None
+    colour: str
+    note: str | None
+    anonymous: bool
+    changed_at: datetime
+    told: bool  # they hold a notice about this member's answer
+
+
+_to_tell = (
+    select(
+        ANSWER.c.member_id,
+        MEMBER.c.display_name,
+        SCHOOL.c.name,
+        ANSWER.c.colour,
+        ANSWER.c.note,
+        ANSWER.c.anonymous,
+        ANSWER.c.changed_at,
+        ANSWER.c.leaders_told_at,
+    )
+    .select_from(
+        ANSWER.join(MEMBER, MEMBER.c.id == ANSWER.c.member_id).outerjoin(
+            SCHOOL, SCHOOL.c.id == MEMBER.c.school_id
+        )
+    )
+    .where(ANSWER.c.round_id == bindparam("round_id"), LEADERS_TO_TELL)
+    .order_by(ANSWER.c.changed_at, ANSWER.c.member_id)
+)
+_mark_told = Prepared(
+    update(ANSWER)
+    .where(ANSWER.c.round_id == bindparam("told_round"), ANSWER.c.member_id == bindparam("member"))
+    .values(leaders_told_at=bindparam("told_at"))
+)
+
+
+def to_tell(connection: Connection, *, round_id: int) -> list[ToTell]:
+    """The round's answers the leaders have not heard the latest of (`LEADERS_TO_TELL`),
+    oldest change first."""
+    rows = connection.execute(_to_tell, {"round_id": round_id})
+    return [ToTell(*row[:7], told=row[7] is not None) for row in rows]
+
+
+def mark_told(connection: Connection, *, round_id: int, told: list[ToTell]) -> None:
+    """Record that the leaders now know these answers: red by name as they stand, or (any
+    other) that they no longer hold a notice about them."""
+    _mark_told.run_many(
+        connection,
+        [
+            {
+                "told_round": round_id,
+                "member": answer.member_id,
+                "told_at": answer.changed_at
+                if answer.colour == TOLD_COLOUR and not answer.anonymous
+                else None,
+            }
+            for answer in told
+        ],
+    )
 
 
 def named_answers(connection: Connection, *, round_id: int) -> list[NamedAnswer]:

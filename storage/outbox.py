@@ -13,13 +13,15 @@ reference, and the words (a member's name and note, say) should not outlive thei
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, RowMapping, and_, bindparam, func, or_, select, update
 
+from storage.prepared import Prepared, parameters
 from storage.tables import table
-from storage.upsert import insert_ignore, insert_or_update
+from storage.upsert import dialect_insert, insert_ignore, insert_or_update
 
 OUTBOX = table("outbox")
 
@@ -77,6 +79,25 @@ class RelatedState:
     message_ref: str | None
 
 
+_COLUMNS_QUEUED = (
+    "key",
+    "network_id",
+    "purpose",
+    "platform",
+    "workspace",
+    "channel",
+    "user_id",
+    "thread_of",
+    "edit_of",
+    "payload",
+    "status",
+    "due_at",
+    "expires_at",
+    "attempts",
+    "created_at",
+)
+
+
 def _values(message: OutboundMessage, now: datetime) -> dict[str, object]:
     return {
         "key": message.key,
@@ -100,6 +121,29 @@ def _values(message: OutboundMessage, now: datetime) -> dict[str, object]:
 def enqueue(connection: Connection, *, message: OutboundMessage, now: datetime) -> bool:
     """Queue a message unless its key was queued before; True if this call queued it."""
     return insert_ignore(connection, OUTBOX, _values(message, now), conflict=("key",))
+
+
+_enqueue_many = Prepared(
+    lambda dialect: (
+        dialect_insert(dialect, OUTBOX)
+        .values(parameters(*_COLUMNS_QUEUED))
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+)
+
+
+def enqueue_many(
+    connection: Connection, *, messages: Sequence[OutboundMessage], now: datetime
+) -> set[str]:
+    """As `enqueue` for many messages at once, in one call to the driver; the keys this
+    queued (the others were queued before)."""
+    if not messages:
+        return set()
+    keys = [message.key for message in messages]
+    before = set(connection.execute(select(OUTBOX.c.key).where(OUTBOX.c.key.in_(keys))).scalars())
+    new = [message for message in messages if message.key not in before]
+    _enqueue_many.run_many(connection, [_values(message, now) for message in new])
+    return {message.key for message in new}
 
 
 def enqueue_replacing(connection: Connection, *, message: OutboundMessage, now: datetime) -> None:

@@ -16,7 +16,7 @@ Only plain statements qualify: no expanding `IN` lists, no column defaults compu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,26 +80,32 @@ class Prepared:
         return Plan(compiled.string, names, compiled.positional, fixed, binders, readers)
 
     def _execute(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Plan, Any]:
-        dialect = connection.dialect
-        plan = self.plan(dialect)
-        values = []
-        for name, bind in zip(plan.names, plan.binders, strict=True):
-            value = params[name] if name in params else plan.fixed[name]
-            values.append(value if bind is None or value is None else bind(value))
-        arguments = tuple(values) if plan.positional else dict(zip(plan.names, values, strict=True))
+        plan = self.plan(connection.dialect)
+        arguments = _arguments(plan, params)
         driver = connection.connection.dbapi_connection
         assert driver is not None
         try:
             return plan, driver.execute(plan.sql, arguments)
-        except dialect.loaded_dbapi.Error as error:
-            raise exc.DBAPIError.instance(
-                plan.sql,
-                arguments,
-                error,
-                dialect.loaded_dbapi.Error,
-                hide_parameters=True,
-                dialect=dialect,
-            ) from error
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise _as_sqlalchemy(connection, plan, arguments, error) from error
+
+    def run_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Run a statement that returns no rows once for each of `rows`, in one call to the
+        driver; how many rows it changed in all."""
+        if not rows:
+            return 0
+        plan = self.plan(connection.dialect)
+        arguments = [_arguments(plan, row) for row in rows]
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        cursor = driver.cursor()
+        try:
+            cursor.executemany(plan.sql, arguments)  # type: ignore[arg-type]  # all one kind
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise _as_sqlalchemy(connection, plan, arguments[0], error) from error
+        count = int(cursor.rowcount)
+        cursor.close()
+        return count
 
     def first(self, connection: Connection, **params: Any) -> tuple[Any, ...] | None:
         """The first row (columns converted as SQLAlchemy would), or None."""
@@ -120,6 +126,29 @@ class Prepared:
         count = int(cursor.rowcount)
         cursor.close()
         return count
+
+
+def _arguments(plan: Plan, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+    values = []
+    for name, bind in zip(plan.names, plan.binders, strict=True):
+        value = params[name] if name in params else plan.fixed[name]
+        values.append(value if bind is None or value is None else bind(value))
+    return tuple(values) if plan.positional else dict(zip(plan.names, values, strict=True))
+
+
+def _as_sqlalchemy(
+    connection: Connection, plan: Plan, arguments: Any, error: Exception
+) -> exc.StatementError:
+    """The driver's error as SQLAlchemy would raise it (`IntegrityError`…), parameters hidden."""
+    dialect = connection.dialect
+    return exc.DBAPIError.instance(
+        plan.sql,
+        arguments,
+        error,
+        dialect.loaded_dbapi.Error,
+        hide_parameters=True,
+        dialect=dialect,
+    )
 
 
 def _impl(type_: TypeEngine[Any], dialect: Dialect) -> TypeEngine[Any]:

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from bot.checkins import answers, cadence, closing, digest, history, open_rounds, rounds
+from bot.checkins import (
+    answers,
+    cadence,
+    closing,
+    digest,
+    history,
+    on_the_minute,
+    open_rounds,
+    rounds,
+)
 from bot.kernel.registry import (
     Audience,
     ButtonSpec,
@@ -28,7 +37,9 @@ TOPIC = "Check-ins"
 def _erase_member(connection: Connection, member_id: int) -> None:
     checkin_personal.erase_member(connection, member_id)
     # The leaders' notices naming them: one still waiting is not sent after all.
-    personal_data.delete_messages_keyed(connection, key_like=answers.red_notices_about(member_id))
+    personal_data.delete_messages_keyed(
+        connection, key_like=on_the_minute.red_notices_about(member_id)
+    )
 
 
 def register(registry: Registry) -> None:
@@ -121,7 +132,7 @@ def register(registry: Registry) -> None:
     registry.form(FormSpec("checkin.note", answers.submit_note))
     registry.timer(TimerSpec(rounds.CLOSE_TIMER, closing.close_timer))
     registry.timer(TimerSpec(rounds.REMIND_TIMER, rounds.remind_timer))
-    registry.timer(TimerSpec(rounds.COUNTS_TIMER, rounds.counts_timer))
+    registry.timer(TimerSpec(on_the_minute.MINUTE_TIMER, on_the_minute.minute_timer))
     registry.timer(TimerSpec(cadence.CADENCE_TIMER, cadence.cadence_timer))
     registry.home_section(open_rounds.home_section)
     registry.personal(

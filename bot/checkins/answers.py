@@ -9,23 +9,17 @@ is counted but never named to anyone, and never paired.
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from bot.checkins import cadence, open_rounds, parsing, render
+from bot.checkins.on_the_minute import answers_changed
 from bot.checkins.render import colour_label
-from bot.checkins.rounds import (
-    ROUND_GONE,
-    counts_changed,
-    leaders_or_facilitators_reachable,
-    round_and_group,
-    zone_of,
-)
+from bot.checkins.rounds import ROUND_GONE, round_and_group
 from bot.groups.lookup import channel_here, group_here
 from bot.kernel.context import Context
 from bot.kernel.events import ButtonPress, Command, FormSubmit
 from bot.kernel.permissions import require_membership
 from bot.kernel.refusals import Refusal
-from bot.kernel.replies import Block, Buttons, Heading, Reply, Text, Tone
+from bot.kernel.replies import Block, Buttons, Reply, Text
 from bot.kernel.replies import Context as ContextLine
 from bot.parsing.numbers import id_in
 from bot.parsing.suggest import closest
@@ -33,7 +27,6 @@ from bot.parsing.times import show_time
 from storage import checkin_answers, checkins
 from storage.checkin_answers import Answering
 from storage.checkins import AnswerRecord, RoundRecord
-from storage.directory import MemberRecord
 from storage.groups import GroupRecord
 
 
@@ -50,8 +43,9 @@ def record_answer(
 
     `found` was read with the round locked (`checkin_answers.answering`), with the member's
     role and earlier answer: a close that committed meanwhile is seen, and answers pressed
-    together are counted one after the other. The round message is not edited here: the first
-    answer that changes the counts marks the round, and the counts timer edits it on the minute.
+    together are counted one after the other. Neither the round message nor the leaders hear
+    of it here: an answer that changes the counts, or asks for help by name (or did), marks the
+    round, and the round's timer tells them on the minute (`on_the_minute`).
     """
     member = ctx.require_member()
     found = _open_to_answer(ctx, found)
@@ -83,9 +77,8 @@ def record_answer(
         now=ctx.now,
         replacing=before is not None,
     )
-    if before is None or before.colour != colour:
-        counts_changed(ctx, round, marked_at=found.counts_marked_at)
-    _follow_up_red(ctx, round, group, member, before, after)
+    if before is None or before.colour != colour or _named_red(before) or _named_red(after):
+        answers_changed(ctx, round, marked_at=found.counts_marked_at)
     return _confirmation(round, group, after, changed=before is not None)
 
 
@@ -116,9 +109,11 @@ def _confirmation(
         )
     elif answer.colour == parsing.RED:
         detail = (
-            "Your group's leader has been told privately, with your note, so they can help."
+            "Your group's leader will be told privately within a minute, with your note, so "
+            "they can help."
             if answer.note
-            else "Your group's leader has been told privately. Add a note to say what would help."
+            else "Your group's leader will be told privately within a minute. Add a note to say "
+            "what would help."
         )
     else:
         detail = "Only the totals are shared with the group."
@@ -135,82 +130,8 @@ def _confirmation(
 RECENTLY_CLOSED = timedelta(days=1)
 
 
-def red_notice_key(round_id: int, member_id: int, recipient_id: int) -> str:
-    """The leader's private notice that the member answered red by name."""
-    return f"checkin-red:{round_id}:{member_id}:{recipient_id}"
-
-
-def red_notices_about(member_id: int) -> str:
-    """Every `red_notice_key` about the member (a LIKE pattern), edits included."""
-    return f"checkin-red:%:{member_id}:%"
-
-
-def _follow_up_red(
-    ctx: Context,
-    round: RoundRecord,
-    group: GroupRecord,
-    member: MemberRecord,
-    before: AnswerRecord | None,
-    after: AnswerRecord,
-) -> None:
-    """Tell the leaders privately who needs help; correct that message if the answer changes.
-
-    Anonymous answers are never named, and not announced one by one either: the moment a
-    message arrived could point at the person who had just pressed the button.
-    """
-    was_named_red = before is not None and before.colour == parsing.RED and not before.anonymous
-    is_named_red = after.colour == parsing.RED and not after.anonymous
-    if not (was_named_red or is_named_red):
-        return
-    notices: dict[ZoneInfo, Reply] = {}  # the notice differs only by the reader's time zone
-    for recipient, identity in leaders_or_facilitators_reachable(ctx, group):
-        if recipient.id == member.id:
-            continue
-        key = red_notice_key(round.id, member.id, recipient.id)
-        if is_named_red:
-            zone = zone_of(ctx, recipient)
-            notice = notices.get(zone)
-            if notice is None:
-                notice = notices[zone] = _red_notice(ctx, round, group, member, after, zone)
-            queued = identity is not None and ctx.outbox.to_member(
-                recipient.id, key=key, reply=notice, purpose="checkin.red", identity=identity
-            )
-            if not queued:
-                ctx.outbox.edit(key=key, reply=notice, purpose="checkin.red")
-        else:
-            withdrawn = Reply.say(
-                f"{member.display_name} asked for help in the **{group.name}** check-in "
-                f"{render.quoted(round.prompt, 80)}, then changed their answer. The summary at "
-                "close shows where everyone stands."
-            )
-            ctx.outbox.edit(key=key, reply=withdrawn, purpose="checkin.red")
-
-
-def _red_notice(
-    ctx: Context,
-    round: RoundRecord,
-    group: GroupRecord,
-    member: MemberRecord,
-    answer: AnswerRecord,
-    zone: ZoneInfo,
-) -> Reply:
-    school = f" ({member.school_name})" if member.school_name else ""
-    blocks: list[Block] = [
-        Heading(f"🔴 Someone needs help · {group.name}"),
-        Text(
-            f"**{member.display_name}**{school} answered {colour_label(parsing.RED)} to "
-            f"{render.quoted(round.prompt, 120)}."
-        ),
-    ]
-    if answer.note:
-        blocks.append(Text(f"Their note: {render.quoted(answer.note, 500)}"))
-    blocks.append(
-        ContextLine(
-            f"At {show_time(ctx.now, zone)}. You could message them now; when "
-            "the round closes you'll also get suggested pairings."
-        )
-    )
-    return Reply(tuple(blocks), tone=Tone.RED)
+def _named_red(answer: AnswerRecord | None) -> bool:
+    return answer is not None and answer.colour == parsing.RED and not answer.anonymous
 
 
 def closed_message(ctx: Context, round: RoundRecord, group: GroupRecord) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.checkins import pairing, render
+from bot.checkins.on_the_minute import tell_leaders
 from bot.checkins.parsing import RED
 from bot.checkins.render import EMOJI, quoted
 from bot.checkins.rounds import (
@@ -71,8 +72,11 @@ def close_round(
     The round is locked first, so an answer being given right now either commits before the
     close (and, if anonymous, is detached by it) or sees the round closed.
     """
-    if checkins.lock_round(ctx.connection, round_id=round.id) is None:
+    locked = checkins.lock_round(ctx.connection, round_id=round.id)
+    if locked is None:
         return False
+    if locked.is_open:  # before anonymous answers are detached: a notice may need correcting
+        tell_leaders(ctx, locked, group, closing=True)
     if not checkins.close_round(ctx.connection, round_id=round.id, now=ctx.now):
         return False
     scrub.scrub_after_commit(ctx.connection, "checkin_answer")  # anonymous answers detached

@@ -5,7 +5,7 @@ about, and who gets a leader's prompts (the leaders, or the facilitators when th
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins import parsing, render
@@ -22,13 +22,12 @@ from bot.parsing.suggest import did_you_mean
 from bot.parsing.times import show_time
 from storage import checkin_answers, checkins, directory, groups, timers
 from storage.checkins import RoundRecord
-from storage.directory import IdentityRecord, MemberRecord
+from storage.directory import MemberRecord
 from storage.groups import GroupRecord
 from storage.timers import TimerRecord
 
 CLOSE_TIMER = "checkin.close"
 REMIND_TIMER = "checkin.remind"
-COUNTS_TIMER = "checkin.counts"
 LONGEST_ROUND = timedelta(days=14)
 SHORTEST_ROUND = timedelta(minutes=5)
 REMIND_FROM = timedelta(hours=2)  # rounds at least this long get a reminder half-way
@@ -67,20 +66,6 @@ def leaders_or_facilitators(ctx: Context, group: GroupRecord) -> list[MemberReco
     return leaders or directory.facilitators(ctx.connection, network_id=group.network_id)
 
 
-def leaders_or_facilitators_reachable(
-    ctx: Context, group: GroupRecord
-) -> list[tuple[MemberRecord, IdentityRecord | None]]:
-    """As `leaders_or_facilitators`, each with the identity a direct message reaches them on:
-    one query for a group with leaders (every red answer asks)."""
-    leaders = checkins.leaders_reachable(ctx.connection, group_id=group.id)
-    if leaders:
-        return leaders
-    return [
-        (member, next(iter(directory.identities_of(ctx.connection, member_id=member.id)), None))
-        for member in directory.facilitators(ctx.connection, network_id=group.network_id)
-    ]
-
-
 def group_and_rest(ctx: Context, text: str, *, example: str) -> tuple[GroupRecord, str]:
     """The group named before a colon ("A-level Chemistry: …"), else the channel's group."""
     network = ctx.require_network()
@@ -115,12 +100,6 @@ def round_post(ctx: Context, round: RoundRecord, group: GroupRecord) -> Reply:
     )
 
 
-COUNTS_EVERY = timedelta(minutes=1)
-"""Live counts change at most this often, on the minute: answers given within one minute show
-together, so a count that moves cannot be matched to the moment one person answered."""
-COUNTS_MARK_STALE = 2 * COUNTS_EVERY  # a mark older than this lost its edit; set it again
-
-
 def update_round_post(ctx: Context, round: RoundRecord, group: GroupRecord) -> None:
     """Edit the round message in place in every channel of the group, now."""
     ctx.outbox.edit_group_post(
@@ -129,38 +108,6 @@ def update_round_post(ctx: Context, round: RoundRecord, group: GroupRecord) -> N
         reply=round_post(ctx, round, group),
         purpose="checkin.counts",
     )
-
-
-def counts_changed(ctx: Context, round: RoundRecord, *, marked_at: datetime | None) -> None:
-    """Have the round message show the new counts on the next minute. The first change since
-    the last edit marks the round and schedules the counts timer; the rest of the minute's
-    answers find the mark set (`marked_at`, read with the round) and write nothing more, so an
-    answer costs the same whatever the group's size."""
-    if marked_at is not None and marked_at >= ctx.now - COUNTS_MARK_STALE:
-        return
-    if checkins.mark_counts_changed(
-        ctx.connection, round_id=round.id, now=ctx.now, stale_before=ctx.now - COUNTS_MARK_STALE
-    ):
-        on_the_minute = ctx.now.replace(second=0, microsecond=0) + COUNTS_EVERY
-        timers.add_timer(
-            ctx.connection,
-            key=f"checkin-counts:{round.id}:{on_the_minute:%Y%m%dT%H%M}",
-            kind=COUNTS_TIMER,
-            due_at=on_the_minute,
-            network_id=round.network_id,
-            ref=str(round.id),
-        )
-
-
-def counts_timer(timer: TimerRecord, ctx: Context) -> None:
-    """On the minute: edit the round message with the counts, if they changed and it is open
-    (closing edits it itself)."""
-    round = checkins.lock_round(ctx.connection, round_id=int(timer.ref))
-    if round is None or not checkins.clear_counts_changed(ctx.connection, round_id=round.id):
-        return
-    group = groups.get_group(ctx.connection, group_id=round.group_id)
-    if round.is_open and group is not None and ctx.network is not None:
-        update_round_post(ctx, round, group)
 
 
 def start_round(

@@ -11,6 +11,7 @@ names nobody.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -164,6 +165,29 @@ class Outbox:
             due_at=due_at,
             expires_at=expires_at,
         )
+
+    def to_members(
+        self, messages: Sequence[tuple[IdentityRecord, str, Reply]], *, purpose: str
+    ) -> set[str]:
+        """Direct messages to many members at once, each (the identity that reaches them, key,
+        reply), written in a few statements rather than one each; the keys this queued (the
+        others were queued before)."""
+        rows = [
+            store.OutboundMessage(
+                key=key,
+                network_id=self._network_of(identity.platform, identity.workspace),
+                purpose=purpose,
+                platform=identity.platform,
+                workspace=identity.workspace,
+                user_id=identity.user_id,
+                payload=self._encoded(reply),
+                due_at=self._now,
+            )
+            for identity, key, reply in messages
+        ]
+        queued = store.enqueue_many(self._connection, messages=rows, now=self._now)
+        self.queued += len(queued)
+        return queued
 
     def _encoded(self, reply: Reply) -> str:
         """The reply as stored; a reply sent to several people in a row is encoded once."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, literal_column, or_
 from sqlmodel import Field, SQLModel
 
 from storage.tables.columns import foreign_key, utc_column
@@ -74,6 +74,30 @@ class CheckinAnswer(SQLModel, table=True):
     anonymous: bool = Field(default=False)
     answered_at: datetime = utc_column()
     changed_at: datetime = utc_column()
+    # The `changed_at` of the red answer by name the leaders were last told of (NULL: they hold
+    # no notice naming this member); the counts timer tells them of every later change.
+    leaders_told_at: datetime | None = utc_column(nullable=True)
+
+
+TOLD_COLOUR = "red"  # the answer the leaders are told of, by name
+_answer = CheckinAnswer.__table__.c  # type: ignore[attr-defined]
+# A literal, not a bound value: SQLite uses a partial index only for a query whose WHERE
+# repeats the index's own terms.
+_NAMED_RED = (_answer.colour == literal_column(f"'{TOLD_COLOUR}'")) & _answer.anonymous.is_(False)
+LEADERS_TO_TELL = or_(
+    _NAMED_RED
+    & or_(_answer.leaders_told_at.is_(None), _answer.leaders_told_at < _answer.changed_at),
+    _answer.leaders_told_at.is_not(None) & ~_NAMED_RED,
+)
+"""The answers the round's leaders have not heard the latest of: red by name since they were
+told (or never told), or no longer that after they were told. Few at any time, and indexed on
+their own, so the minute's pass reads those and not the whole round."""
+Index(
+    "ix_checkin_answer_to_tell",
+    _answer.round_id,
+    sqlite_where=LEADERS_TO_TELL,
+    postgresql_where=LEADERS_TO_TELL,
+)
 
 
 class CheckinPairing(SQLModel, table=True):

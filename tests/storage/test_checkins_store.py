@@ -253,3 +253,36 @@ def test_pairings_preferences_and_erasure(engine: Engine, world: World, clock: M
         assert checkin_pairings.pairings_of_round(connection, round_id=closed.id) == [
             [(bob, "Bob", None)]
         ]
+
+
+def test_leaders_are_told_of_each_red_by_name_once_and_of_every_change_after(
+    engine: Engine, world: World, clock: ManualClock
+) -> None:
+    """What the minute's pass reads (through its own partial index, on both databases): a red
+    by name not yet told, a told red that changed since, a told red that is red no longer —
+    and after `mark_told`, nothing until the next change."""
+    ann, bob, cat = world.members
+
+    def to_tell(connection: Connection) -> list[tuple[int, str, bool]]:
+        found = checkin_answers.to_tell(connection, round_id=round.id)
+        checkin_answers.mark_told(connection, round_id=round.id, told=found)
+        return [(answer.member_id, answer.colour, answer.told) for answer in found]
+
+    with unit_of_work(engine) as connection:
+        round = _open(connection, world, clock)
+        _answer(connection, round.id, ann, "red", note="moles", clock=clock)
+        _answer(connection, round.id, bob, "green", note="", clock=clock)
+        _answer(connection, round.id, cat, "red", note="", clock=clock, anonymous=True)
+        assert to_tell(connection) == [(ann, "red", False)]
+        assert to_tell(connection) == []
+        clock.advance(timedelta(minutes=1))
+        _answer(connection, round.id, ann, "red", note="moles and titrations", clock=clock)
+        assert to_tell(connection) == [(ann, "red", True)]
+        clock.advance(timedelta(minutes=1))
+        _answer(connection, round.id, ann, "green", note="", clock=clock)
+        _answer(connection, round.id, bob, "red", note="", clock=clock)
+        assert to_tell(connection) == [(ann, "green", True), (bob, "red", False)]
+        assert to_tell(connection) == []
+        clock.advance(timedelta(minutes=1))
+        _answer(connection, round.id, ann, "red", note="", clock=clock)
+        assert to_tell(connection) == [(ann, "red", False)]  # the withdrawal was told

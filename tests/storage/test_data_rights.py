@@ -289,7 +289,7 @@ async def test_messages_naming_them_still_waiting_are_not_sent_after_forget_me(
     await set_up_group(bot)
     await _play(bot, *GROUP)
     bot.worker.add_sender(PlatformDown())
-    await _play(bot, *NAMED_BY_THEM)
+    await _play(bot, *NAMED_BY_THEM, ":tick 1m")  # the leader's notice goes out on the minute
     member_id = _member_id(bot)
     waiting = [
         row["purpose"]

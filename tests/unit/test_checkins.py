@@ -85,20 +85,66 @@ async def test_a_non_member_is_asked_to_join_first(group: ConsoleSession) -> Non
     assert "you answered 🟢 Got it" in await group.send(":click Got it")
 
 
-async def test_a_named_red_reaches_the_leader_privately_with_the_note(
+async def test_a_named_red_reaches_the_leader_privately_with_the_note_on_the_minute(
     group: ConsoleSession,
 ) -> None:
+    """Like the counts, the leader's notice goes out on the minute: its arrival cannot be
+    matched to the moment one person pressed the button."""
     await open_round(group)
     out = await play(group, ":as Ben Carter", ":click Need help")
+    assert "leader will be told privately within a minute" in out
+    assert "→ Tom Patel (direct message)" not in out
+    out = await group.send(":tick 1m")
     assert "→ Tom Patel (direct message)" in out
     assert "Ben Carter (Castle Hill College) answered 🔴 Need help" in out
     out = await play(
-        group, ":click Add a note", ":fill note=Limiting reagents with set 3", ":submit"
+        group, ":click Add a note", ":fill note=Limiting reagents with set 3", ":submit", ":tick 1m"
     )
     assert "Tom Patel (direct message) — updated" in out
     assert "Limiting reagents with set 3" in out
-    out = await group.send(":click Got it")
+    out = await play(group, ":click Got it", ":tick 1m")
     assert "then changed their answer" in out
+    out = await play(group, ":click Need help", ":tick 1m")  # the same message, corrected again
+    assert "Tom Patel (direct message) — updated" in out
+    assert "Ben Carter (Castle Hill College) answered 🔴 Need help" in out
+
+
+async def test_a_minute_s_reds_reach_the_leader_together_and_a_change_of_mind_before_it_none(
+    group: ConsoleSession,
+) -> None:
+    await open_round(group)
+    await play(group, ":as Ben Carter", ":click Need help", ":as Chloe Evans", ":click Need help")
+    await play(group, ":as Dev Sharma", ":click Need help", ":click Got it")
+    out = await group.send(":tick 1m")
+    assert "Ben Carter (Castle Hill College) answered 🔴" in out
+    assert "Chloe Evans (Ridgeway School) answered 🔴" in out
+    assert "Dev Sharma" not in out  # changed their mind before anyone was told
+    assert "answered 🔴" not in await group.send(":tick 1m")  # each is told once
+
+
+async def test_turning_anonymous_withdraws_the_named_notice(group: ConsoleSession) -> None:
+    await open_round(group)
+    await play(group, ":as Ben Carter", ":click Need help", ":tick 1m")
+    await play(group, ":click Add a note", ":fill colour=red; note=Moles; anonymous=yes", ":submit")
+    out = await group.send(":tick 1m")
+    assert "Ben Carter asked for help" in out and "then changed their answer" in out
+    assert "Moles" not in out
+
+
+async def test_closing_corrects_a_notice_and_names_a_last_minute_red_once(
+    group: ConsoleSession,
+) -> None:
+    """A change in the round's last minute is not left waiting for a timer that no longer
+    runs: the withdrawal goes out at close, and a red that came too late for a notice is in
+    the leader's summary instead (not both)."""
+    await open_round(group)
+    await play(group, ":as Ben Carter", ":click Need help", ":tick 1m", ":click Got it")
+    await play(group, ":as Chloe Evans", ":click Need help")
+    closed = await play(group, ":as Tom Patel", "/staffroom checkin close A-level Chemistry")
+    assert "Ben Carter asked for help" in closed and "then changed their answer" in closed
+    assert "Chloe Evans (Ridgeway School) answered 🔴" not in closed
+    assert "Chloe Evans (Ridgeway School)" in closed  # in the summary
+    assert "answered 🔴" not in await group.send(":tick 1m")
 
 
 async def test_once_delivered_the_outbox_keeps_no_one_s_words(group: ConsoleSession) -> None:
@@ -151,7 +197,7 @@ async def test_leader_prompts_go_to_the_facilitators_when_the_group_has_no_leade
 ) -> None:
     await open_round(group)
     await play(group, ":as Tom Patel", "/staffroom leave A-level Chemistry")
-    out = await play(group, ":as Ben Carter", ":click Need help")
+    out = await play(group, ":as Ben Carter", ":click Need help", ":tick 1m")
     assert "→ Fran Hughes (direct message)" in out and "Ben Carter (Castle Hill College)" in out
     out = await play(group, ":as Fran Hughes", "/staffroom checkin close A-level Chemistry")
     assert "Check-in closed · A-level Chemistry" in out and "→ Fran Hughes" in out
