@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from storage.prepared import Prepared
 from storage.tables import table
 from storage.upsert import insert_returning_id
 
@@ -49,9 +50,13 @@ def network_for_workspace(
     return _network(row) if row else None
 
 
+_get_network = Prepared(select(*_NETWORK_COLUMNS).where(NETWORK.c.id == bindparam("network_id")))
+
+
 def get_network(connection: Connection, *, network_id: int) -> NetworkRecord | None:
-    row = connection.execute(select(*_NETWORK_COLUMNS).where(NETWORK.c.id == network_id)).first()
-    return _network(row) if row else None
+    """The network by id (every timer of a network reads it)."""
+    row = _get_network.first(connection, network_id=network_id)
+    return NetworkRecord(*row) if row else None
 
 
 def find_network_by_name(connection: Connection, *, name: str) -> NetworkRecord | None:

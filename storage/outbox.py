@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, bindparam, func, or_, select, update
 
 from storage.prepared import Prepared, parameters
 from storage.tables import table
-from storage.upsert import dialect_insert, insert_ignore, insert_or_update
+from storage.upsert import dialect_insert, insert_ignore
 
 OUTBOX = table("outbox")
 
@@ -146,20 +147,14 @@ def enqueue_many(
     return {message.key for message in new}
 
 
-def enqueue_replacing(connection: Connection, *, message: OutboundMessage, now: datetime) -> None:
-    """Queue a message, or replace the content of a queued one with the same key.
-
-    Used for edits (live counts): many updates collapse into one delivery of the newest.
-    """
-    insert_or_update(
-        connection,
-        OUTBOX,
-        _values(message, now),
-        conflict=("key",),
-        update={
-            "payload": message.payload,
+def _replacing(dialect: str) -> Any:
+    queue = dialect_insert(dialect, OUTBOX).values(parameters(*_COLUMNS_QUEUED))
+    return queue.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "payload": queue.excluded.payload,
             "status": PENDING,
-            "due_at": message.due_at,
+            "due_at": queue.excluded.due_at,
             "attempts": 0,
             "last_error": None,
             # A delivery of the older content in flight must not mark the newer one sent.
@@ -167,6 +162,17 @@ def enqueue_replacing(connection: Connection, *, message: OutboundMessage, now: 
             "lease_until": None,
         },
     )
+
+
+_enqueue_replacing = Prepared(_replacing)  # every live count and every correction is one
+
+
+def enqueue_replacing(connection: Connection, *, message: OutboundMessage, now: datetime) -> None:
+    """Queue a message, or replace the content of a queued one with the same key.
+
+    Used for edits (live counts): many updates collapse into one delivery of the newest.
+    """
+    _enqueue_replacing.run(connection, **_values(message, now))
 
 
 _due = and_(
@@ -253,15 +259,17 @@ class QueuedDestination:
     user_id: str | None
 
 
-_destination_of = select(
-    OUTBOX.c.platform, OUTBOX.c.workspace, OUTBOX.c.channel, OUTBOX.c.user_id
-).where(OUTBOX.c.key == bindparam("key"))
+_destination_of = Prepared(
+    select(OUTBOX.c.platform, OUTBOX.c.workspace, OUTBOX.c.channel, OUTBOX.c.user_id).where(
+        OUTBOX.c.key == bindparam("key")
+    )
+)
 
 
 def destination_of(connection: Connection, *, key: str) -> QueuedDestination | None:
     """Where the message queued under `key` goes (None if no such message)."""
-    row = connection.execute(_destination_of, {"key": key}).first()
-    return QueuedDestination(**row._mapping) if row else None
+    row = _destination_of.first(connection, key=key)
+    return QueuedDestination(*row) if row else None
 
 
 def related_states(connection: Connection, *, keys: list[str]) -> dict[str, RelatedState]:

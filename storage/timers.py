@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
+from storage.prepared import Prepared
 from storage.tables import table
 from storage.upsert import insert_or_update
 
@@ -90,22 +92,33 @@ _COLUMNS = (
 )
 
 
-def take_next_due(connection: Connection, *, now: datetime) -> TimerRecord | None:
-    """The earliest due timer, locked for this transaction (skipped by other replicas)."""
+def _next_due(dialect: str) -> Any:
     query = (
         select(*_COLUMNS)
-        .where(TIMER.c.status == PENDING, TIMER.c.due_at <= now)
+        .where(TIMER.c.status == PENDING, TIMER.c.due_at <= bindparam("now"))
         .order_by(TIMER.c.due_at, TIMER.c.id)
         .limit(1)
     )
-    if connection.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    row = connection.execute(query).first()
-    return TimerRecord(**row._mapping) if row else None
+    return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
+
+
+# Every timer pass runs these (every few seconds, and once for each timer that falls due).
+_take_next_due = Prepared(_next_due)
+_mark_done = Prepared(
+    update(TIMER)
+    .where(TIMER.c.id == bindparam("timer_id"))
+    .values(status=DONE, done_at=bindparam("now"))
+)
+
+
+def take_next_due(connection: Connection, *, now: datetime) -> TimerRecord | None:
+    """The earliest due timer, locked for this transaction (skipped by other replicas)."""
+    row = _take_next_due.first(connection, now=now)
+    return TimerRecord(*row) if row else None
 
 
 def mark_done(connection: Connection, *, timer_id: int, now: datetime) -> None:
-    connection.execute(update(TIMER).where(TIMER.c.id == timer_id).values(status=DONE, done_at=now))
+    _mark_done.run(connection, timer_id=timer_id, now=now)
 
 
 def record_failure(

@@ -52,7 +52,7 @@ def run_due_timers(core: Core, now: datetime | None = None, *, limit: int = TIME
 def run_next_timer(core: Core, now: datetime) -> bool | None:
     """Run the next due timer. None when nothing is due; False when it failed."""
     failed: tuple[int, int, str] | None = None
-    with unit_of_work(core.engine) as connection:
+    with core.unit_of_work() as connection:
         timer = timers.take_next_due(connection, now=now)
         if timer is None:
             return None

@@ -12,7 +12,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -103,6 +103,11 @@ class Core:
         self._threads.close()
         self._held.close()
 
+    def unit_of_work(self) -> AbstractContextManager[Connection]:
+        """A unit of work on the calling thread's own connection (`HeldConnections`): for
+        the work the database threads do over and over — events, timers."""
+        return self._held.unit_of_work()
+
     @contextmanager
     def transaction(self, network: NetworkRecord | None = None) -> Any:
         """A unit of work with a fresh context (for timers, the CLI and tests)."""
@@ -187,7 +192,7 @@ class Core:
         return reply
 
     def _handle_once(self, event: Event, routed: _Routed) -> Reply | None:
-        with self._held.unit_of_work() as connection:
+        with self.unit_of_work() as connection:
             now = self.clock.now()
             if not _first_delivery(connection, event, now):
                 routed.handler = "repeated delivery"
