@@ -138,13 +138,17 @@ def enqueue_many(
 ) -> set[str]:
     """As `enqueue` for many messages at once, in one call to the driver; the keys this
     queued (the others were queued before)."""
-    if not messages:
-        return set()
-    keys = [message.key for message in messages]
-    before = set(connection.execute(select(OUTBOX.c.key).where(OUTBOX.c.key.in_(keys))).scalars())
-    new = [message for message in messages if message.key not in before]
-    _enqueue_many.run_many(connection, [_values(message, now) for message in new])
-    return {message.key for message in new}
+    keys = {message.key for message in messages}
+    queued = _enqueue_many.run_many(connection, [_values(message, now) for message in messages])
+    if queued == len(keys):
+        return keys
+    # Some were queued before (rarely: a notice sent, withdrawn, then needed again). Those
+    # this call queued are the ones created now; an earlier row was created at an earlier now.
+    return set(
+        connection.execute(
+            select(OUTBOX.c.key).where(OUTBOX.c.key.in_(keys), OUTBOX.c.created_at == now)
+        ).scalars()
+    )
 
 
 def _replacing(dialect: str) -> Any:

@@ -49,6 +49,23 @@ def test_the_same_key_is_queued_once(engine: Engine, clock: ManualClock) -> None
     assert depth == 1
 
 
+def test_many_queued_at_once_keep_the_keys_queued_before(
+    engine: Engine, clock: ManualClock
+) -> None:
+    """The minute's notices go in one call; a key queued before keeps its first message, and
+    only the new keys come back as queued (the caller edits the old ones instead)."""
+    with unit_of_work(engine) as connection:
+        outbox.enqueue(connection, message=_message("old", clock, payload="first"), now=clock.now())
+        clock.advance(timedelta(minutes=1))
+        fresh = [_message(key, clock, payload="second") for key in ("a", "old", "b")]
+        assert outbox.enqueue_many(connection, messages=fresh, now=clock.now()) == {"a", "b"}
+        more = [_message(key, clock) for key in ("c", "d")]
+        assert outbox.enqueue_many(connection, messages=more, now=clock.now()) == {"c", "d"}
+        assert outbox.enqueue_many(connection, messages=[], now=clock.now()) == set()
+        payloads = dict(connection.execute(select(OUTBOX.c.key, OUTBOX.c.payload)).all())
+    assert payloads == {"old": "first", "a": "second", "b": "second", "c": "{}", "d": "{}"}
+
+
 def test_a_leased_message_is_not_claimed_again_until_the_lease_ends(
     engine: Engine, clock: ManualClock
 ) -> None:
