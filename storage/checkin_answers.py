@@ -48,12 +48,13 @@ class NamedAnswer:
 _get_answer = select(*ANSWER_COLUMNS).where(
     ANSWER.c.round_id == bindparam("round_id"), ANSWER.c.member_id == bindparam("member_id")
 )
-_counts = (
+_COUNTS = (
     select(ANSWER.c.colour, func.count())
     .where(ANSWER.c.round_id == bindparam("round_id"))
     .group_by(ANSWER.c.colour)
 )
-_anonymous_counts = _counts.where(ANSWER.c.anonymous.is_(True))
+_counts = Prepared(_COUNTS)  # every minute of every open round that changed
+_anonymous_counts = _COUNTS.where(ANSWER.c.anonymous.is_(True))
 
 
 def get_answer(connection: Connection, *, round_id: int, member_id: int) -> AnswerRecord | None:
@@ -214,7 +215,7 @@ def answering_in_channel(
 
 def counts(connection: Connection, *, round_id: int) -> Counter[str]:
     """How many answered each colour (anonymous answers included)."""
-    return Counter(dict(connection.execute(_counts, {"round_id": round_id}).all()))
+    return Counter(dict(_counts.all(connection, round_id=round_id)))
 
 
 def anonymous_counts(connection: Connection, *, round_id: int) -> Counter[str]:
@@ -251,7 +252,7 @@ class ToTell:
     told: bool  # they hold a notice about this member's answer
 
 
-_to_tell = (
+_to_tell = Prepared(
     select(
         ANSWER.c.member_id,
         MEMBER.c.display_name,
@@ -280,8 +281,20 @@ _mark_told = Prepared(
 def to_tell(connection: Connection, *, round_id: int) -> list[ToTell]:
     """The round's answers the leaders have not heard the latest of (`LEADERS_TO_TELL`),
     oldest change first."""
-    rows = connection.execute(_to_tell, {"round_id": round_id})
-    return [ToTell(*row[:7], told=row[7] is not None) for row in rows]
+    rows = _to_tell.all(connection, round_id=round_id)
+    return [
+        ToTell(
+            member_id=row[0],
+            display_name=row[1],
+            school_name=row[2],
+            colour=row[3],
+            note=row[4],
+            anonymous=bool(row[5]),
+            changed_at=row[6],
+            told=row[7] is not None,
+        )
+        for row in rows
+    ]
 
 
 def mark_told(connection: Connection, *, round_id: int, told: list[ToTell]) -> None:

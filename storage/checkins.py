@@ -183,7 +183,7 @@ _mark_counts_changed = Prepared(
     )
     .values(counts_changed_at=bindparam("now"))
 )
-_clear_counts_changed = (
+_clear_counts_changed = Prepared(
     update(ROUND)
     .where(ROUND.c.id == bindparam("round_id"), ROUND.c.counts_changed_at.is_not(None))
     .values(counts_changed_at=None)
@@ -203,7 +203,7 @@ def mark_counts_changed(
 
 def clear_counts_changed(connection: Connection, *, round_id: int) -> bool:
     """Take the round's "counts changed" mark; True if it was set."""
-    return bool(connection.execute(_clear_counts_changed, {"round_id": round_id}).rowcount)
+    return _clear_counts_changed.run(connection, round_id=round_id) > 0
 
 
 _LEADERS_FROM = MEMBER_FROM.join(MEMBERSHIP, MEMBER.c.id == MEMBERSHIP.c.member_id)
