@@ -105,8 +105,9 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin_immediate(connection: Any) -> None:
-        # Straight to the driver: this runs once per event, on the hot path.
-        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+        driver = connection.connection.dbapi_connection
+        if not driver.in_transaction:  # else begun on the driver (`storage.uow`)
+            driver.execute("BEGIN IMMEDIATE")
 
     scrub.install(engine, sqlite=True)
     return engine

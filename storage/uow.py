@@ -49,9 +49,23 @@ class HeldConnections:
                 yield connection
             return
         connection = self._connection()
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        # The transaction is the driver's own: SQLAlchemy's begin and commit, with their
+        # events, cost about 30 µs, and most units run only prepared statements on the
+        # driver. A statement run through SQLAlchemy begins its transaction inside this one
+        # (the "begin" hook in `storage.engine` then issues no BEGIN), and ends with it.
+        driver.execute("BEGIN IMMEDIATE")
         try:
-            with connection.begin():
-                yield connection
+            yield connection
+            (connection if connection.in_transaction() else driver).commit()
+        except BaseException:
+            # A failed commit (a full disk, a deferred constraint) leaves SQLAlchemy's transaction to be rolled
+            # back, and the driver's open too.
+            connection.rollback()
+            if driver.in_transaction:
+                driver.rollback()
+            raise
         finally:
             if scrub.pending(connection):
                 self._release(connection)
