@@ -123,7 +123,7 @@ def _confirmation(
     if answer.note:
         blocks.append(ContextLine(f"Your note: {render.quoted(answer.note, 200)}"))
     blocks.append(ContextLine("You can change your answer until the round closes."))
-    blocks.append(Buttons((render.answer_buttons(round.id).buttons[-1],)))
+    blocks.append(Buttons((render.note_button(round.id),)))
     return Reply(tuple(blocks), tone=render.TONE[answer.colour])
 
 

@@ -45,8 +45,12 @@ def parse_colour(word: str) -> str | None:
 
 def _plain(text: str) -> str:
     """Control and format characters removed (line breaks kept), runs of spaces collapsed."""
-    kept = "".join(
-        c for c in text if c == "\n" or unicodedata.category(c) not in {"Cc", "Cf", "Co", "Cs"}
+    kept = (
+        text  # nothing to remove: every character shows (the usual case, checked in C)
+        if text.isprintable()
+        else "".join(
+            c for c in text if c == "\n" or unicodedata.category(c) not in {"Cc", "Cf", "Co", "Cs"}
+        )
     )
     lines = [_SPACES.sub(" ", line).strip() for line in kept.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

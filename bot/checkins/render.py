@@ -60,9 +60,14 @@ def answer_buttons(round_id: int) -> Buttons:
                 Button(colour_label(colour), ANSWER_ACTION, f"{round_id}:{colour}")
                 for colour in COLOURS
             ),
-            Button("📝 Add a note", NOTE_ACTION, str(round_id)),
+            note_button(round_id),
         )
     )
+
+
+def note_button(round_id: int) -> Button:
+    """📝 Add a note (the form: colour, note, anonymously)."""
+    return Button("📝 Add a note", NOTE_ACTION, str(round_id))
 
 
 def suppressed(counts: Mapping[str, int], k: int) -> Suppressed[str]:
