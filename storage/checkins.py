@@ -167,7 +167,7 @@ def close_round(connection: Connection, *, round_id: int, now: datetime) -> bool
     connection.execute(
         update(ANSWER)
         .where(ANSWER.c.round_id == round_id, ANSWER.c.anonymous.is_(True))
-        .values(member_id=None, note=None, answered_at=day, changed_at=day)
+        .values(member_id=None, note=None, answered_at=day, changed_at=day, leaders_told_at=None)
     )
     return True
 

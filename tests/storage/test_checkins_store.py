@@ -151,18 +151,24 @@ def test_a_detached_answer_keeps_only_the_rounds_date(
     with unit_of_work(engine) as connection:
         round = _open(connection, world, clock)
         clock.advance(timedelta(minutes=7, seconds=11))
+        _answer(connection, round.id, ann, "red", note="secret", clock=clock)
+        told = checkin_answers.to_tell(connection, round_id=round.id)
+        checkin_answers.mark_told(connection, round_id=round.id, told=told)  # then anonymous:
         _answer(connection, round.id, ann, "red", note="secret", anonymous=True, clock=clock)
         _answer(connection, round.id, bob, "green", note="fine", clock=clock)
         clock.advance(timedelta(days=1, hours=3))
         checkins.close_round(connection, round_id=round.id, now=clock.now())
         rows = connection.execute(
-            select(ANSWER.c.anonymous, ANSWER.c.answered_at, ANSWER.c.changed_at).order_by(
-                ANSWER.c.anonymous
-            )
+            select(
+                ANSWER.c.anonymous,
+                ANSWER.c.answered_at,
+                ANSWER.c.changed_at,
+                ANSWER.c.leaders_told_at,
+            ).order_by(ANSWER.c.anonymous)
         ).all()
     named, detached = rows
     midnight = datetime(2026, 11, 24, tzinfo=UTC)
-    assert tuple(detached) == (True, midnight, midnight)
+    assert tuple(detached) == (True, midnight, midnight, None)
     assert named.answered_at == datetime(2026, 11, 24, 9, 20, 38, tzinfo=UTC)  # named: as given
 
 
