@@ -270,12 +270,13 @@ def test_leaders_are_told_of_each_red_by_name_once_and_of_every_change_after(
     ann, bob, cat = world.members
 
     def to_tell(connection: Connection) -> list[tuple[int, str, bool]]:
-        found = checkin_answers.to_tell(connection, round_id=round.id)
-        checkin_answers.mark_told(connection, round_id=round.id, told=found)
+        found = checkin_answers.to_tell(connection, round_id=round_id)
+        checkin_answers.mark_told(connection, round_id=round_id, told=found)
         return [(answer.member_id, answer.colour, answer.told) for answer in found]
 
     with unit_of_work(engine) as connection:
         round = _open(connection, world, clock)
+        round_id = round.id
         _answer(connection, round.id, ann, "red", note="moles", clock=clock)
         _answer(connection, round.id, bob, "green", note="", clock=clock)
         _answer(connection, round.id, cat, "red", note="", clock=clock, anonymous=True)
