@@ -51,8 +51,9 @@ class CheckinRound(SQLModel, table=True):
     closed_at: datetime | None = utc_column(nullable=True)
     introduced_at: datetime | None = utc_column(nullable=True)
     reminded_at: datetime | None = utc_column(nullable=True)  # the latest reminder to answer
-    # Set by the first answer that changes the counts since the round message was last edited;
-    # the once-a-minute counts timer edits the message and clears it.
+    # Set by the first answer since the last minute that changes the counts or asks for help by
+    # name (or did); the round's once-a-minute timer (`bot.checkins.on_the_minute`) edits the
+    # message, tells the leaders and clears it.
     counts_changed_at: datetime | None = utc_column(nullable=True)
 
 
@@ -75,7 +76,7 @@ class CheckinAnswer(SQLModel, table=True):
     answered_at: datetime = utc_column()
     changed_at: datetime = utc_column()
     # The `changed_at` of the red answer by name the leaders were last told of (NULL: they hold
-    # no notice naming this member); the counts timer tells them of every later change.
+    # no notice naming this member); the round's minute timer tells them of every later change.
     leaders_told_at: datetime | None = utc_column(nullable=True)
 
 

@@ -161,7 +161,7 @@ async def test_check_in_answers_pressed_together_are_all_counted(
     ]
     replies = press_together(session, engine, presses, holding=the_round(round_id))
     assert all("Thanks" in reply.fallback_text() for reply in replies if reply)
-    minute = await session.send(":tick 1m")  # the counts timer edits the message on the minute
+    minute = await session.send(":tick 1m")  # the round's minute timer edits the message
     assert "🟢 1 · 🟠 5 · 🔴 0 (6 answers)" in minute
 
 
