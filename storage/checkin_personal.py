@@ -29,6 +29,7 @@ def export_member(connection: Connection, member_id: int) -> dict[str, object]:
             ANSWER.c.note,
             ANSWER.c.anonymous,
             ANSWER.c.changed_at,
+            ANSWER.c.leaders_told_at,
         )
         .select_from(
             ANSWER.join(ROUND, ROUND.c.id == ANSWER.c.round_id).join(
@@ -62,6 +63,7 @@ def export_member(connection: Connection, member_id: int) -> dict[str, object]:
                 "note": row.note,
                 "anonymous": bool(row.anonymous),
                 "answered_at": _when(row.changed_at),
+                "leaders_told_at": _when(row.leaders_told_at),  # of an answer asking for help
             }
             for row in answers
         ],
@@ -89,7 +91,9 @@ def erase_member(connection: Connection, member_id: int) -> None:
         delete(ANSWER).where(ANSWER.c.member_id == member_id, ANSWER.c.round_id.in_(open_rounds))
     )
     connection.execute(
-        update(ANSWER).where(ANSWER.c.member_id == member_id).values(member_id=None, note=None)
+        update(ANSWER)
+        .where(ANSWER.c.member_id == member_id)
+        .values(member_id=None, note=None, leaders_told_at=None)
     )
     connection.execute(delete(PAIRING).where(PAIRING.c.member_id == member_id))
     connection.execute(delete(PREFERENCE).where(PREFERENCE.c.member_id == member_id))

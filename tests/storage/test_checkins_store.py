@@ -226,8 +226,10 @@ def test_pairings_preferences_and_erasure(engine: Engine, world: World, clock: M
     ann, bob, cat = world.members
     with unit_of_work(engine) as connection:
         closed = _open(connection, world, clock)
-        for member in (ann, bob):
-            _answer(connection, closed.id, member, "green", note="x", clock=clock)
+        _answer(connection, closed.id, ann, "red", note="x", clock=clock)
+        _answer(connection, closed.id, bob, "green", note="x", clock=clock)
+        told = checkin_answers.to_tell(connection, round_id=closed.id)  # Ann asked for help
+        checkin_answers.mark_told(connection, round_id=closed.id, told=told)
         checkins.close_round(connection, round_id=closed.id, now=clock.now())
         checkin_pairings.save_pairings(connection, round_id=closed.id, groups=[(ann, bob)])
         assert checkin_pairings.partners_of_member(
@@ -244,9 +246,14 @@ def test_pairings_preferences_and_erasure(engine: Engine, world: World, clock: M
         exported = checkin_personal.export_member(connection, ann)
         answers = exported["answers"]
         assert isinstance(answers, list)
-        assert [a["colour"] for a in answers] == ["green", "red"]
+        assert [(a["colour"], a["leaders_told_at"] is not None) for a in answers] == [
+            ("red", True),  # her leaders were told, and her export says when
+            ("red", False),
+        ]
         assert exported["rounds_opened"]  # Ann opened both rounds
         checkin_personal.erase_member(connection, ann)
+        told_at = select(ANSWER.c.leaders_told_at).where(ANSWER.c.round_id == closed.id)
+        assert connection.execute(told_at).scalars().all() == [None, None]  # detached: no trace
         assert checkin_personal.export_member(connection, ann) == {
             "answers": [],
             "suggested_groups": [],
@@ -254,7 +261,7 @@ def test_pairings_preferences_and_erasure(engine: Engine, world: World, clock: M
             "rounds_opened": [],
             "weekly_check_ins_set_up": [],
         }
-        assert checkin_answers.counts(connection, round_id=closed.id) == {"green": 2}  # published
+        assert checkin_answers.counts(connection, round_id=closed.id) == {"green": 1, "red": 1}
         assert checkin_answers.counts(connection, round_id=current.id) == {}  # not yet published
         assert checkin_pairings.pairings_of_round(connection, round_id=closed.id) == [
             [(bob, "Bob", None)]
