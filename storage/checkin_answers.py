@@ -20,7 +20,7 @@ from storage.checkins import (
     RoundRecord,
     answer_record,
 )
-from storage.directory import MEMBER, SCHOOL
+from storage.directory import MEMBER, MEMBER_FROM, SCHOOL
 from storage.groups import (
     GROUP,
     GROUP_CHANNEL,
@@ -251,6 +251,11 @@ class ToTell:
     changed_at: datetime
     told: bool  # they hold a notice about this member's answer
 
+    @property
+    def asks_by_name(self) -> bool:
+        """Red by name: what the leaders are told of (else they are told it was withdrawn)."""
+        return self.colour == TOLD_COLOUR and not self.anonymous
+
 
 _to_tell = Prepared(
     select(
@@ -263,11 +268,7 @@ _to_tell = Prepared(
         ANSWER.c.changed_at,
         ANSWER.c.leaders_told_at,
     )
-    .select_from(
-        ANSWER.join(MEMBER, MEMBER.c.id == ANSWER.c.member_id).outerjoin(
-            SCHOOL, SCHOOL.c.id == MEMBER.c.school_id
-        )
-    )
+    .select_from(MEMBER_FROM.join(ANSWER, ANSWER.c.member_id == MEMBER.c.id))
     .where(ANSWER.c.round_id == bindparam("round_id"), LEADERS_TO_TELL)
     .order_by(ANSWER.c.changed_at, ANSWER.c.member_id)
 )
@@ -306,9 +307,7 @@ def mark_told(connection: Connection, *, round_id: int, told: list[ToTell]) -> N
             {
                 "told_round": round_id,
                 "member": answer.member_id,
-                "told_at": answer.changed_at
-                if answer.colour == TOLD_COLOUR and not answer.anonymous
-                else None,
+                "told_at": answer.changed_at if answer.asks_by_name else None,
             }
             for answer in told
         ],

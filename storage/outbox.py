@@ -14,7 +14,7 @@ reference, and the words (a member's name and note, say) should not outlive thei
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -80,43 +80,14 @@ class RelatedState:
     message_ref: str | None
 
 
-_COLUMNS_QUEUED = (
-    "key",
-    "network_id",
-    "purpose",
-    "platform",
-    "workspace",
-    "channel",
-    "user_id",
-    "thread_of",
-    "edit_of",
-    "payload",
-    "status",
-    "due_at",
-    "expires_at",
-    "attempts",
-    "created_at",
-)
+_MESSAGE_FIELDS = tuple(field.name for field in fields(OutboundMessage))  # each a column
+_COLUMNS_QUEUED = (*_MESSAGE_FIELDS, "status", "attempts", "created_at")
 
 
 def _values(message: OutboundMessage, now: datetime) -> dict[str, object]:
-    return {
-        "key": message.key,
-        "network_id": message.network_id,
-        "purpose": message.purpose,
-        "platform": message.platform,
-        "workspace": message.workspace,
-        "channel": message.channel,
-        "user_id": message.user_id,
-        "thread_of": message.thread_of,
-        "edit_of": message.edit_of,
-        "payload": message.payload,
-        "status": PENDING,
-        "due_at": message.due_at,
-        "expires_at": message.expires_at,
-        "attempts": 0,
-        "created_at": now,
-    }
+    values: dict[str, object] = {name: getattr(message, name) for name in _MESSAGE_FIELDS}
+    values.update(status=PENDING, attempts=0, created_at=now)
+    return values
 
 
 def enqueue(connection: Connection, *, message: OutboundMessage, now: datetime) -> bool:

@@ -91,11 +91,10 @@ def tell_leaders(
     recipients = leaders_or_facilitators_reachable(ctx, group)
     new: list[tuple[IdentityRecord, str, Reply]] = []
     for change in changes:
-        named = change.colour == RED and not change.anonymous
-        if named and closing and not change.told:
+        if change.asks_by_name and closing and not change.told:
             continue
         notices: dict[ZoneInfo, Reply] = {}  # the notice differs only by the reader's time zone
-        withdrawn = None if named else _withdrawn(round, group, change)
+        withdrawn = None if change.asks_by_name else _withdrawn(round, group, change)
         for recipient, identity in recipients:
             if recipient.id == change.member_id:
                 continue

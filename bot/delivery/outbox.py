@@ -50,7 +50,7 @@ class Outbox:
         )
         return network.id if network is not None else None
 
-    def _queue(
+    def _message(
         self,
         *,
         key: str,
@@ -63,8 +63,8 @@ class Outbox:
         due_at: datetime | None = None,
         expires_at: datetime | None = None,
         thread_of: str | None = None,
-    ) -> bool:
-        message = store.OutboundMessage(
+    ) -> store.OutboundMessage:
+        return store.OutboundMessage(
             key=key,
             network_id=self._network_of(platform, workspace),
             purpose=purpose,
@@ -77,6 +77,9 @@ class Outbox:
             due_at=due_at or self._now,
             expires_at=expires_at,
         )
+
+    def _queue(self, message: store.OutboundMessage) -> bool:
+        """Queue the message unless its key was queued before; True if this queued it."""
         queued = store.enqueue(self._connection, message=message, now=self._now)
         self.queued += int(queued)
         return queued
@@ -93,15 +96,17 @@ class Outbox:
         thread_of: str | None = None,
     ) -> bool:
         return self._queue(
-            key=key,
-            payload=self._encoded(reply),
-            purpose=purpose,
-            platform=channel.platform,
-            workspace=channel.workspace,
-            channel=channel.channel_id,
-            due_at=due_at,
-            expires_at=expires_at,
-            thread_of=thread_of,
+            self._message(
+                key=key,
+                payload=self._encoded(reply),
+                purpose=purpose,
+                platform=channel.platform,
+                workspace=channel.workspace,
+                channel=channel.channel_id,
+                due_at=due_at,
+                expires_at=expires_at,
+                thread_of=thread_of,
+            )
         )
 
     def to_group(
@@ -156,14 +161,16 @@ class Outbox:
                 return False
             identity = identities[0]
         return self._queue(
-            key=key,
-            payload=self._encoded(reply),
-            purpose=purpose,
-            platform=identity.platform,
-            workspace=identity.workspace,
-            user_id=identity.user_id,
-            due_at=due_at,
-            expires_at=expires_at,
+            self._message(
+                key=key,
+                payload=self._encoded(reply),
+                purpose=purpose,
+                platform=identity.platform,
+                workspace=identity.workspace,
+                user_id=identity.user_id,
+                due_at=due_at,
+                expires_at=expires_at,
+            )
         )
 
     def to_members(
@@ -173,15 +180,13 @@ class Outbox:
         reply), written in a few statements rather than one each; the keys this queued (the
         others were queued before)."""
         rows = [
-            store.OutboundMessage(
+            self._message(
                 key=key,
-                network_id=self._network_of(identity.platform, identity.workspace),
+                payload=self._encoded(reply),
                 purpose=purpose,
                 platform=identity.platform,
                 workspace=identity.workspace,
                 user_id=identity.user_id,
-                payload=self._encoded(reply),
-                due_at=self._now,
             )
             for identity, key, reply in messages
         ]
@@ -208,12 +213,14 @@ class Outbox:
         delivery worker opens it just before sending. Only the platform is in clear, so that a
         process without that platform leaves the row alone."""
         return self._queue(
-            key=key,
-            payload=payload,
-            purpose=purpose,
-            platform=platform,
-            workspace=SEALED,
-            user_id=SEALED,
+            self._message(
+                key=key,
+                payload=payload,
+                purpose=purpose,
+                platform=platform,
+                workspace=SEALED,
+                user_id=SEALED,
+            )
         )
 
     def edit(

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from storage import migrate
 from storage.engine import make_engine
@@ -27,8 +27,8 @@ def _networks(held: HeldConnections) -> list[str]:
         return list(connection.execute(text("SELECT name FROM network ORDER BY name")).scalars())
 
 
-def _add_network(connection: object, name: str) -> None:
-    connection.execute(  # type: ignore[attr-defined]
+def _add_network(connection: Connection, name: str) -> None:
+    connection.execute(
         text(
             "INSERT INTO network (name, timezone, k_threshold, created_at) "
             "VALUES (:name, 'UTC', 3, '2026-12-03 09:00:00.000000')"
