@@ -27,7 +27,7 @@ from bot.meetings.request import (
     parse_link,
     parse_reminders,
 )
-from bot.parsing.arguments import split_words
+from bot.parsing.arguments import split_quoted
 from bot.parsing.dates import take_date
 from bot.parsing.numbers import whole_number
 from bot.parsing.times import parse_time_of_day, parse_weekday, show_date
@@ -49,11 +49,17 @@ class _Reader:
 
     words: list[str]
     today: date
+    quoted: frozenset[int] = frozenset()  # the positions of words typed in quotes
     index: int = 0
     seen: set[str] = field(default_factory=set)
 
     def peek(self) -> str:
-        return self.words[self.index].lower() if self.index < len(self.words) else ""
+        """The next word, lowered to compare with keywords ("" at the end); a word typed in
+        quotes comes back in them, so a group called "Every" is never read as `every`."""
+        if self.index >= len(self.words):
+            return ""
+        word = self.words[self.index]
+        return f'"{word}"' if self.index in self.quoted else word.lower()
 
     def take(self) -> str:
         word = self.words[self.index]
@@ -84,7 +90,10 @@ class _Reader:
 
 def parse_schedule(text: str, *, today: date) -> MeetingRequest:
     """Read one line of the grammar, or refuse it saying what to type instead."""
-    reader = _Reader(split_words(text), today)
+    split = split_quoted(text)
+    reader = _Reader(
+        [word for word, _ in split], today, frozenset(n for n, (_, q) in enumerate(split) if q)
+    )
     title_words: list[str] = []
     start: tuple[date, int] | None = None
     while reader.index < len(reader.words):

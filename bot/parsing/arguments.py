@@ -13,10 +13,19 @@ _TAIL_SEPARATOR = re.compile(r"\s+(?:—|–|--|-)\s+|\s*(?:—|–)\s*")
 
 def split_words(text: str) -> list[str]:
     """Split on spaces, keeping "quoted phrases" together (a missing closing quote is forgiven)."""
+    return [word for word, _ in split_quoted(text)]
+
+
+def split_quoted(text: str) -> list[tuple[str, bool]]:
+    """As `split_words`, each word with whether it was quoted: a quoted word is a name to
+    take as written, never one of a grammar's keywords."""
     words = []
     for match in _TOKEN.finditer(text.translate(_SMART)):
         double, single, bare = match.groups()
-        words.append(double if double is not None else single if single is not None else bare)
+        if bare is not None:
+            words.append((bare, False))
+        else:
+            words.append((double if double is not None else single, True))
     return words
 
 
