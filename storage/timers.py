@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
-from storage.prepared import Prepared
+from storage.prepared import Prepared, parameters
 from storage.tables import table
-from storage.upsert import insert_or_update
+from storage.upsert import dialect_insert
 
 TIMER = table("timer")
 
@@ -32,6 +32,21 @@ class TimerRecord:
     attempts: int
 
 
+def _add(dialect: str) -> Any:
+    statement = dialect_insert(dialect, TIMER).values(
+        parameters("key", "kind", "network_id", "ref", "due_at", "status", "attempts")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"status": PENDING, "due_at": statement.excluded.due_at, "attempts": 0},
+        where=TIMER.c.status == CANCELLED,
+    )
+
+
+# The first answer of each minute to an open round schedules its timer.
+_add_timer = Prepared(_add)
+
+
 def add_timer(
     connection: Connection,
     *,
@@ -44,21 +59,15 @@ def add_timer(
     """Schedule work unless the same key is already scheduled or done. A timer cancelled under
     the same key is scheduled again, at `due_at` (a weekly digest turned off and on again, or
     planned back to the instant it had before)."""
-    insert_or_update(
+    _add_timer.run(
         connection,
-        TIMER,
-        {
-            "key": key,
-            "kind": kind,
-            "network_id": network_id,
-            "ref": ref,
-            "due_at": due_at,
-            "status": PENDING,
-            "attempts": 0,
-        },
-        conflict=("key",),
-        update={"status": PENDING, "due_at": due_at, "attempts": 0},
-        where=TIMER.c.status == CANCELLED,
+        key=key,
+        kind=kind,
+        network_id=network_id,
+        ref=ref,
+        due_at=due_at,
+        status=PENDING,
+        attempts=0,
     )
 
 
