@@ -96,9 +96,13 @@ def answer_record(row: Any) -> AnswerRecord:
     return AnswerRecord(row.colour, row.note, bool(row.anonymous), row.answered_at)
 
 
-_get_round = select(*ROUND_COLUMNS).where(ROUND.c.id == bindparam("round_id"))
-_lock_round = _get_round.with_for_update(of=ROUND)
-_open_round_of_group = select(*ROUND_COLUMNS).where(ROUND.c.open_group_id == bindparam("group_id"))
+_GET_ROUND = select(*ROUND_COLUMNS).where(ROUND.c.id == bindparam("round_id"))
+# Every minute timer of every open round, and every close, takes its round first.
+_get_round = Prepared(_GET_ROUND)
+_lock_round = Prepared(_GET_ROUND.with_for_update(of=ROUND))
+_open_round_of_group = Prepared(
+    select(*ROUND_COLUMNS).where(ROUND.c.open_group_id == bindparam("group_id"))
+)
 
 
 def open_round(
@@ -131,8 +135,8 @@ def open_round(
 
 
 def get_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
-    row = connection.execute(_get_round, {"round_id": round_id}).first()
-    return round_record(row) if row else None
+    row = _get_round.first(connection, round_id=round_id)
+    return RoundRecord(*row) if row else None
 
 
 def lock_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
@@ -140,13 +144,13 @@ def lock_round(connection: Connection, *, round_id: int) -> RoundRecord | None:
     on SQLite `BEGIN IMMEDIATE` already serialises writers). Answering, closing and reminding
     take it first, so an answer cannot slip past a close and counts are read after every
     concurrent answer has committed."""
-    row = connection.execute(_lock_round, {"round_id": round_id}).first()
-    return round_record(row) if row else None
+    row = _lock_round.first(connection, round_id=round_id)
+    return RoundRecord(*row) if row else None
 
 
 def open_round_of_group(connection: Connection, *, group_id: int) -> RoundRecord | None:
-    row = connection.execute(_open_round_of_group, {"group_id": group_id}).first()
-    return round_record(row) if row else None
+    row = _open_round_of_group.first(connection, group_id=group_id)
+    return RoundRecord(*row) if row else None
 
 
 def close_round(connection: Connection, *, round_id: int, now: datetime) -> bool:

@@ -23,6 +23,23 @@ def unit_of_work(engine: Engine) -> Iterator[Connection]:
         yield connection
 
 
+@contextmanager
+def savepoint(connection: Connection) -> Iterator[None]:
+    """Undo the block's writes if it raises, and only those: the transaction goes on. Issued
+    on the driver, as `HeldConnections` begins: SQLAlchemy's `begin_nested` costs about
+    400 µs, more than the work of a timer that finds nothing to do."""
+    driver = connection.connection.dbapi_connection
+    assert driver is not None
+    driver.execute("SAVEPOINT block")
+    try:
+        yield
+    except BaseException:
+        driver.execute("ROLLBACK TO SAVEPOINT block")
+        driver.execute("RELEASE SAVEPOINT block")
+        raise
+    driver.execute("RELEASE SAVEPOINT block")
+
+
 class HeldConnections:
     """Units of work on a connection each thread keeps, where that is safe.
 

@@ -18,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.kernel.dispatcher import Core
 from storage import networks, outbox, timers, wal
-from storage.uow import unit_of_work
+from storage.uow import savepoint, unit_of_work
 
 log = logging.getLogger("staffroom.scheduler")
 
@@ -70,7 +70,7 @@ def run_next_timer(core: Core, now: datetime) -> bool | None:
             )
             return False
         try:
-            with connection.begin_nested():
+            with savepoint(connection):
                 spec.handler(timer, ctx)
             timers.mark_done(connection, timer_id=timer.id, now=now)
         except Exception as error:

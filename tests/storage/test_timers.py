@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from bot.app import Staffroom
 from bot.delivery.clock import ManualClock
@@ -39,6 +39,8 @@ def app(app_factory: Callable[[str], Staffroom], database_url: str) -> Staffroom
         )
         if timer.ref.startswith("broken"):
             raise RuntimeError("handler failed")
+        if timer.ref.startswith("clashing"):  # a statement the database refuses
+            ctx.connection.execute(insert(TIMER).values(key=timer.key, kind="x", due_at=ctx.now))
 
     app.core.registry.timer(TimerSpec("test.announce", announce))
     app.calls = calls  # type: ignore[attr-defined]
@@ -88,6 +90,20 @@ def test_a_failing_timer_leaves_nothing_behind_and_is_retried_later(
             select(TIMER.c.attempts).where(TIMER.c.key == "test:broken")
         ).scalar()
     assert attempts == 2
+
+
+def test_a_timer_whose_statement_the_database_refuses_is_retried_later(
+    app: Staffroom, clock: ManualClock
+) -> None:
+    # On PostgreSQL the refused statement aborts the transaction: only what the handler did
+    # is undone, and the failure is still recorded.
+    _add(app, "clashing", timedelta(0))
+    _add(app, "after", timedelta(0))
+    assert run_due_timers(app.core) == 2
+    assert _queued(app) == ["announce:after"]
+    clock.advance(timedelta(minutes=2))
+    run_due_timers(app.core)
+    assert app.calls == ["clashing", "after", "clashing"]  # type: ignore[attr-defined]
 
 
 async def test_the_heartbeat_runs_every_due_timer_in_its_pass(app: Staffroom) -> None:
