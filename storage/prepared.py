@@ -26,7 +26,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.types import TypeEngine
 
-Convert = Callable[[Any], Any] | None
+Convert = Callable[[Any], Any]
 StatementFor = Callable[[str], ClauseElement]  # the statement for a dialect's name
 
 
@@ -38,8 +38,8 @@ class Plan:
     names: tuple[str, ...]  # the parameters, in the order the SQL takes them
     positional: bool
     fixed: Mapping[str, Any]  # values written into the statement itself
-    binders: tuple[Convert, ...]
-    readers: tuple[Convert, ...]
+    binders: tuple[tuple[int, Convert], ...]  # (parameter, conversion) where needed
+    readers: tuple[tuple[int, Convert], ...]  # (column, conversion) where needed
 
 
 class Prepared:
@@ -70,13 +70,17 @@ class Prepared:
             raise ValueError("a prepared statement cannot take an expanding IN list")
         names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(binds)
         fixed = {name: bind.value for name, bind in binds.items() if not bind.required}
-        binders = tuple(_impl(binds[name].type, dialect).bind_processor(dialect) for name in names)
+        binders = tuple(
+            (index, bind)
+            for index, name in enumerate(names)
+            if (bind := _impl(binds[name].type, dialect).bind_processor(dialect)) is not None
+        )
         returned = getattr(statement, "exported_columns", ())
         readers = tuple(
-            _impl(column.type, dialect).result_processor(dialect, None) for column in returned
+            (index, read)
+            for index, column in enumerate(returned)
+            if (read := _impl(column.type, dialect).result_processor(dialect, None)) is not None
         )
-        if not any(readers):
-            readers = ()  # rows come back as the driver gives them
         return Plan(compiled.string, names, compiled.positional, fixed, binders, readers)
 
     def _execute(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Plan, Any]:
@@ -129,10 +133,12 @@ class Prepared:
 
 
 def _arguments(plan: Plan, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-    values = []
-    for name, bind in zip(plan.names, plan.binders, strict=True):
-        value = params[name] if name in params else plan.fixed[name]
-        values.append(value if bind is None or value is None else bind(value))
+    fixed = plan.fixed
+    values = [params[name] if name in params else fixed[name] for name in plan.names]
+    for index, bind in plan.binders:
+        value = values[index]
+        if value is not None:
+            values[index] = bind(value)
     return tuple(values) if plan.positional else dict(zip(plan.names, values, strict=True))
 
 
@@ -159,11 +165,13 @@ def _impl(type_: TypeEngine[Any], dialect: Dialect) -> TypeEngine[Any]:
 
 def _read(plan: Plan, row: Any) -> tuple[Any, ...]:
     if not plan.readers:
-        return tuple(row)
-    return tuple(
-        value if read is None or value is None else read(value)
-        for read, value in zip(plan.readers, row, strict=True)
-    )
+        return tuple(row)  # as the driver gives it
+    values = list(row)
+    for index, read in plan.readers:
+        value = values[index]
+        if value is not None:
+            values[index] = read(value)
+    return tuple(values)
 
 
 def parameters(*columns: str) -> dict[str, BindParameter[Any]]:

@@ -9,6 +9,8 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+_TEXT_LENGTH = len("2026-11-23 09:00:00.000000")
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp that refuses naive datetimes and always comes back aware and in UTC.
@@ -23,14 +25,20 @@ class UTCDateTime(TypeDecorator[datetime]):
     # %-template and parses it back with a regular expression, a few microseconds each way on
     # every instant of every statement; `isoformat` and `fromisoformat` write and read the
     # very same text ("2026-11-23 09:00:00.000000", which sorts as the instants do) in C.
+    # Read with the offset appended, it comes back aware at once: `replace(tzinfo=UTC)` costs
+    # eight times the parse, and a check-in answer reads a dozen instants.
 
     def bind_processor(self, dialect: Dialect) -> Any:
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
 
         def as_text(value: datetime | None) -> str | None:
-            utc = self.process_bind_param(value, dialect)
-            return None if utc is None else utc.isoformat(" ", "microseconds")
+            if value is None:
+                return None
+            if value.tzinfo is not UTC:
+                value = self.process_bind_param(value, dialect)
+                assert value is not None
+            return value.isoformat(" ", "microseconds")[:_TEXT_LENGTH]
 
         return as_text
 
@@ -39,7 +47,12 @@ class UTCDateTime(TypeDecorator[datetime]):
             return super().result_processor(dialect, coltype)
 
         def from_text(value: str | None) -> datetime | None:
-            return self.process_result_value(value, dialect)
+            if value is None:
+                return None
+            try:
+                return datetime.fromisoformat(value + "+00:00")
+            except (TypeError, ValueError):  # not text, or written with an offset of its own
+                return self.process_result_value(value, dialect)
 
         return from_text
 

@@ -44,3 +44,5 @@ def test_a_naive_instant_is_refused_and_none_passes_through() -> None:
         write(datetime(2026, 11, 23, 9, 0))
     assert write(None) is None and read(None) is None
     assert read("2026-11-23 09:00:00") == datetime(2026, 11, 23, 9, tzinfo=UTC)  # CURRENT_TIMESTAMP
+    # Text some other program wrote with an offset is still read as the instant it names.
+    assert read("2026-11-23 09:00:00.000000+01:00") == datetime(2026, 11, 23, 8, tzinfo=UTC)
