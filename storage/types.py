@@ -10,6 +10,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 _TEXT_LENGTH = len("2026-11-23 09:00:00.000000")
+# The instant last written as text, in any column: a unit of work binds its `now` again and
+# again (an answer's time given and time changed, every row of a fan-out). One tuple,
+# replaced whole, so threads sharing it read a pair that belongs together.
+_last_bound: tuple[datetime | None, str] = (None, "")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -33,12 +37,17 @@ class UTCDateTime(TypeDecorator[datetime]):
             return super().bind_processor(dialect)
 
         def as_text(value: datetime | None) -> str | None:
+            global _last_bound
             if value is None:
                 return None
-            if value.tzinfo is not UTC:
-                value = self.process_bind_param(value, dialect)
-                assert value is not None
-            return value.isoformat(" ", "microseconds")[:_TEXT_LENGTH]
+            seen, text = _last_bound
+            if value == seen:  # aware instants: equal means the same UTC text
+                return text
+            utc = value if value.tzinfo is UTC else self.process_bind_param(value, dialect)
+            assert utc is not None
+            text = utc.isoformat(" ", "microseconds")[:_TEXT_LENGTH]
+            _last_bound = (value, text)
+            return text
 
         return as_text
 

@@ -46,3 +46,21 @@ def test_a_naive_instant_is_refused_and_none_passes_through() -> None:
     assert read("2026-11-23 09:00:00") == datetime(2026, 11, 23, 9, tzinfo=UTC)  # CURRENT_TIMESTAMP
     # Text some other program wrote with an offset is still read as the instant it names.
     assert read("2026-11-23 09:00:00.000000+01:00") == datetime(2026, 11, 23, 8, tzinfo=UTC)
+
+
+def test_instants_written_one_after_another_each_get_their_own_text() -> None:
+    dialect = sqlite.dialect()
+    first = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    second = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)  # another column
+    assert first is not None and second is not None
+    nine = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    ten_in_paris = datetime(2026, 11, 23, 11, 0, tzinfo=timezone(timedelta(hours=1)))
+    written = [first(nine), second(nine), first(ten_in_paris), second(nine)]
+    assert written == [
+        "2026-11-23 09:00:00.000000",
+        "2026-11-23 09:00:00.000000",
+        "2026-11-23 10:00:00.000000",
+        "2026-11-23 09:00:00.000000",
+    ]
+    with pytest.raises(ValueError, match="naive"):
+        second(nine.replace(tzinfo=None))  # even straight after the same instant, aware
