@@ -60,10 +60,10 @@ def start_console(
     except ValueError:
         err.print(f"[red]--start {start!r}: use the form 2026-11-23T08:00.[/red]")
         raise typer.Exit(2) from None
-    import asyncio
+    from bot.runtime import event_loop
 
     with operator_errors():
-        code = asyncio.run(_console(settings, demo=demo, script=script, started=started))
+        code = event_loop.run(_console(settings, demo=demo, script=script, started=started))
     raise typer.Exit(code)
 
 

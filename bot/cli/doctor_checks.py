@@ -7,8 +7,6 @@ fixed before the bot can run.
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 from pydantic import ValidationError
 
@@ -16,6 +14,7 @@ from bot.app import check_platforms, open_engine
 from bot.cli.terminal import LazyConsole
 from bot.platforms import PlatformAdapter, read_adapters, read_settings
 from bot.privacy.server_secret import SecretMissing, resolve_secret
+from bot.runtime import event_loop
 from bot.runtime.config import Settings, problem_text
 from bot.runtime.diagnosis import Finding, Status
 from storage import migrate
@@ -113,7 +112,7 @@ def run_checks() -> None:
         findings = [Finding("Settings", Status.OK, "loaded")]
         findings += check_configuration(settings, platforms)
         findings.append(check_database(settings))
-        findings += asyncio.run(check_platforms(settings, platforms))
+        findings += event_loop.run(check_platforms(settings, platforms))
     for finding in findings:
         out.print(f"{finding.status.value} {finding.area}: {finding.message}")
     to_fix = [f for f in findings if f.fix and f.status is not Status.OK]

@@ -30,9 +30,8 @@ def run() -> None:
 
         start_console(demo=True, script=None, database=None, start=None)
         return
-    import asyncio
-
+    from bot.runtime import event_loop
     from bot.runtime.serve import serve
 
     with operator_errors():
-        asyncio.run(serve(settings, platforms))
+        event_loop.run(serve(settings, platforms))

@@ -26,6 +26,7 @@ from adapters.slack import runner
 from adapters.slack.settings import SlackSettings
 from bot.app import build
 from bot.kernel.events import Actor, Command, Place
+from bot.runtime import event_loop
 from bot.runtime.config import Settings
 from tests.adapters.slack.conftest import SIGNING_SECRET
 from tests.adapters.slack.fake_slack import TEAM, FakeSlack
@@ -128,4 +129,6 @@ async def serve(kind: str, budget: float) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(sys.argv[1], float(sys.argv[2])))
+    # Each as it ships: ours on the bot's event loop, bare slack-bolt on asyncio's own.
+    kind = sys.argv[1]
+    (event_loop.run if kind == "ours" else asyncio.run)(serve(kind, float(sys.argv[2])))

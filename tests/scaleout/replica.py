@@ -18,6 +18,7 @@ from bot.delivery.scheduler import run_due_timers
 from bot.kernel.context import Context
 from bot.kernel.registry import TimerSpec
 from bot.kernel.replies import Reply
+from bot.runtime import event_loop
 from bot.runtime.config import Settings
 from storage.engine import make_engine
 from storage.groups import ChannelRecord
@@ -61,4 +62,4 @@ async def main(
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:6]))
+    event_loop.run(main(*sys.argv[1:6]))
