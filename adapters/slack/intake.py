@@ -59,7 +59,6 @@ from adapters.slack.link import (
     read_frame,
 )
 from adapters.slack.listening import listen
-from bot.runtime import event_loop
 from bot.runtime.logs import configure_logging
 
 log = logging.getLogger("staffroom.slack.intake")
@@ -265,7 +264,7 @@ def main() -> None:
     # stopped taking requests), so the intake ignores both.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    sys.exit(event_loop.run(run(int(sys.argv[1]))))
+    sys.exit(asyncio.run(run(int(sys.argv[1]))))
 
 
 if __name__ == "__main__":
