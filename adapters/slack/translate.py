@@ -36,6 +36,7 @@ deletions, joins, topic changes, bot messages…) is not activity."""
 
 _NOT_CHANNEL_NAMES = frozenset({"directmessage", "privategroup", "mpdm"})
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+_ADDRESSES = ("http://", "https://", "mailto:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +209,23 @@ def member_joined(body: Payload) -> ChannelActivity:
 
 def direct_text(text: str) -> str:
     """A direct message's text as typed: Slack's links and mentions unwrapped, entities decoded."""
-    unwrapped = _LINK.sub(lambda m: m.group(2) or m.group(1).removeprefix("mailto:"), text)
+    unwrapped = _LINK.sub(_unwrapped, text)
     return unwrapped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _unwrapped(link: re.Match[str]) -> str:
+    target, label = link.group(1), link.group(2)
+    address = target.removeprefix("mailto:")
+    if not label:
+        return address
+    if not target.startswith(_ADDRESSES) or label in (address, _without_scheme(address)):
+        return label  # a mention, a channel, or an address Slack linked as it was typed
+    # A link given a label of its own: the address is what a reader needs to follow it.
+    return f"{label} ({address})"
+
+
+def _without_scheme(address: str) -> str:
+    return address.split("://", 1)[-1].removesuffix("/")
 
 
 def direct_command(body: Payload, actor: Actor) -> tuple[Command, Origin] | None:

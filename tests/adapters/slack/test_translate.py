@@ -109,9 +109,28 @@ def test_direct_message_is_a_command_with_slack_formatting_undone() -> None:
     translated = translate.direct_command(payload("message_im"), TOM)
     assert translated is not None
     command, origin = translated
-    assert command.text == "join A-level Chemistry & more the spec @U0AISHA"
+    assert command.text == (
+        "join A-level Chemistry & more the spec (https://example.org/spec) @U0AISHA"
+    )
     assert origin.is_direct and origin.channel == "D0TOMBOT"
     assert translate.direct_command(payload("message_channels"), TOM) is None
+
+
+@pytest.mark.parametrize(
+    ("sent", "typed"),
+    [
+        ("<https://example.org/spec|the spec>", "the spec (https://example.org/spec)"),
+        ("<http://example.org|example.org>", "example.org"),
+        ("<https://example.org/a/|example.org/a>", "example.org/a"),
+        ("<https://example.org/a>", "https://example.org/a"),
+        ("<mailto:fran@ridgeway.sch.uk|fran@ridgeway.sch.uk>", "fran@ridgeway.sch.uk"),
+        ("<mailto:fran@ridgeway.sch.uk|write to Fran>", "write to Fran (fran@ridgeway.sch.uk)"),
+        ("<#C0CHEM|a-level-chemistry>", "a-level-chemistry"),
+        ("<@U0AISHA>", "@U0AISHA"),
+    ],
+)
+def test_a_direct_message_keeps_every_link_it_was_sent_with(sent: str, typed: str) -> None:
+    assert translate.direct_text(f"see {sent} please") == f"see {typed} please"
 
 
 def test_member_joined_channel_is_a_join_not_a_message() -> None:
