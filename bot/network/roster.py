@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection
 
+from bot.groups.admin import GROUPS_PER_NETWORK
 from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor
 from bot.kernel.first_contact import first_contact
@@ -28,7 +29,7 @@ from bot.parsing.names import (
     clean_name,
     name_key,
 )
-from storage import calendar, directory, groups, networks
+from storage import calendar, directory, groups, limits, networks
 from storage.directory import MemberRecord
 from storage.networks import NetworkRecord
 
@@ -200,7 +201,10 @@ def import_roster(
     people = [row for row in rows if row.kind in PEOPLE]
     total = len(rows)
     for done, row in enumerate(structure, start=1):
-        _import_structure(connection, network, row, now, report)
+        try:
+            _import_structure(connection, network, row, now, report)
+        except Refusal as problem:
+            report.errors.append(f"line {row.line}: {problem.message}")
         if advance is not None:
             advance(done, total)
     workspaces = dict(networks.workspaces_of_network(connection, network_id=network.id))
@@ -231,6 +235,7 @@ def _import_structure(
         and groups.find_group(connection, network_id=network.id, name_key=name_key(row.name))
         is None
     ):
+        _check_room_for_a_group(connection, network)
         groups.create_group(
             connection,
             network_id=network.id,
@@ -242,6 +247,16 @@ def _import_structure(
         report.groups += 1
     elif row.kind in PERIODS and _import_period(connection, network, row, now):
         report.periods += 1
+
+
+def _check_room_for_a_group(connection: Connection, network: NetworkRecord) -> None:
+    """The network's cap on active groups holds for an import as it does in chat."""
+    if limits.active_groups(connection, network_id=network.id) >= GROUPS_PER_NETWORK:
+        raise Refusal(
+            f"this would be one group more than the {GROUPS_PER_NETWORK} active groups one "
+            "network can have. Archive groups that have finished (`/staffroom group archive "
+            "<name>`) or leave this row out, then import again."
+        )
 
 
 def _ensure_school(

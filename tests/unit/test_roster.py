@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from bot.app import Staffroom
+from bot.groups.admin import GROUPS_PER_NETWORK
 from bot.network.roster import RosterError, import_roster, parse_roster
 from storage import directory, groups, networks
 
@@ -113,6 +114,27 @@ def test_nothing_is_imported_when_a_reference_is_unknown(app: Staffroom) -> None
     with app.core.transaction() as ctx:
         assert directory.list_schools(ctx.connection, network_id=network.id) == []
         assert groups.list_groups(ctx.connection, network_id=network.id) == []
+
+
+def test_an_import_keeps_to_the_networks_cap_on_groups(app: Staffroom) -> None:
+    network = _network(app)
+    header = "kind,name,school,group,description,platform,user_id\n"
+    first = "".join(f"group,Group {n},,,,,\n" for n in range(GROUPS_PER_NETWORK - 1))
+    with app.core.transaction() as ctx:
+        import_roster(ctx.connection, network, parse_roster(header + first, today=TODAY), ctx.now)
+    too_many = header + "group,Group 0,,,,,\ngroup,Last One,,,,,\ngroup,One Too Many,,,,,\n"
+    with (
+        pytest.raises(RosterError) as refused,
+        app.core.transaction() as ctx,
+    ):
+        import_roster(ctx.connection, network, parse_roster(too_many, today=TODAY), ctx.now)
+    [problem] = refused.value.errors
+    assert problem.startswith("line 4: this would be one group more than the 200 active groups")
+    assert "group archive" in problem
+    with app.core.transaction() as ctx:  # nothing of the refused file was kept
+        listed = groups.list_groups(ctx.connection, network_id=network.id)
+    names = {summary.group.name for summary in listed}
+    assert len(names) == GROUPS_PER_NETWORK - 1 and "Last One" not in names
 
 
 def test_people_on_a_platform_the_network_lacks_are_refused(app: Staffroom) -> None:
