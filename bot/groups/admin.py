@@ -3,6 +3,8 @@ at most `GROUPS_PER_NETWORK` active groups in a network."""
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
+
 from bot.groups.lookup import find_group, group_here
 from bot.kernel.context import Context
 from bot.kernel.events import Command
@@ -57,10 +59,16 @@ def group_create(cmd: Command, ctx: Context, arguments: str) -> Reply:
     )
 
 
+def network_is_full(connection: Connection, network_id: int) -> bool:
+    """Whether the network has as many active groups as it may (`GROUPS_PER_NETWORK`, for
+    facilitators and roster imports too: the cap bounds the work every digest and home view
+    does)."""
+    return limits.active_groups(connection, network_id=network_id) >= GROUPS_PER_NETWORK
+
+
 def _check_room_for_a_group(ctx: Context, network_id: int, *, doing: str) -> None:
-    """Refuse a group past the network's generous cap (facilitators too: it bounds the work
-    every digest and home view does)."""
-    if limits.active_groups(ctx.connection, network_id=network_id) >= GROUPS_PER_NETWORK:
+    """Refuse a group past the network's generous cap."""
+    if network_is_full(ctx.connection, network_id):
         raise Refusal(
             f"This network has {GROUPS_PER_NETWORK} active groups, the most one network can "
             "have. Archive one that has finished (`/staffroom group archive <name>`), and this "

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection
 
-from bot.groups.admin import GROUPS_PER_NETWORK
+from bot.groups.admin import GROUPS_PER_NETWORK, network_is_full
 from bot.kernel.dispatcher import Core
 from bot.kernel.events import Actor
 from bot.kernel.first_contact import first_contact
@@ -29,7 +29,7 @@ from bot.parsing.names import (
     clean_name,
     name_key,
 )
-from storage import calendar, directory, groups, limits, networks
+from storage import calendar, directory, groups, networks
 from storage.directory import MemberRecord
 from storage.networks import NetworkRecord
 
@@ -196,25 +196,18 @@ def import_roster(
     `RosterError` if any row cannot be applied (unknown school or group, a workspace the
     network lacks), so the caller's transaction rolls back whole."""
     report = ImportReport()
-    rows = list(rows)
-    structure = [row for row in rows if row.kind not in PEOPLE]
-    people = [row for row in rows if row.kind in PEOPLE]
-    total = len(rows)
-    for done, row in enumerate(structure, start=1):
-        try:
-            _import_structure(connection, network, row, now, report)
-        except Refusal as problem:
-            report.errors.append(f"line {row.line}: {problem.message}")
-        if advance is not None:
-            advance(done, total)
     workspaces = dict(networks.workspaces_of_network(connection, network_id=network.id))
-    for done, row in enumerate(people, start=len(structure) + 1):
+    ordered = sorted(rows, key=lambda row: row.kind in PEOPLE)  # stable: people last, in order
+    for done, row in enumerate(ordered, start=1):
         try:
-            _import_person(connection, network, row, workspaces, now, report)
+            if row.kind in PEOPLE:
+                _import_person(connection, network, row, workspaces, now, report)
+            else:
+                _import_structure(connection, network, row, now, report)
         except Refusal as problem:
             report.errors.append(f"line {row.line}: {problem.message}")
         if advance is not None:
-            advance(done, total)
+            advance(done, len(ordered))
     if report.errors:
         raise RosterError(report.errors)
     return report
@@ -251,7 +244,7 @@ def _import_structure(
 
 def _check_room_for_a_group(connection: Connection, network: NetworkRecord) -> None:
     """The network's cap on active groups holds for an import as it does in chat."""
-    if limits.active_groups(connection, network_id=network.id) >= GROUPS_PER_NETWORK:
+    if network_is_full(connection, network.id):
         raise Refusal(
             f"this would be one group more than the {GROUPS_PER_NETWORK} active groups one "
             "network can have. Archive groups that have finished (`/staffroom group archive "

@@ -114,8 +114,8 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")
 
 class StatementCounter:
     """The SQL statements the database runs, whoever issues them (SQLAlchemy or
-    `storage.prepared` on the driver's cursor, commands or timers), counted only while
-    `counting`: SQLite reports each one to a trace callback, a call into Python for every
+    `storage.prepared` on the driver's cursor, commands or timers), counted only in
+    `per_command`: SQLite reports each one to a trace callback, a call into Python for every
     statement (about 5% of a check-in answer), which the timed commands — and errbot's, which
     have no such hook — do not pay. Make it before the first command: it learns each
     connection as it is first checked out (the database thread then keeps its own).
